@@ -1,0 +1,45 @@
+# The Makefile only bootstraps .venv and node_modules, then hands over to invoke (tasks.py).
+# Quick start:  make serve   (demo site on http://127.0.0.1:8000)
+#               make test    (the whole test suite, browser tests included)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: setup serve build test bench audit clean publish lint
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: setup
+	$(BIN)/invoke livereload
+
+build: setup
+	$(BIN)/invoke build
+
+publish: setup
+	$(BIN)/invoke publish
+
+test: setup
+	$(BIN)/invoke browser-deps
+	$(BIN)/invoke test
+
+lint: setup
+	$(BIN)/invoke lint
+
+bench: setup
+	$(BIN)/invoke bench
+
+clean:
+	rm -rf output cache

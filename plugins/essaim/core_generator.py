@@ -1,0 +1,76 @@
+"""The Pelican generator that reads the Directory once per build and publishes the contract."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from .output import OutputFiles, fingerprint
+from .pages.urls import Urls
+from .records.problems import ERROR, WARNING, InvalidContent
+from .records.read import read_directory
+from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
+from .records.territory import load_territory
+from .site import Site
+
+logger = logging.getLogger(__name__)
+
+
+def build_now(settings: dict, tz) -> datetime:
+    """The build's "now": ESSAIM_NOW (setting or environment, ISO 8601) or the clock."""
+    value = settings.get("ESSAIM_NOW") or os.environ.get("ESSAIM_NOW")
+    if not value:
+        return datetime.now(tz)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+class DirectoryGenerator(Generator):
+    """Reads and checks every record (context phase); publishes the JSON Schemas and logos."""
+
+    def generate_context(self) -> None:
+        """Build the Directory and put it in the context as `essaim`; fail on invalid content."""
+        root = Path(self.settings["ESSAIM_ROOT"])
+        territory = load_territory(root)
+        cache_dir = Path(self.settings["CACHE_PATH"]) if self.settings.get("CACHE_CONTENT") else None
+        directory, problems = read_directory(
+            root, territory, cache_dir=cache_dir, jobs=self.settings.get("ESSAIM_JOBS")
+        )
+        for problem in problems:
+            if problem.severity == WARNING:
+                logger.warning("essaim: %s", problem.format())
+        if any(p.severity == ERROR for p in problems):
+            raise InvalidContent(problems)
+        urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
+        site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
+        self.context["essaim"] = site
+        logger.info(
+            "essaim: %d actors, %d initiatives, %d events",
+            len(directory.actors),
+            len(directory.initiatives),
+            len(directory.events),
+        )
+
+    def generate_output(self, writer) -> None:
+        """Publish the record schemas (`/schemas/` and `/schemas/v1/`) and the actors' logos."""
+        site: Site = self.context["essaim"]
+        files = OutputFiles(self.output_path, self.settings.get("CACHE_PATH"), "core")
+        major = SCHEMA_VERSION.split(".")[0]
+        for name in SCHEMA_FILES:
+            text = schema_text(name)
+            files.write(f"schemas/{name}", text)
+            files.write(f"schemas/v{major}/{name}", text)
+        root = Path(self.settings["ESSAIM_ROOT"])
+        logos = [a.fields["logo"] for a in site.directory.actors if a.fields.get("logo")]
+        if site.territory.logo:
+            logos.append(site.territory.logo)
+        for logo in sorted(set(logos)):
+            source = root / logo
+            key = fingerprint(logo, source.stat().st_mtime_ns, source.stat().st_size)
+            if not files.is_fresh(logo, key):
+                files.write(logo, source.read_bytes(), key)
+        files.finish()

@@ -1,0 +1,90 @@
+"""Write output files only when their content changes, and skip work whose inputs did not.
+
+Each part of Essaim keeps a manifest (output path → fingerprint of what the file was made
+from) in Pelican's CACHE_PATH. A page whose fingerprint is unchanged and whose file still
+exists is not rendered again; files a part wrote last time but not this time are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short stable hash of anything with a stable repr (strings, tuples, numbers, dates)."""
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def record_stamps(records: Iterable[Any]) -> tuple:
+    """What a page shows of records, as far as change detection is concerned."""
+    return tuple((r.KIND, r.slug, r.digest, str(r.updated)) for r in records)
+
+
+class OutputFiles:
+    """The files one part writes into the output folder during one build."""
+
+    def __init__(self, output_path: str | Path, cache_path: str | Path | None, part: str) -> None:
+        self.output = Path(output_path)
+        self.manifest_file = Path(cache_path) / f"essaim-output-{part}.pickle" if cache_path else None
+        self.previous: dict[str, str] = self._load()
+        self.current: dict[str, str] = {}
+        self.rendered = 0
+        self.skipped = 0
+        self.written = 0
+
+    def _load(self) -> dict[str, str]:
+        if self.manifest_file is None:
+            return {}
+        try:
+            with self.manifest_file.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return {}
+
+    def is_fresh(self, save_as: str, key: str) -> bool:
+        """True when `save_as` was made from the same inputs last time and is still there."""
+        if self.previous.get(save_as) == key and (self.output / save_as).is_file():
+            self.current[save_as] = key
+            self.skipped += 1
+            return True
+        return False
+
+    def write(self, save_as: str, content: str | bytes, key: str = "") -> None:
+        """Write a file unless its bytes are already there."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.current[save_as] = key
+        self.rendered += 1
+        target = self.output / save_as
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written += 1
+
+    def finish(self) -> None:
+        """Remove files this part no longer produces, then save the manifest."""
+        for stale in set(self.previous) - set(self.current):
+            (self.output / stale).unlink(missing_ok=True)
+        if self.manifest_file is not None:
+            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.manifest_file.with_suffix(".tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(self.current, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.manifest_file)
+        logger.info(
+            "essaim: %s rendered, %s unchanged (skipped), %s files written",
+            self.rendered,
+            self.skipped,
+            self.written,
+        )

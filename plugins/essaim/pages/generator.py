@@ -1,0 +1,278 @@
+"""The Pelican generator that writes the directory's pages from the shared Directory.
+
+Every page is described by its output path, its template, the records it shows and its own
+variables; a page whose inputs did not change since the last build is not rendered again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pelican.generators import Generator
+
+from ..output import OutputFiles, fingerprint, record_stamps
+from ..records.model import Actor, Event, Initiative, Record
+from ..records.territory import TERRITORY_FILE
+from ..site import Site
+from .markdown import render_markdown
+from .paginate import paginate
+
+logger = logging.getLogger(__name__)
+PART = "pages"
+
+
+class PagesGenerator(Generator):
+    """Writes the home page, one page per record, and the lists by theme, city and legal form."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the Directory is read by DirectoryGenerator."""
+
+    def generate_output(self, writer) -> None:
+        """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
+        site: Site = self.context["essaim"]
+        if not site.territory.feature(PART):
+            logger.info("essaim: pages are switched off in territory.yml")
+            return
+        self.site = site
+        self.files = OutputFiles(self.output_path, self._cache_path(), PART)
+        self.global_key = self._global_key()
+        self.page_size = site.territory.listing["page_size"]
+        self._home()
+        self._records()
+        self._lists()
+        self._taxonomies()
+        self._agenda()
+        self.files.finish()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _cache_path(self) -> str | None:
+        return self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+
+    def _global_key(self) -> str:
+        """What every page depends on: templates, settings, territory, today's date, our code."""
+        root = Path(self.settings["ESSAIM_ROOT"])
+        templates = sorted(
+            (str(p), p.read_bytes()) for p in Path(self.settings["THEME"], "templates").rglob("*.html")
+        )
+        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
+        content_pages = [(p.slug, p.title) for p in self.context.get("pages", [])]
+        return fingerprint(
+            templates,
+            code,
+            (root / TERRITORY_FILE).read_bytes(),
+            self.settings.get("SITEURL"),
+            self.settings.get("SITENAME"),
+            self.site.now.date(),
+            content_pages,
+        )
+
+    def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
+        key = fingerprint(self.global_key, template, save_as, inputs)
+        if self.files.is_fresh(save_as, key):
+            return
+        context = {**self.context, **variables, "output_file": save_as}
+        html = self.get_template(template).render(context)
+        self.files.write(save_as, html, key)
+
+    def _listing(
+        self,
+        section: str,
+        slug: str | None,
+        records: Sequence[Record],
+        template: str,
+        extra_inputs: Any = (),
+        **variables: Any,
+    ) -> None:
+        """Write a paginated list of records under /section/[slug/][page/N/]."""
+        urls = self.site.urls
+        pages = paginate(records, self.page_size, lambda n: urls.url(section, slug, n))
+        letters = self._letter_index(records, section, slug)
+        for listing in pages:
+            self._emit(
+                urls.save_as(urls.path(section, slug, listing.number)),
+                template,
+                (record_stamps(listing.items), listing.count, listing.total, extra_inputs, letters),
+                listing=listing,
+                letters=letters,
+                **variables,
+            )
+
+    def _letter_index(self, records: Sequence[Record], section: str, slug: str | None) -> list:
+        """For alphabetical lists: each initial letter with the URL of its first entry."""
+        if len(records) <= self.page_size or not all(isinstance(r, Actor | Initiative) for r in records):
+            return []
+        letters: dict[str, str] = {}
+        for index, record in enumerate(records):
+            letter = record.sort_letter
+            if letter not in letters:
+                page = index // self.page_size + 1
+                letters[letter] = f"{self.site.urls.url(section, slug, page)}#lettre-{letter}"
+        return list(letters.items())
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _home(self) -> None:
+        directory = self.site.directory
+        listing = self.site.territory.listing
+        newest = sorted(directory.actors, key=lambda a: (a.updated, a.slug), reverse=True)
+        newest = newest[: listing["home_newest_actors"]]
+        upcoming = self.site.upcoming_events[: listing["home_next_events"]]
+        counts = (
+            len(directory.actors),
+            len(directory.initiatives),
+            len(directory.events),
+            len(directory.by_city),
+            [(s, e.count) for s, e in directory.by_theme.items()],
+        )
+        self._emit(
+            "index.html",
+            "home",
+            (record_stamps(newest), record_stamps(upcoming), counts),
+            newest_actors=newest,
+            next_events=upcoming,
+        )
+
+    def _records(self) -> None:
+        directory = self.site.directory
+        urls = self.site.urls
+        for actor in directory.actors:
+            initiatives = directory.initiatives_of.get(actor.slug, [])
+            events = directory.events_of.get(actor.slug, [])
+            self._emit(
+                urls.save_as(urls.record_path(actor)),
+                "actor",
+                record_stamps([actor, *initiatives, *events]),
+                record=actor,
+                body=render_markdown(actor.body),
+                initiatives=initiatives,
+                upcoming=[e for e in events if e.is_upcoming(self.site.now)],
+                past=[e for e in reversed(events) if not e.is_upcoming(self.site.now)],
+            )
+        for initiative in directory.initiatives:
+            actors = self._actors(initiative.actor_slugs)
+            self._emit(
+                urls.save_as(urls.record_path(initiative)),
+                "initiative",
+                record_stamps([initiative, *actors]),
+                record=initiative,
+                body=render_markdown(initiative.body),
+                actors=actors,
+            )
+        for event in directory.events:
+            organizers = self._actors(event.organizer_slugs)
+            self._emit(
+                urls.save_as(urls.record_path(event)),
+                "event",
+                record_stamps([event, *organizers]),
+                record=event,
+                body=render_markdown(event.body),
+                organizers=organizers,
+                is_past=not event.is_upcoming(self.site.now),
+            )
+
+    def _actors(self, slugs: Iterable[str]) -> list[Actor]:
+        by_slug = self.site.directory.actor_by_slug
+        return [by_slug[s] for s in slugs if s in by_slug]
+
+    def _lists(self) -> None:
+        directory = self.site.directory
+        self._listing("actors", None, directory.actors, "records", title="Tous les acteurs", kind="actor")
+        self._listing(
+            "initiatives",
+            None,
+            directory.initiatives,
+            "records",
+            title="Toutes les initiatives",
+            kind="initiative",
+        )
+
+    def _taxonomies(self) -> None:
+        directory = self.site.directory
+        urls = self.site.urls
+        themes = [(entries.theme, entries.count) for entries in directory.by_theme.values()]
+        self._emit(
+            urls.save_as(urls.path("themes")),
+            "themes",
+            [(t.slug, t.label, t.description, c) for t, c in themes],
+            themes=themes,
+        )
+        for slug, entries in directory.by_theme.items():
+            upcoming = [e for e in entries.events if e.is_upcoming(self.site.now)]
+            self._listing(
+                "themes",
+                slug,
+                entries.actors,
+                "theme",
+                extra_inputs=record_stamps([*entries.initiatives, *upcoming]),
+                entries=entries,
+                title=entries.theme.label,
+                kind="actor",
+                upcoming=upcoming,
+            )
+        forms = self.site.labels["legal_forms"]
+        groups = [
+            (value, self._form_title(value), urls.url("legal_forms", value), len(actors))
+            for value, actors in sorted(
+                directory.by_legal_form.items(), key=lambda item: list(forms).index(item[0])
+            )
+        ]
+        self._emit(
+            urls.save_as(urls.path("legal_forms")),
+            "groups",
+            groups,
+            groups=groups,
+            title="Les acteurs par statut juridique",
+            intro="Le statut, la gouvernance et la finalité font une structure de l'ESS.",
+        )
+        for value, actors in directory.by_legal_form.items():
+            self._listing(
+                "legal_forms", value, actors, "records", title=self._form_title(value), kind="actor"
+            )
+        groups = [
+            (slug, city.name, urls.url("cities", slug), len(city.actors))
+            for slug, city in directory.by_city.items()
+        ]
+        self._emit(
+            urls.save_as(urls.path("cities")),
+            "groups",
+            groups,
+            groups=groups,
+            title="Les acteurs par commune",
+            intro="",
+        )
+        for slug, city in directory.by_city.items():
+            self._listing(
+                "cities", slug, city.actors, "records", title=f"Les acteurs à {city.name}", kind="actor"
+            )
+
+    def _form_title(self, value: str) -> str:
+        entry = self.site.labels["legal_forms"].get(value, {"plural": value})
+        return entry["plural"]
+
+    def _agenda(self) -> None:
+        upcoming: list[Event] = self.site.upcoming_events
+        past: list[Event] = self.site.past_events
+        self._listing(
+            "events",
+            None,
+            upcoming,
+            "agenda",
+            title="Agenda : les prochains événements",
+            mode="upcoming",
+            extra_inputs=len(past),
+            past_count=len(past),
+        )
+        self._listing(
+            "events",
+            "passes",
+            past,
+            "agenda",
+            title="Agenda : les événements passés",
+            mode="past",
+            extra_inputs=len(upcoming),
+            past_count=len(past),
+        )

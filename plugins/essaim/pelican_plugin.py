@@ -1,0 +1,27 @@
+"""Wiring between Pelican's signals and Essaim's parts."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .core_generator import DirectoryGenerator
+from .pages import filters
+from .pages.generator import PagesGenerator
+
+
+def configure_jinja(pelican) -> None:
+    """Signal `initialized`: Essaim's filters in every template, and autoescaping always on
+    (contributors' and peers' text is untrusted)."""
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
+    pelican.settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
+
+
+def get_generators(pelican) -> list[type]:
+    """Signal `get_generators`: the Directory reader first, then each switched-on part."""
+    return [DirectoryGenerator, PagesGenerator]
+
+
+def register() -> None:
+    """Connect Essaim to Pelican."""
+    signals.initialized.connect(configure_jinja)
+    signals.get_generators.connect(get_generators)

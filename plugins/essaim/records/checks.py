@@ -1,0 +1,195 @@
+"""What a JSON Schema cannot say: checksums, dates in order, references, duplicates.
+
+`record_problems` looks at one record alone (its result can be cached with the record);
+`directory_problems` looks across records and at the territory's taxonomy.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from .load import LinePath
+from .model import Actor, Event, Initiative, Record, parse_when, sort_key
+from .problems import Problem
+from .taxonomy import Theme
+
+RESERVED_SLUGS = {"page"}  # /acteurs/page/2/ is a list page
+RESERVED_EVENT_SLUGS = {"passes"}  # /agenda/passes/ lists past events
+
+
+def siret_is_valid(siret: str) -> bool:
+    """Luhn checksum of a SIRET (La Poste's establishments use their own digit-sum rule)."""
+    if len(siret) != 14 or not siret.isdigit():
+        return False
+    if siret.startswith("356000000"):
+        return sum(int(d) for d in siret) % 5 == 0
+    total = 0
+    for index, digit in enumerate(reversed(siret)):
+        value = int(digit) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _problem(record: Record, path: LinePath, message: str, severity: str = "error") -> Problem:
+    line, col = record.position(path)
+    return Problem(record.source, line, col, message, severity)
+
+
+def record_problems(record: Record, tz: ZoneInfo) -> list[Problem]:
+    """Checks on one record that its schema cannot express."""
+    problems: list[Problem] = []
+    fields = record.fields
+    siret = fields.get("siret")
+    if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and not siret_is_valid(siret):
+        problems.append(
+            _problem(
+                record,
+                ("siret",),
+                f"le SIRET « {siret} » n'est pas valide "
+                "(clé de contrôle fausse) : recopiez-le depuis l'avis de "
+                "situation INSEE ou annuaire-entreprises.data.gouv.fr",
+            )
+        )
+    if isinstance(record, Event):
+        problems.extend(_event_time_problems(record, tz))
+    return problems
+
+
+def _event_time_problems(event: Event, tz: ZoneInfo) -> list[Problem]:
+    times = {}
+    problems = []
+    for key in ("start", "end"):
+        value = event.fields.get(key)
+        if not isinstance(value, str):
+            continue
+        try:
+            times[key] = parse_when(value, tz)[0]
+        except ValueError:
+            problems.append(_problem(event, (key,), f"« {key} » : la date « {value} » n'existe pas"))
+    if "start" in times and "end" in times and times["end"] < times["start"]:
+        problems.append(
+            _problem(
+                event,
+                ("end",),
+                f"la fin ({event.fields['end']}) est avant le "
+                f"début ({event.fields['start']}) : corrigez « end »",
+            )
+        )
+    return problems
+
+
+def _closest(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+    return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+
+
+def normalised_website(url: str) -> str:
+    """Host (without www.) and path of a URL, lowercased, for duplicate detection."""
+    parts = urlsplit(url.strip().lower())
+    host = parts.netloc.removeprefix("www.")
+    return host + parts.path.rstrip("/")
+
+
+def directory_problems(
+    actors: list[Actor],
+    initiatives: list[Initiative],
+    events: list[Event],
+    themes: dict[str, Theme],
+    root: Path,
+    actor_slugs: set[str],
+) -> list[Problem]:
+    """Checks across records: themes and references exist, no duplicates, logos present.
+
+    `actor_slugs` names every actor file, readable or not: a reference to an actor whose file
+    has an error is not reported a second time.
+    """
+    problems: list[Problem] = []
+    for record in [*actors, *initiatives, *events]:
+        reserved = RESERVED_SLUGS | (RESERVED_EVENT_SLUGS if isinstance(record, Event) else set())
+        if record.slug in reserved:
+            problems.append(
+                _problem(
+                    record,
+                    (),
+                    f"le nom de fichier « {record.slug}.md » est réservé par le site : renommez le fichier",
+                )
+            )
+    for record in [*actors, *initiatives, *events]:
+        for index, slug in enumerate(record.themes):
+            if isinstance(slug, str) and slug not in themes:
+                problems.append(
+                    _problem(
+                        record,
+                        ("themes", index),
+                        f"thème inconnu « {slug} »"
+                        f"{_closest(slug, themes)} (liste des thèmes : page "
+                        "« Thèmes » du site)",
+                    )
+                )
+    for initiative in initiatives:
+        problems.extend(_missing_actor_refs(initiative, "actors", initiative.actor_slugs, actor_slugs))
+    for event in events:
+        problems.extend(_missing_actor_refs(event, "organizers", event.organizer_slugs, actor_slugs))
+    problems.extend(_duplicates(actors, "name", lambda a: sort_key(a.name), "le nom"))
+    problems.extend(_duplicates(actors, "siret", lambda a: a.fields.get("siret"), "le SIRET"))
+    problems.extend(
+        _duplicates(
+            actors,
+            "website",
+            lambda a: a.fields.get("website") and normalised_website(a.fields["website"]),
+            "le site web",
+        )
+    )
+    problems.extend(_duplicates(initiatives, "name", lambda i: sort_key(i.name), "le nom"))
+    for actor in actors:
+        logo = actor.fields.get("logo")
+        if isinstance(logo, str) and not (root / logo).is_file():
+            problems.append(
+                _problem(
+                    actor,
+                    ("logo",),
+                    f"le logo « {logo} » est introuvable : "
+                    "ajoutez l'image au dépôt à ce chemin, ou retirez la ligne",
+                )
+            )
+    return problems
+
+
+def _missing_actor_refs(record: Record, key: str, slugs: list[str], known: set[str]) -> list[Problem]:
+    return [
+        _problem(
+            record,
+            (key, index),
+            f"acteur inconnu « {slug} » dans « {key} » : indiquez le "
+            f"nom du fichier d'une fiche de actors/ (sans .md){_closest(slug, known)}",
+        )
+        for index, slug in enumerate(slugs)
+        if isinstance(slug, str) and slug not in known
+    ]
+
+
+def _duplicates(records: list, key: str, value_of, what: str) -> list[Problem]:
+    first_seen: dict[str, Record] = {}
+    problems = []
+    for record in sorted(records, key=lambda r: r.source):
+        value = value_of(record)
+        if not value:
+            continue
+        if value in first_seen:
+            other = first_seen[value]
+            problems.append(
+                _problem(
+                    record,
+                    (key,),
+                    f"{what} est déjà celui de {other.source} : "
+                    "s'agit-il de la même structure ? Fusionnez les deux fiches "
+                    "ou distinguez-les",
+                )
+            )
+        else:
+            first_seen[value] = record
+    return problems

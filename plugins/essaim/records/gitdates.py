@@ -1,0 +1,48 @@
+"""Last commit date of every record file, from one `git log` call."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+
+def last_commit_dates(root: Path, folders: list[str]) -> dict[str, date]:
+    """Map each file path (relative to `root`) to the date of the last commit that touched it.
+
+    Returns an empty mapping when `root` is not in a git work tree or git is missing.
+    """
+    existing = [f for f in folders if (root / f).is_dir()]
+    if not existing:
+        return {}
+    try:
+        result = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--relative",
+                "--format=\x1e%cs",
+                "--name-only",
+                "--no-renames",
+                "--",
+                *existing,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, date] = {}
+    for block in result.stdout.split("\x1e")[1:]:
+        lines = block.strip().splitlines()
+        if not lines:
+            continue
+        day = date.fromisoformat(lines[0])
+        for name in lines[1:]:
+            if name:
+                dates.setdefault(name, day)
+    return dates

@@ -1,0 +1,244 @@
+"""Read one record file: UTF-8 text → YAML front matter (with a line map) and a Markdown body.
+
+Nothing here knows about schemas or other records: `validate` does. Every failure becomes a
+`Problem` naming the file, the line and what to do; nothing raises for bad content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DELIMITER = "---"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# Keys whose values are codes written with digits: `postcode: 04000` must stay "04000".
+TEXT_CODE_KEYS = frozenset({"postcode", "siret", "insee_code", "phone"})
+# Keys whose closed list contains yes/no, which YAML 1.1 would turn into booleans.
+YES_NO_KEYS = frozenset({"wheelchair"})
+
+# libyaml's most frequent messages, told in French (the others are kept as they are).
+YAML_PROBLEMS = {
+    "mapping values are not allowed in this context": "un « : » inattendu ; si la valeur "
+    "contient « : », mettez-la entre guillemets",
+    "found character '\\t' that cannot start any token": "tabulation interdite ; indentez avec des espaces",
+    "could not find expected ':'": "il manque « : » après le nom du champ",
+    "found undefined alias": "« * » en début de valeur ; mettez la valeur entre guillemets",
+    "did not find expected key": "indentation incohérente ; alignez les champs d'un même groupe",
+    "found unexpected end of stream": "guillemet ou crochet non fermé",
+}
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (libyaml when available) that keeps dates as text.
+
+    Dates are parsed by the validator with the territory's time zone; YAML's own timestamp
+    type would turn `2026-03-05 18:00` into text but `2026-03-05 18:00:00` into a naive datetime.
+    """
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+LinePath = tuple[str | int, ...]
+
+
+@dataclass
+class SourceRecord:
+    """What a record file holds, before validation."""
+
+    kind: str
+    slug: str
+    path: str  # relative to the territory root, with forward slashes
+    fields: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[LinePath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: LinePath) -> tuple[int, int]:
+        """Line and column of the deepest key of `path` present in the file (1, 1 if none)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return (1, 1)
+
+
+def load_yaml_mapping(
+    text: str, path: str, line_offset: int = 0
+) -> tuple[dict[str, Any] | None, dict[LinePath, tuple[int, int]], list[Problem]]:
+    """Parse YAML text that must be a mapping; return data, line map and problems.
+
+    `line_offset` is the number of file lines before the YAML text (1 for front matter).
+    """
+    problems: list[Problem] = []
+    loader = FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        if not isinstance(node, yaml.MappingNode):
+            line, col = node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
+            problems.append(
+                Problem(path, line, col, "l'en-tête doit être une liste de champs « clé: valeur »")
+            )
+            return None, {}, problems
+        lines: dict[LinePath, tuple[int, int]] = {}
+        raw: dict[LinePath, str] = {}
+        _walk(node, (), lines, raw, problems, path, line_offset)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        col = (mark.column + 1) if mark else 1
+        what = YAML_PROBLEMS.get(error.problem or "", error.problem or "syntaxe invalide")
+        if error.context:
+            what = f"{error.context}, {what}"
+        if error.context_mark and mark and error.context_mark.line != mark.line:
+            what += f" ; élément ouvert ligne {error.context_mark.line + 1 + line_offset}"
+        problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                f"erreur de syntaxe YAML ({what}) : vérifiez l'indentation, les deux-points "
+                "et mettez entre guillemets les textes qui contiennent « : » ou « # »",
+            )
+        )
+        return None, {}, problems
+    except yaml.YAMLError as error:  # pragma: no cover - libyaml reader errors without a mark
+        problems.append(Problem(path, 1 + line_offset, 1, f"erreur YAML : {error}"))
+        return None, {}, problems
+    finally:
+        loader.dispose()
+    _restore_raw_text(data, raw)
+    return data, lines, problems
+
+
+def _walk(
+    node: yaml.Node,
+    path: LinePath,
+    lines: dict[LinePath, tuple[int, int]],
+    raw: dict[LinePath, str],
+    problems: list[Problem],
+    file_path: str,
+    offset: int,
+) -> None:
+    """Record the position of every key and list item; report duplicate keys."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            position = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if key in seen:
+                problems.append(
+                    Problem(file_path, *position, f"la clé « {key} » est écrite deux fois : gardez-en une")
+                )
+            seen.add(key)
+            lines.setdefault(path + (key,), position)
+            _walk(value_node, path + (key,), lines, raw, problems, file_path, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = (item.start_mark.line + 1 + offset, item.start_mark.column + 1)
+            _walk(item, path + (index,), lines, raw, problems, file_path, offset)
+    elif isinstance(node, yaml.ScalarNode) and path and not node.style:
+        raw[path] = node.value
+
+
+def _restore_raw_text(data: Any, raw: dict[LinePath, str]) -> None:
+    """Give codes back their written digits, and yes/no answers back their words."""
+    for path, text in raw.items():
+        key = path[-1]
+        if key not in TEXT_CODE_KEYS and key not in YES_NO_KEYS:
+            continue
+        parent = data
+        try:
+            for step in path[:-1]:
+                parent = parent[step]
+            value = parent[key]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if key in TEXT_CODE_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+            parent[key] = text
+        elif key in YES_NO_KEYS and isinstance(value, bool):
+            parent[key] = "yes" if value else "no"
+
+
+def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None, list[Problem]]:
+    """Read `file` (a record of `kind`) and split it into front matter and body."""
+    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
+    problems: list[Problem] = []
+    slug = file.stem
+    if not SLUG_RE.match(slug):
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                f"nom de fichier « {file.name} » invalide : utilisez des minuscules sans accents, "
+                "des chiffres et des tirets (par exemple « ma-structure.md »)",
+            )
+        )
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(
+            Problem(
+                rel,
+                line,
+                col,
+                "le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 "
+                "(dans votre éditeur : « Enregistrer sous », encodage UTF-8)",
+            )
+        )
+        return None, problems
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != DELIMITER:
+        problems.append(
+            Problem(
+                rel, 1, 1, "le fichier doit commencer par une ligne « --- » suivie des champs de la fiche"
+            )
+        )
+        return None, problems
+    try:
+        closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() in (DELIMITER, "..."))
+    except StopIteration:
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "l'en-tête ouvert par « --- » n'est jamais fermé : ajoutez une ligne « --- » "
+                "après le dernier champ",
+            )
+        )
+        return None, problems
+    front_matter = "\n".join(lines[1:closing])
+    fields, line_map, yaml_problems = load_yaml_mapping(front_matter, rel, line_offset=1)
+    problems.extend(yaml_problems)
+    if fields is None:
+        return None, problems
+    body = "\n".join(lines[closing + 1 :]).strip("\n")
+    source = SourceRecord(
+        kind=kind,
+        slug=slug,
+        path=rel,
+        fields=fields,
+        body=body,
+        body_line=closing + 2,
+        lines=line_map,
+    )
+    return source, problems

@@ -1,0 +1,269 @@
+"""Records and the Directory that holds them with their indexes (by theme, city, legal form)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from .load import LinePath
+from .taxonomy import Theme
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug of a French text: `Saint-Herblain` → `saint-herblain`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = "".join(ch if ch.isalnum() else "-" for ch in ascii_text.lower())
+    return "-".join(part for part in slug.split("-") if part)
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts French names as a reader expects (accents and case ignored)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """Parse an event date or date-time; return an aware datetime and whether it is all-day.
+
+    A value without an offset is read in the territory's time zone. Raises ValueError.
+    """
+    text = value.strip()
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        return datetime.combine(day, time.min, tzinfo=tz), True
+    moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment, False
+
+
+def _string_list(value: Any) -> list[str]:
+    """The strings of a list field; nothing when the field is not a list (invalid record)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+@dataclass(eq=False)
+class Record:
+    """One record file, validated: its fields as written, its body as Markdown text."""
+
+    KIND: ClassVar[str] = "record"
+    FOLDER: ClassVar[str] = ""
+    slug: str
+    source: str
+    fields: dict[str, Any]
+    body: str
+    body_line: int
+    digest: str
+    lines: dict[LinePath, tuple[int, int]] = field(default_factory=dict, repr=False)
+    updated: date | None = None
+
+    @property
+    def name(self) -> str:
+        """The record's display name."""
+        return str(self.fields.get("name", self.slug))
+
+    @property
+    def sort_letter(self) -> str:
+        """Initial letter under which the record is listed A–Z (`#` for digits and signs)."""
+        first = sort_key(self.name)[:1].upper()
+        return first if first.isalpha() else "#"
+
+    @property
+    def summary(self) -> str:
+        """The short plain-text summary (may be empty for events)."""
+        return str(self.fields.get("summary", ""))
+
+    @property
+    def themes(self) -> list[str]:
+        """Theme slugs, in the order written."""
+        return _string_list(self.fields.get("themes"))
+
+    @property
+    def address(self) -> dict[str, Any]:
+        """Postal address fields (may be empty)."""
+        address = self.fields.get("address")
+        return address if isinstance(address, dict) else {}
+
+    @property
+    def city(self) -> str | None:
+        """City name, if known."""
+        return self.address.get("city")
+
+    @property
+    def geo(self) -> dict[str, float] | None:
+        """{lat, lon} if the record has coordinates."""
+        return self.fields.get("geo")
+
+    def position(self, path: LinePath) -> tuple[int, int]:
+        """Line and column of a key in the source file (1, 1 when absent)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return (1, 1)
+
+
+class Actor(Record):
+    """An actor of the ESS (association, cooperative, mutuelle...)."""
+
+    KIND = "actor"
+    FOLDER = "actors"
+
+    @property
+    def legal_form(self) -> str:
+        """The legal form value (association, scop...)."""
+        return str(self.fields.get("legal_form", "other"))
+
+
+class Initiative(Record):
+    """A project carried by one or more actors."""
+
+    KIND = "initiative"
+    FOLDER = "initiatives"
+
+    @property
+    def actor_slugs(self) -> list[str]:
+        """Slugs of the actors that carry it."""
+        return _string_list(self.fields.get("actors"))
+
+
+class Event(Record):
+    """An event; `start`/`end` are set in the territory's time zone when the Directory is built."""
+
+    KIND = "event"
+    FOLDER = "events"
+    start: datetime
+    end: datetime | None
+    all_day: bool
+
+    @property
+    def name(self) -> str:
+        """Events are named by their title."""
+        return str(self.fields.get("title", self.slug))
+
+    @property
+    def organizer_slugs(self) -> list[str]:
+        """Slugs of the organizing actors."""
+        return _string_list(self.fields.get("organizers"))
+
+    @property
+    def address(self) -> dict[str, Any]:
+        """The location's address fields."""
+        return self.fields.get("location") or {}
+
+    @property
+    def geo(self) -> dict[str, float] | None:
+        """The location's coordinates, if given."""
+        return (self.fields.get("location") or {}).get("geo")
+
+    def set_times(self, tz: ZoneInfo) -> None:
+        """Parse start/end in the territory's time zone (the record was validated before)."""
+        self.start, self.all_day = parse_when(str(self.fields["start"]), tz)
+        self.end = parse_when(str(self.fields["end"]), tz)[0] if self.fields.get("end") else None
+
+    def ends_at(self) -> datetime:
+        """When the event is over: its end, or the end of its start day when it has none."""
+        if self.end is not None:
+            if len(str(self.fields["end"]).strip()) == 10:
+                return self.end.replace(hour=23, minute=59, second=59)
+            return self.end
+        if self.all_day:
+            return self.start.replace(hour=23, minute=59, second=59)
+        return self.start
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """True while the event has not ended."""
+        return self.ends_at() >= now
+
+
+RECORD_TYPES: dict[str, type[Record]] = {cls.KIND: cls for cls in (Actor, Initiative, Event)}
+
+
+@dataclass
+class City:
+    """A city of the directory with its actors."""
+
+    slug: str
+    name: str
+    actors: list[Actor] = field(default_factory=list)
+
+
+@dataclass
+class ThemeEntries:
+    """Everything filed under one theme."""
+
+    theme: Theme
+    actors: list[Actor] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Number of records under this theme."""
+        return len(self.actors) + len(self.initiatives) + len(self.events)
+
+
+@dataclass
+class Directory:
+    """All records of a territory, sorted, with the indexes every page and export uses.
+
+    Built once per build by `read_directory`; no part of Essaim re-reads the files.
+    """
+
+    themes: dict[str, Theme]
+    actors: list[Actor]
+    initiatives: list[Initiative]
+    events: list[Event]
+    actor_by_slug: dict[str, Actor] = field(init=False)
+    by_theme: dict[str, ThemeEntries] = field(init=False)
+    by_legal_form: dict[str, list[Actor]] = field(init=False)
+    by_city: dict[str, City] = field(init=False)
+    initiatives_of: dict[str, list[Initiative]] = field(init=False)
+    events_of: dict[str, list[Event]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.actors.sort(key=lambda r: (sort_key(r.name), r.slug))
+        self.initiatives.sort(key=lambda r: (sort_key(r.name), r.slug))
+        self.events.sort(key=lambda e: (e.start, e.slug))
+        self.actor_by_slug = {a.slug: a for a in self.actors}
+        self.by_theme = {slug: ThemeEntries(theme) for slug, theme in self.themes.items()}
+        self.by_legal_form = {}
+        self.by_city = {}
+        self.initiatives_of = {}
+        self.events_of = {}
+        for actor in self.actors:
+            for slug in actor.themes:
+                if slug in self.by_theme:
+                    self.by_theme[slug].actors.append(actor)
+            self.by_legal_form.setdefault(actor.legal_form, []).append(actor)
+            if actor.city:
+                city_slug = slugify(actor.city)
+                city = self.by_city.setdefault(city_slug, City(city_slug, actor.city))
+                city.actors.append(actor)
+        for initiative in self.initiatives:
+            for slug in initiative.themes:
+                if slug in self.by_theme:
+                    self.by_theme[slug].initiatives.append(initiative)
+            for slug in initiative.actor_slugs:
+                self.initiatives_of.setdefault(slug, []).append(initiative)
+        for event in self.events:
+            for slug in event.themes:
+                if slug in self.by_theme:
+                    self.by_theme[slug].events.append(event)
+            for slug in event.organizer_slugs:
+                self.events_of.setdefault(slug, []).append(event)
+        self.by_city = dict(sorted(self.by_city.items(), key=lambda item: sort_key(item[1].name)))
+
+    @property
+    def records(self) -> list[Record]:
+        """Every record, actors first."""
+        return [*self.actors, *self.initiatives, *self.events]
+
+    def upcoming_events(self, now: datetime) -> list[Event]:
+        """Events not yet over at `now`, soonest first."""
+        return [e for e in self.events if e.is_upcoming(now)]
+
+    def past_events(self, now: datetime) -> list[Event]:
+        """Events over at `now`, most recent first."""
+        return [e for e in reversed(self.events) if not e.is_upcoming(now)]

@@ -1,0 +1,216 @@
+"""Files → records → Directory: read every record file, check it, report every problem.
+
+The one entry point is `read_directory`. Parsed records are cached by file stamp (size and
+modification time), like Pelican's `FileStampDataCacher`, so a rebuild re-reads only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import schema as schema_module
+from .checks import directory_problems, record_problems
+from .gitdates import last_commit_dates
+from .load import read_source
+from .model import RECORD_TYPES, Directory, Event, Record
+from .problems import Problem
+from .schema import KINDS, schema_problems
+from .territory import Territory
+
+logger = logging.getLogger(__name__)
+
+FOLDERS = {kind: RECORD_TYPES[kind].FOLDER for kind in KINDS}
+CACHE_FILE = "essaim-records.pickle"
+PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+
+
+def record_files(root: Path) -> list[tuple[str, Path]]:
+    """Every record file under the territory root, as (kind, path), in a stable order."""
+    files = []
+    for kind, folder in FOLDERS.items():
+        directory = root / folder
+        if directory.is_dir():
+            files.extend((kind, path) for path in sorted(directory.glob("*.md")) if path.is_file())
+    return files
+
+
+def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[Problem]]:
+    """Read one file and check it against its schema; the record is None when unusable."""
+    source, problems = read_source(file, root, kind)
+    if source is None:
+        return None, problems
+    problems.extend(schema_problems(source))
+    digest = hashlib.sha1(file.read_bytes()).hexdigest()
+    record = RECORD_TYPES[kind](
+        slug=source.slug,
+        source=source.path,
+        fields=source.fields,
+        body=source.body,
+        body_line=source.body_line,
+        digest=digest,
+        lines=source.lines,
+    )
+    return record, problems
+
+
+def _read_many(jobs: list[tuple[str, str, str]]) -> list[tuple[Record | None, list[Problem]]]:
+    """Worker entry point: read a chunk of (path, root, kind)."""
+    return [read_record(Path(path), Path(root), kind) for path, root, kind in jobs]
+
+
+def _code_stamp() -> str:
+    """Changes whenever the schemas change, so cached results are never stale."""
+    texts = "".join(schema_module.schema_text(name) for name in schema_module.SCHEMA_FILES)
+    return hashlib.sha1((schema_module.SCHEMA_VERSION + texts).encode()).hexdigest()
+
+
+@dataclass
+class RecordCache:
+    """Parsed records by path, each with the stamp of the file it came from."""
+
+    path: Path | None
+    entries: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    dirty: bool = False
+
+    @classmethod
+    def open(cls, cache_dir: Path | None) -> RecordCache:
+        """Load the cache from `cache_dir` (an empty cache when absent, stale or unreadable)."""
+        if cache_dir is None:
+            return cls(None)
+        path = cache_dir / CACHE_FILE
+        try:
+            with path.open("rb") as handle:
+                stamp, entries = pickle.load(handle)
+            if stamp == _code_stamp():
+                return cls(path, entries)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+            pass
+        return cls(path, {}, dirty=True)
+
+    def get(self, file: Path, stamp: tuple[int, int]) -> Any:
+        """The cached result for `file` if its stamp has not changed."""
+        entry = self.entries.get(str(file))
+        return entry[1] if entry and entry[0] == stamp else None
+
+    def put(self, file: Path, stamp: tuple[int, int], value: Any) -> None:
+        """Remember a result for `file`."""
+        self.entries[str(file)] = (stamp, value)
+        self.dirty = True
+
+    def save(self, keep: Iterable[Path]) -> None:
+        """Write the cache, forgetting files that no longer exist."""
+        if self.path is None:
+            return
+        kept = {str(path) for path in keep}
+        if set(self.entries) - kept:
+            self.entries = {k: v for k, v in self.entries.items() if k in kept}
+            self.dirty = True
+        if not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((_code_stamp(), self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    info = file.stat()
+    return (info.st_mtime_ns, info.st_size)
+
+
+def read_records(
+    root: Path, cache: RecordCache, jobs: int | None = None
+) -> list[tuple[Record | None, list[Problem]]]:
+    """Read every record file (from the cache when unchanged), in parallel when many changed."""
+    files = record_files(root)
+    results: list[Any] = [None] * len(files)
+    todo = []
+    for index, (kind, file) in enumerate(files):
+        stamp = _stamp(file)
+        cached = cache.get(file, stamp)
+        if cached is not None:
+            results[index] = cached
+        else:
+            todo.append((index, kind, file, stamp))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        chunk = max(1, len(todo) // (workers * 4))
+        batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outputs = pool.map(
+                _read_many, [[(str(f), str(root), k) for _, k, f, _ in batch] for batch in batches]
+            )
+            fresh = [result for output in outputs for result in output]
+    else:
+        fresh = [read_record(file, root, kind) for _, kind, file, _ in todo]
+    for (index, _, file, stamp), result in zip(todo, fresh, strict=True):
+        results[index] = result
+        cache.put(file, stamp, result)
+    cache.save(file for _, file in files)
+    logger.debug(
+        "essaim: %d record files, %d read, %d from cache", len(files), len(todo), len(files) - len(todo)
+    )
+    return results
+
+
+def read_directory(
+    root: Path,
+    territory: Territory,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    git_dates: bool = True,
+) -> tuple[Directory, list[Problem]]:
+    """Read, check and index every record of the territory at `root`.
+
+    Returns the Directory of the usable records and every problem found, in every file: one
+    bad file never hides another. Callers decide whether problems are fatal.
+    """
+    results = read_records(root, RecordCache.open(cache_dir), jobs)
+    actor_files = {file.stem for kind, file in record_files(root) if kind == "actor"}
+    tz = territory.tz
+    problems: list[Problem] = []
+    records: dict[str, list[Record]] = {kind: [] for kind in KINDS}
+    dates = last_commit_dates(root, list(FOLDERS.values())) if git_dates else {}
+    parsed: dict[str, list[Record]] = {kind: [] for kind in KINDS}
+    for record, record_problem_list in results:
+        problems.extend(record_problem_list)
+        if record is None:
+            continue
+        parsed[record.KIND].append(record)
+        local = record_problems(record, tz)
+        problems.extend(local)
+        if record_problem_list or local:
+            continue  # an invalid record is reported, never half-rendered
+        record.updated = _updated(record, root, dates)
+        if isinstance(record, Event):
+            record.set_times(tz)
+        records[record.KIND].append(record)
+    # Cross-record checks see every parsed record, valid or not, so that one mistake does not
+    # hide another (an unknown theme in a file that also misses a field) nor create a false one
+    # (a reference to an actor whose own file has an error).
+    problems.extend(
+        directory_problems(
+            parsed["actor"], parsed["initiative"], parsed["event"], territory.themes, root, actor_files
+        )
+    )
+    directory = Directory(territory.themes, records["actor"], records["initiative"], records["event"])
+    return directory, sorted(set(problems))
+
+
+def _updated(record: Record, root: Path, dates: dict[str, date]) -> date:
+    written = record.fields.get("updated")
+    if written:
+        return date.fromisoformat(written)
+    if record.source in dates:
+        return dates[record.source]
+    return date.fromtimestamp((root / record.source).stat().st_mtime)

@@ -1,0 +1,195 @@
+"""The JSON Schemas of the contract, and their errors told in French at the right line."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .load import LinePath, SourceRecord
+from .problems import Problem
+
+SCHEMA_VERSION = "1.0.0"
+KINDS = ("actor", "initiative", "event")
+SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json")
+
+TYPE_NAMES = {
+    "string": "du texte",
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "array": "une liste (une ligne « - valeur » par élément, ou [a, b])",
+    "object": "un groupe de champs indentés",
+    "boolean": "true ou false",
+    "null": "vide",
+}
+
+
+@cache
+def schema_text(name: str) -> str:
+    """The published text of one schema file (`actor.json`, `common.json`...)."""
+    return resources.files(__package__).joinpath("schemas", name).read_text(encoding="utf-8")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One schema file, parsed."""
+    return json.loads(schema_text(name))
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resources((name, Resource.from_contents(schema(name))) for name in SCHEMA_FILES)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """A validator for records of `kind` (actor, initiative, event)."""
+    return Draft202012Validator(
+        schema(f"{kind}.json"), registry=_registry(), format_checker=FormatChecker(["date"])
+    )
+
+
+@cache
+def territory_validator() -> Draft202012Validator:
+    """A validator for territory.yml."""
+    return Draft202012Validator(schema("territory.json"))
+
+
+@cache
+def _pattern_messages() -> dict[str, str]:
+    defs = schema("common.json")["$defs"]
+    actor = schema("actor.json")["properties"]
+    address = defs["address"]["properties"]
+    return {
+        defs["url"]["pattern"]: "doit être une adresse web complète commençant par https:// (ou http://)",
+        defs["email"]["pattern"]: "doit être une adresse e-mail valide (nom@domaine.fr)",
+        defs["phone"]["pattern"]: "doit être un numéro de téléphone (chiffres, espaces, points, + au début)",
+        defs["date"]["pattern"]: "doit être une date au format AAAA-MM-JJ (par exemple 2026-03-05)",
+        defs["datetime"]["pattern"]: "doit être une date AAAA-MM-JJ ou une date et une heure "
+        "AAAA-MM-JJ HH:MM (par exemple 2026-03-05 18:30)",
+        defs["slug"]["pattern"]: "doit être un identifiant en minuscules sans accents, avec des "
+        "tirets (par exemple « economie-circulaire »)",
+        actor["siret"]["pattern"]: "doit être un numéro SIRET de 14 chiffres, sans espaces, entre guillemets",
+        address["postcode"]["pattern"]: "doit être un code postal à 5 chiffres, entre guillemets "
+        '(par exemple "44000")',
+        address["insee_code"]["pattern"]: "doit être un code INSEE de commune à 5 caractères",
+        actor["logo"]["pattern"]: "doit être le chemin d'une image du dépôt (.png, .jpg, .svg, "
+        ".webp), par exemple media/logos/ma-structure.png",
+    }
+
+
+def field_label(path: LinePath) -> str:
+    """A readable name for a field path: `address.city`, `themes[2]`."""
+    label = ""
+    for step in path:
+        if isinstance(step, int):
+            label += f"[{step + 1}]"
+        else:
+            label += f".{step}" if label else str(step)
+    return label or "la fiche"
+
+
+def schema_problems(source: SourceRecord) -> list[Problem]:
+    """Check one record against its JSON Schema; every error, at the line of its key."""
+    problems = []
+    for error in validator(source.kind).iter_errors(source.fields):
+        problems.extend(_translate(error, source))
+    return problems
+
+
+def problems_for_mapping(
+    errors: list[ValidationError], path: str, lines: dict[LinePath, tuple[int, int]]
+) -> list[Problem]:
+    """Translate schema errors of a plain YAML mapping file (territory.yml)."""
+    source = SourceRecord("territory", "", path, {}, "", 0, lines)
+    return [problem for error in errors for problem in _translate(error, source)]
+
+
+def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
+    """One schema error → one or more problems with a French message and a position."""
+    path: LinePath = tuple(error.absolute_path)
+    name = field_label(path)
+    kind = error.validator
+    value = error.instance
+
+    def at(where: LinePath, message: str) -> Problem:
+        line, col = source.position(where)
+        return Problem(source.path, line, col, message)
+
+    if kind == "required":
+        missing = [key for key in error.validator_value if key not in (value or {})]
+        problems = []
+        for key in missing:
+            where = f"dans « {name} »" if path else "dans l'en-tête"
+            problems.append(
+                at(path, f"champ obligatoire « {key} » manquant {where} : ajoutez une ligne « {key}: ... »")
+            )
+        return problems
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        problems = []
+        for key in value:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = (
+                f" : vouliez-vous dire « {close[0]} » ?"
+                if close
+                else (f" : les champs possibles ici sont {', '.join(known)}")
+            )
+            problems.append(at(path + (str(key),), f"champ inconnu « {key} »{hint}"))
+        return problems
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        wanted = " ou ".join(TYPE_NAMES.get(t, t) for t in expected)
+        return [at(path, f"« {name} » doit être {wanted}")]
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+        return [
+            at(
+                path,
+                f"valeur « {value} » inconnue pour « {name} » : choisissez parmi {', '.join(choices)}{hint}",
+            )
+        ]
+    if kind == "pattern":
+        message = _pattern_messages().get(error.validator_value, "n'a pas la forme attendue")
+        return [at(path, f"« {name} » {message} (reçu : « {value} »)")]
+    if kind == "format":
+        return [at(path, f"« {name} » : la date « {value} » n'existe pas")]
+    if kind == "maxLength":
+        return [
+            at(path, f"« {name} » est trop long : {len(value)} caractères, {error.validator_value} au plus")
+        ]
+    if kind == "minLength":
+        return [at(path, f"« {name} » est vide : écrivez au moins un caractère ou retirez la ligne")]
+    if kind == "minItems":
+        return [at(path, f"« {name} » doit contenir au moins {error.validator_value} élément(s)")]
+    if kind == "maxItems":
+        return [
+            at(
+                path,
+                f"« {name} » contient {len(value)} éléments, {error.validator_value} "
+                "au plus : gardez les principaux",
+            )
+        ]
+    if kind == "uniqueItems":
+        return [at(path, f"« {name} » contient deux fois la même valeur")]
+    if kind in ("minimum", "maximum"):
+        return [
+            at(
+                path,
+                f"« {name} » vaut {value}, hors des limites permises "
+                f"({'au moins' if kind == 'minimum' else 'au plus'} "
+                f"{error.validator_value})",
+            )
+        ]
+    return [at(path, f"« {name} » est invalide : {error.message}")]

@@ -1,0 +1,58 @@
+"""The closed lists of the contract: themes (overridable by a territory) and French labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the taxonomy."""
+
+    slug: str
+    label: str
+    description: str = ""
+
+
+def _read_package_yaml(name: str) -> Any:
+    text = resources.files(__package__).joinpath("taxonomy", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def default_themes() -> dict[str, Theme]:
+    """The themes shipped with Essaim, by slug, in their published order."""
+    return {
+        slug: Theme(slug, entry["label"], entry.get("description", ""))
+        for slug, entry in _read_package_yaml("themes.yml").items()
+    }
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, Any]]:
+    """French labels of legal forms, event kinds, stages, needs and wheelchair access."""
+    return _read_package_yaml("vocabulary.yml")
+
+
+def themes_for(overrides: dict[str, Any] | None) -> dict[str, Theme]:
+    """Default themes with a territory's overrides applied (null removes a theme)."""
+    themes = dict(default_themes())
+    for slug, entry in (overrides or {}).items():
+        if entry is None:
+            themes.pop(slug, None)
+        else:
+            themes[slug] = Theme(slug, entry["label"], entry.get("description", ""))
+    return themes
+
+
+def legal_form_label(value: str, plural: bool = False) -> str:
+    """French label of a legal form value (the value itself if unknown)."""
+    entry = vocabulary()["legal_forms"].get(value)
+    if not entry:
+        return value
+    return entry["plural"] if plural else entry["label"]

@@ -1,0 +1,183 @@
+"""territory.yml: everything a territory changes, read and checked up front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .load import load_yaml_mapping
+from .problems import InvalidContent, Problem
+from .schema import problems_for_mapping, territory_validator
+from .taxonomy import Theme, themes_for
+
+TERRITORY_FILE = "territory.yml"
+
+DEFAULT_LICENCE = {
+    "id": "etalab-2.0",
+    "name": "Licence Ouverte / Open Licence 2.0 (Etalab)",
+    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+DEFAULT_URLS = {
+    "actors": "acteurs",
+    "initiatives": "initiatives",
+    "events": "agenda",
+    "themes": "themes",
+    "legal_forms": "statuts",
+    "cities": "villes",
+}
+DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
+DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
+DEFAULT_FEATURES = {"pages": True}
+
+
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text: the colours are used for text on white and under white
+
+
+def contrast_with_white(color: str) -> float:
+    """WCAG contrast ratio between a #rrggbb colour and white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+@dataclass
+class Territory:
+    """A territory's settings, with defaults filled in."""
+
+    name: str
+    pitch: str
+    base_url: str
+    short_name: str = ""
+    demo: bool = False
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    contact_email: str | None = None
+    logo: str | None = None
+    colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLORS))
+    licence: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LICENCE))
+    forge: dict[str, str] | None = None
+    urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
+    theme_overrides: dict[str, Any] = field(default_factory=dict)
+    listing: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LISTING))
+    features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The territory's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def themes(self) -> dict[str, Theme]:
+        """The theme taxonomy in force: defaults plus this territory's overrides."""
+        return themes_for(self.theme_overrides)
+
+    def feature(self, name: str) -> bool:
+        """Whether a part of Essaim (pages, search, map...) is switched on."""
+        return self.features.get(name, True)
+
+
+def territory_from_mapping(data: dict[str, Any]) -> Territory:
+    """Build a Territory from an already validated mapping."""
+    forge = data.get("forge")
+    if forge:
+        forge = {"branch": "main", **forge}
+    return Territory(
+        name=data["name"],
+        pitch=data["pitch"],
+        base_url=data["base_url"],
+        short_name=data.get("short_name", data["name"]),
+        demo=data.get("demo", False),
+        language=data.get("language", "fr"),
+        timezone=data.get("timezone", "Europe/Paris"),
+        contact_email=data.get("contact_email"),
+        logo=data.get("logo"),
+        colors={**DEFAULT_COLORS, **data.get("colors", {})},
+        licence={**DEFAULT_LICENCE, **data["licence"]} if "licence" in data else dict(DEFAULT_LICENCE),
+        forge=forge,
+        urls={**DEFAULT_URLS, **data.get("urls", {})},
+        theme_overrides=data.get("themes") or {},
+        listing={**DEFAULT_LISTING, **data.get("listing", {})},
+        features={**DEFAULT_FEATURES, **data.get("features", {})},
+    )
+
+
+def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
+    """Read and check `territory.yml` in `root`; every problem at its line."""
+    file = root / TERRITORY_FILE
+    if not file.is_file():
+        return None, [
+            Problem(
+                TERRITORY_FILE,
+                1,
+                1,
+                "territory.yml est introuvable : copiez celui "
+                "du dépôt Essaim et adaptez-le (ou lancez « essaim init »)",
+            )
+        ]
+    text = file.read_text(encoding="utf-8")
+    data, lines, problems = load_yaml_mapping(text, TERRITORY_FILE)
+    if data is None or problems:
+        return None, problems
+    errors = list(territory_validator().iter_errors(data))
+    problems = problems_for_mapping(errors, TERRITORY_FILE, lines)
+    if not problems:
+        try:
+            ZoneInfo(data.get("timezone", "Europe/Paris"))
+        except (ZoneInfoNotFoundError, ValueError):
+            line, col = lines.get(("timezone",), (1, 1))
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    f"fuseau horaire inconnu « {data['timezone']} » : utilisez un nom comme Europe/Paris",
+                )
+            )
+        urls = {**DEFAULT_URLS, **data.get("urls", {})}
+        if len(set(urls.values())) != len(urls):
+            line, col = lines.get(("urls",), (1, 1))
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    "deux rubriques de « urls » ont le même chemin : donnez à chacune le sien",
+                )
+            )
+        for name, color in data.get("colors", {}).items():
+            if contrast_with_white(color) < MIN_CONTRAST:
+                line, col = lines.get(("colors", name), (1, 1))
+                problems.append(
+                    Problem(
+                        TERRITORY_FILE,
+                        line,
+                        col,
+                        f"la couleur {name} {color} "
+                        f"contraste trop peu avec le blanc "
+                        f"({contrast_with_white(color):.1f}:1, il faut au moins "
+                        f"{MIN_CONTRAST}:1 pour l'accessibilité) : choisissez "
+                        "une teinte plus foncée",
+                    )
+                )
+        logo = data.get("logo")
+        if logo and not (root / logo).is_file():
+            line, col = lines.get(("logo",), (1, 1))
+            problems.append(Problem(TERRITORY_FILE, line, col, f"le logo « {logo} » est introuvable"))
+    if problems:
+        return None, problems
+    return territory_from_mapping(data), []
+
+
+def load_territory(root: Path) -> Territory:
+    """Read territory.yml or raise InvalidContent with every problem."""
+    territory, problems = read_territory(root)
+    if territory is None:
+        raise InvalidContent(problems)
+    return territory

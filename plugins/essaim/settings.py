@@ -1,0 +1,60 @@
+"""Pelican settings derived from territory.yml (used by pelicanconf.py and the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .records.territory import load_territory
+
+
+def pelican_settings(root: Path, production: bool = False) -> dict[str, Any]:
+    """Settings for building the territory at `root` (raises InvalidContent on a bad territory.yml).
+
+    Development builds use an empty SITEURL and keep the output folder (rebuilds only rewrite
+    what changed); production builds use the territory's base_url and start from scratch.
+    """
+    root = Path(root).resolve()
+    territory = load_territory(root)
+    essaim_theme = Path(__file__).resolve().parents[2] / "theme"
+    theme = root / "theme" if (root / "theme" / "templates").is_dir() else essaim_theme
+    return {
+        "SITENAME": territory.name,
+        "SITEURL": territory.base_url if production else "",
+        "RELATIVE_URLS": False,
+        "TIMEZONE": territory.timezone,
+        "DEFAULT_LANG": territory.language,
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(root / "output"),
+        "CACHE_PATH": str(root / "cache"),
+        "THEME": str(theme),
+        "THEME_STATIC_DIR": "theme",
+        "PLUGINS": ["essaim"],
+        "ESSAIM_ROOT": str(root),
+        # Pelican's blog machinery is off: the directory has records, not articles.
+        "ARTICLE_PATHS": [],
+        "PAGE_PATHS": ["pages"],
+        "STATIC_PATHS": ["images"],
+        # Contributors' text is untrusted: every template variable is escaped.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        "PAGE_URL": "{slug}/",
+        "PAGE_SAVE_AS": "{slug}/index.html",
+        "DIRECT_TEMPLATES": [],
+        "TAG_SAVE_AS": "",
+        "CATEGORY_SAVE_AS": "",
+        "AUTHOR_SAVE_AS": "",
+        "ARCHIVES_SAVE_AS": "",
+        "FEED_ALL_ATOM": None,
+        "FEED_ALL_RSS": None,
+        "CATEGORY_FEED_ATOM": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "DEFAULT_PAGINATION": False,
+        "DELETE_OUTPUT_DIRECTORY": production,
+        "OUTPUT_RETENTION": [".git"],
+        "LOAD_CONTENT_CACHE": not production,
+        "CACHE_CONTENT": not production,
+        "TYPOGRIFY": False,
+        "SLUGIFY_SOURCE": "basename",
+    }
