@@ -7,6 +7,7 @@ from pelican import signals
 from .core_generator import DirectoryGenerator
 from .pages import filters
 from .pages.generator import PagesGenerator
+from .writer import UnchangedFilesWriter
 
 
 def configure_jinja(pelican) -> None:
@@ -21,7 +22,13 @@ def get_generators(pelican) -> list[type]:
     return [DirectoryGenerator, PagesGenerator]
 
 
+def get_writer(pelican) -> type:
+    """Signal `get_writer`: a writer that does not rewrite unchanged files."""
+    return UnchangedFilesWriter
+
+
 def register() -> None:
     """Connect Essaim to Pelican."""
     signals.initialized.connect(configure_jinja)
+    signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)

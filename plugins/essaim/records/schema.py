@@ -66,7 +66,12 @@ def _pattern_messages() -> dict[str, str]:
     defs = schema("common.json")["$defs"]
     actor = schema("actor.json")["properties"]
     address = defs["address"]["properties"]
+    territory = schema("territory.json")["properties"]
     return {
+        territory["base_url"]["pattern"]: "doit être l'adresse publique du site, commençant par "
+        "https:// et sans / final",
+        territory["forge"]["properties"]["repository"]["pattern"]: "doit être l'adresse https:// "
+        "du dépôt, sans / final",
         defs["url"]["pattern"]: "doit être une adresse web complète commençant par https:// (ou http://)",
         defs["email"]["pattern"]: "doit être une adresse e-mail valide (nom@domaine.fr)",
         defs["phone"]["pattern"]: "doit être un numéro de téléphone (chiffres, espaces, points, + au début)",

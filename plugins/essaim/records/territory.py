@@ -25,7 +25,7 @@ DEFAULT_URLS = {
     "events": "agenda",
     "themes": "themes",
     "legal_forms": "statuts",
-    "cities": "villes",
+    "cities": "communes",
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
@@ -171,7 +171,7 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
             line, col = lines.get(("logo",), (1, 1))
             problems.append(Problem(TERRITORY_FILE, line, col, f"le logo « {logo} » est introuvable"))
     if problems:
-        return None, problems
+        return None, sorted(problems)
     return territory_from_mapping(data), []
 
 

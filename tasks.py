@@ -1,0 +1,164 @@
+"""Tasks (invoke), with pelican-quickstart's names. `make` only bootstraps and calls these.
+
+invoke build | rebuild | regenerate | serve | reserve | preview | livereload | publish | clean
+invoke test | lint | bench | browser-deps
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+PELICAN = BIN / "pelican"
+OUTPUT = ROOT / "output"
+HOST, PORT = "127.0.0.1", 8000
+WATCHED = ["actors", "initiatives", "events", "content", "theme", "plugins", "media", "territory.yml"]
+
+
+def _pelican(c, settings: str = "pelicanconf.py", extra: str = "") -> None:
+    c.run(f'"{PELICAN}" -s {settings} {extra}', pty=False)
+
+
+@task
+def clean(c):
+    """Remove the generated site and the build caches."""
+    for folder in (OUTPUT, ROOT / "cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the site into output/ (development settings, incremental)."""
+    _pelican(c)
+
+
+@task(pre=[clean])
+def rebuild(c):
+    """Build from scratch."""
+    _pelican(c)
+
+
+def _build_in_process(settings_file: str) -> bool:
+    """One Pelican build in this process; print problems instead of stopping the watcher."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    try:
+        Pelican(read_settings(str(ROOT / settings_file))).run()
+        print("Site à jour.", flush=True)
+        return True
+    except Exception as error:  # noqa: BLE001 - the watcher must survive invalid content
+        print(error, file=sys.stderr, flush=True)
+        return False
+
+
+def _watch(settings_file: str = "pelicanconf.py") -> None:
+    """Rebuild whenever a record, a page, the theme, the code or territory.yml changes."""
+    from watchfiles import watch
+
+    paths = [str(ROOT / p) for p in WATCHED if (ROOT / p).exists()]
+    print(f"Surveillance de {', '.join(WATCHED)} : le site est reconstruit à chaque changement.")
+    for changes in watch(*paths):
+        names = sorted({Path(p).relative_to(ROOT).as_posix() for _, p in changes})
+        print(f"Modifié : {', '.join(names)}", flush=True)
+        _build_in_process(settings_file)
+
+
+@task
+def regenerate(c):
+    """Rebuild on every change (no server)."""
+    _build_in_process("pelicanconf.py")
+    _watch()
+
+
+def _server(port: int):
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    RootedHTTPServer.allow_reuse_address = True
+    return RootedHTTPServer(str(OUTPUT), (HOST, port), ComplexHTTPRequestHandler)
+
+
+@task
+def serve(c, port=PORT):
+    """Serve output/ on http://127.0.0.1:8000."""
+    server = _server(int(port))
+    print(f"Site servi sur http://{HOST}:{port}/ (Ctrl-C pour arrêter)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def reserve(c, port=PORT):
+    """Build, then serve."""
+    build(c)
+    serve(c, port)
+
+
+@task
+def livereload(c, port=PORT):
+    """Build, serve on http://127.0.0.1:8000 and rebuild on every change (`make serve`)."""
+    _build_in_process("pelicanconf.py")
+    server = _server(int(port))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Site servi sur http://{HOST}:{port}/ (Ctrl-C pour arrêter)")
+    try:
+        _watch()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+@task
+def preview(c):
+    """Build with the production settings (publishconf.py)."""
+    _pelican(c, "publishconf.py")
+
+
+@task
+def publish(c):
+    """Build the site to deploy (production settings, output/ emptied first)."""
+    _pelican(c, "publishconf.py")
+
+
+@task
+def browser_deps(c):
+    """Make sure Debian's chromium is there for the browser tests (installs it when root)."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installation de chromium (paquet Debian) pour les tests dans le navigateur...")
+        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium")
+        return
+    print(
+        "chromium est absent : installez-le avec « sudo apt-get install chromium ». Sans lui, les "
+        "tests dans le navigateur échouent quand CI=true, et sont signalés comme non lancés sinon.",
+        file=sys.stderr,
+    )
+
+
+@task
+def lint(c):
+    """ruff: lint and formatting check."""
+    c.run(f'"{BIN / "ruff"}" check .')
+    c.run(f'"{BIN / "ruff"}" format --check .')
+
+
+@task(pre=[lint])
+def test(c):
+    """The whole test suite (unit, site, fork and browser tests), after the lint."""
+    c.run(f'"{BIN / "pytest"}" -q', pty=False)
+
+
+@task
+def bench(c, sizes="1000,10000", skip_pelican=False):
+    """Build benchmark: Essaim vs bare Pelican vs Hugo, ratios measured in the same run."""
+    flags = " --skip-pelican" if skip_pelican else ""
+    c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)

@@ -1,0 +1,161 @@
+"""Shared fixtures: tiny territories written into tmp_path, real Pelican builds, a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+DEMO_NOW = "2026-11-22T12:00:00"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+TERRITORY = """\
+name: Annuaire de Testville
+pitch: L'ESS de Testville.
+base_url: https://testville.example.org
+timezone: Europe/Paris
+"""
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    """Write a file (dedented) under root, creating folders."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def actor_text(name: str = "La Ruche", **fields: str) -> str:
+    """A valid actor file; keyword arguments replace or add front-matter lines verbatim."""
+    values = {
+        "name": name,
+        "legal_form": "association",
+        "summary": "Une association de test.",
+        "themes": "[numerique]",
+        "address": '\n  postcode: "44000"\n  city: Testville',
+    }
+    values.update(fields)
+    lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\nUne présentation.\n"
+
+
+@pytest.fixture
+def territory(tmp_path: Path) -> Path:
+    """An empty territory (territory.yml only) in a temporary folder."""
+    write(tmp_path, "territory.yml", TERRITORY)
+    return tmp_path
+
+
+def build(root: Path, output: Path | None = None, **overrides) -> Path:
+    """Build the territory at `root` with real Pelican, in this process; return the output path."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from essaim.settings import pelican_settings
+
+    settings = pelican_settings(root)
+    settings["PATH"] = str(root / "content") if (root / "content").is_dir() else str(REPO / "content")
+    settings["OUTPUT_PATH"] = str(output or root / "output")
+    settings["CACHE_PATH"] = str(root / "cache")
+    settings["ESSAIM_NOW"] = DEMO_NOW
+    settings.update(overrides)
+    Pelican(read_settings(None, override=settings)).run()
+    return Path(settings["OUTPUT_PATH"])
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory) -> Path:
+    """The demo territory (this repository's records) built once for the session."""
+    output = tmp_path_factory.mktemp("demo-output")
+    cache = tmp_path_factory.mktemp("demo-cache")
+    build(REPO, output, CACHE_PATH=str(cache))
+    return output
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler that does not log every request."""
+
+    def log_message(self, *args) -> None:  # noqa: D102
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `directory` on 127.0.0.1 (a free port); return the server and its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_output: Path) -> Iterator[str]:
+    """Base URL of the demo site served over HTTP on loopback."""
+    server, url = serve(demo_output)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright. Missing browser: failure when CI=true, else skip."""
+    if not CHROMIUM.exists():
+        message = (
+            "Debian's chromium is missing (/usr/bin/chromium): "
+            "run `make test` as root, or apt-get install chromium"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that records console errors in `page.console_errors`."""
+    context = browser.new_context(locale="fr-FR")
+    new_page = context.new_page()
+    new_page.console_errors = []
+    new_page.on("console", lambda m: m.type == "error" and new_page.console_errors.append(m.text))
+    new_page.on("pageerror", lambda e: new_page.console_errors.append(str(e)))
+    yield new_page
+    context.close()
+
+
+def copy_repository(target: Path) -> Path:
+    """Copy this repository's tracked-looking files (no venv, output, caches) to `target`."""
+    ignore = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "node_modules",
+        "output",
+        "cache",
+        "__pycache__",
+        "*.egg-info",
+        ".pytest_cache",
+        ".ruff_cache",
+        "bench-results",
+    )
+    shutil.copytree(REPO, target, ignore=ignore)
+    return target

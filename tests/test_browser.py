@@ -1,0 +1,93 @@
+"""Real Chromium: zero axe-core WCAG 2.1 A/AA violations on every page type, keyboard basics."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import REPO, actor_text, build, serve, write
+
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PAGE_TYPES = {
+    "home": "/",
+    "actor": "/acteurs/ecossolies/",
+    "initiative": "/initiatives/plateforme-innovation-numerique-sociale/",
+    "event": "/agenda/rencontre-echange-competences/",
+    "past event": "/agenda/marche-des-possibles-2026/",
+    "theme": "/themes/numerique/",
+    "actors A-Z": "/acteurs/",
+    "initiatives": "/initiatives/",
+    "themes": "/themes/",
+    "legal forms": "/statuts/",
+    "legal form": "/statuts/scop/",
+    "cities": "/communes/",
+    "city": "/communes/nantes/",
+    "agenda": "/agenda/",
+    "past agenda": "/agenda/passes/",
+    "content page": "/a-propos/",
+    "404": "/404.html",
+}
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (from npm) in the page; return its WCAG 2.1 A/AA violations."""
+    assert AXE.is_file(), "axe-core is missing: run `make test` (npm ci installs it)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_page_type_has_no_accessibility_violation(page, demo_url, name):
+    response = page.goto(demo_url + PAGE_TYPES[name])
+    assert response.status == 200
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_paginated_list_has_no_violation_and_working_pages(page, territory, tmp_path_factory):
+    for number in range(130):
+        write(territory, f"actors/structure-{number:03d}.md", actor_text(f"Structure {number:03d}"))
+    output = build(territory, tmp_path_factory.mktemp("big"))
+    server, url = serve(output)
+    try:
+        page.goto(url + "/acteurs/page/2/")
+        assert axe_violations(page) == []
+        assert page.locator(".card-title").count() == 60
+        page.get_by_role("link", name="Page 3").click()
+        assert page.url.endswith("/acteurs/page/3/")
+        assert page.locator(".card-title").count() == 10
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.browser
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, demo_url):
+    page.goto(demo_url + "/acteurs/ecossolies/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Aller au contenu"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0  # visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+
+
+@pytest.mark.browser
+def test_pages_work_without_javascript(browser, demo_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo_url + "/")
+    page.get_by_role("link", name="Thèmes", exact=True).click()
+    page.get_by_role("link", name="Numérique").click()
+    page.get_by_role("link", name="Libertic").first.click()
+    assert page.locator("h1").inner_text() == "Libertic"
+    context.close()

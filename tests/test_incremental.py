@@ -1,0 +1,49 @@
+"""Rebuilds: unchanged pages are neither rendered nor rewritten; changes and deletions show."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from conftest import actor_text, build, write
+
+
+def _stamps(output):
+    return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns for p in output.rglob("*.html")}
+
+
+def test_no_change_rebuild_rewrites_nothing(territory):
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    write(territory, "actors/b.md", actor_text("Bêta"))
+    output = build(territory)
+    before = _stamps(output)
+    time.sleep(0.01)
+    build(territory)
+    assert _stamps(output) == before
+
+
+def test_a_changed_record_is_rebuilt_with_its_lists(territory):
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    write(territory, "actors/b.md", actor_text("Bêta"))
+    output = build(territory)
+    before = _stamps(output)
+    time.sleep(0.01)
+    path = write(territory, "actors/a.md", actor_text("Alpha", summary="Un nouveau résumé."))
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    build(territory)
+    after = _stamps(output)
+    assert "Un nouveau résumé." in (output / "acteurs/a/index.html").read_text(encoding="utf-8")
+    assert "Un nouveau résumé." in (output / "acteurs/index.html").read_text(encoding="utf-8")
+    assert after["acteurs/b/index.html"] == before["acteurs/b/index.html"]
+    assert after["acteurs/a/index.html"] != before["acteurs/a/index.html"]
+
+
+def test_a_deleted_record_loses_its_page(territory):
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    gone = write(territory, "actors/b.md", actor_text("Bêta"))
+    output = build(territory)
+    assert (output / "acteurs/b/index.html").is_file()
+    gone.unlink()
+    build(territory)
+    assert not (output / "acteurs/b/index.html").exists()
+    assert "Bêta" not in (output / "acteurs/index.html").read_text(encoding="utf-8")
