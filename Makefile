@@ -6,15 +6,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup serve build test bench audit clean publish lint
+.PHONY: setup serve build test bench clean publish lint
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
 $(PY_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	  else echo "Python's venv module is missing: sudo apt-get install python3-venv" >&2; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(BENCH_STAMP): $(PY_STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
@@ -38,7 +47,7 @@ test: setup
 lint: setup
 	$(BIN)/invoke lint
 
-bench: setup
+bench: setup $(BENCH_STAMP)
 	$(BIN)/invoke bench
 
 clean:

@@ -158,7 +158,7 @@ def test(c):
 
 
 @task
-def bench(c, sizes="1000,10000", skip_pelican=False):
+def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3):
     """Build benchmark: Essaim vs bare Pelican vs Hugo, ratios measured in the same run."""
-    flags = " --skip-pelican" if skip_pelican else ""
+    flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
     c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class DirectoryGenerator(Generator):
 
     def generate_context(self) -> None:
         """Build the Directory and put it in the context as `essaim`; fail on invalid content."""
+        started = time.perf_counter()
         root = Path(self.settings["ESSAIM_ROOT"])
         territory = load_territory(root)
         cache_dir = Path(self.settings["CACHE_PATH"]) if self.settings.get("CACHE_CONTENT") else None
@@ -47,12 +49,14 @@ class DirectoryGenerator(Generator):
             raise InvalidContent(problems)
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
+        site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
         self.context["essaim"] = site
         logger.info(
-            "essaim: %d actors, %d initiatives, %d events",
+            "essaim: %d actors, %d initiatives, %d events read in %.2f s",
             len(directory.actors),
             len(directory.initiatives),
             len(directory.events),
+            time.perf_counter() - started,
         )
 
     def generate_output(self, writer) -> None:

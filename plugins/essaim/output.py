@@ -39,6 +39,7 @@ class OutputFiles:
         self.rendered = 0
         self.skipped = 0
         self.written = 0
+        self.folders: set[Path] = set()
 
     def _load(self) -> dict[str, str]:
         if self.manifest_file is None:
@@ -63,12 +64,15 @@ class OutputFiles:
         self.current[save_as] = key
         self.rendered += 1
         target = self.output / save_as
-        try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if save_as in self.previous:  # only files of an earlier build can be identical
+            try:
+                if target.stat().st_size == len(data) and target.read_bytes() == data:
+                    return
+            except OSError:
+                pass
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         target.write_bytes(data)
         self.written += 1
 

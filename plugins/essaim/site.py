@@ -21,6 +21,33 @@ class Site:
     urls: Urls
     now: datetime
     labels: dict[str, Any] = field(default_factory=vocabulary)
+    nav_links: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, url, label)
+    section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
+    footer_links: list[tuple[str, str, str]] = field(default_factory=list)
+
+    SECTIONS = (
+        ("actors", "Acteurs"),
+        ("initiatives", "Initiatives"),
+        ("events", "Agenda"),
+        ("themes", "Thèmes"),
+        ("cities", "Communes"),
+        ("legal_forms", "Statuts"),
+    )
+
+    def __post_init__(self) -> None:
+        self.section_links = [
+            (self.urls.path(section), self.urls.url(section), label) for section, label in self.SECTIONS
+        ]
+
+    def link_pages(self, pages: list, siteurl: str) -> None:
+        """Remember the free pages (content/) shown in the menu (`Nav:`) and footer (`Footer:`).
+
+        Computed once: Pelican builds a page's URL anew at each access.
+        """
+        self.nav_links = [(p.slug, f"{siteurl}/{p.url}", p.nav) for p in pages if getattr(p, "nav", "")]
+        self.footer_links = [
+            (p.slug, f"{siteurl}/{p.url}", p.title) for p in pages if getattr(p, "footer", "")
+        ]
 
     @property
     def upcoming_events(self) -> list:

@@ -6,7 +6,11 @@ variables; a page whose inputs did not change since the last build is not render
 
 from __future__ import annotations
 
+import gc
 import logging
+import multiprocessing
+import os
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,11 +21,26 @@ from ..output import OutputFiles, fingerprint, record_stamps
 from ..records.model import Actor, Event, Initiative, Record
 from ..records.territory import TERRITORY_FILE
 from ..site import Site
-from .markdown import render_markdown
+from .cards import Cards
+from .markdown import MarkdownBody
 from .paginate import paginate
 
 logger = logging.getLogger(__name__)
 PART = "pages"
+PARALLEL_PAGES = 300  # below this many pages to render, forking workers costs more than it saves
+_PARENT: PagesGenerator | None = None  # the generator whose jobs forked workers render
+
+
+def _render_share(share: tuple[int, int]) -> tuple[dict[str, str], int]:
+    """Worker entry point (forked): render every `count`-th job from `index`, write the files."""
+    index, count = share
+    generator = _PARENT
+    assert generator is not None
+    files = generator.files
+    files.current, files.written = {}, 0
+    for job in generator.jobs[index::count]:
+        generator._render(*job)
+    return files.current, files.written
 
 
 class PagesGenerator(Generator):
@@ -40,12 +59,17 @@ class PagesGenerator(Generator):
         self.files = OutputFiles(self.output_path, self._cache_path(), PART)
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
+        self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
+        self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
+        started = time.perf_counter()
         self._home()
         self._records()
         self._lists()
         self._taxonomies()
         self._agenda()
+        self._render_jobs()
         self.files.finish()
+        logger.info("essaim: pages done in %.2f s", time.perf_counter() - started)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -59,7 +83,7 @@ class PagesGenerator(Generator):
             (str(p), p.read_bytes()) for p in Path(self.settings["THEME"], "templates").rglob("*.html")
         )
         code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
-        content_pages = [(p.slug, p.title) for p in self.context.get("pages", [])]
+        content_pages = (self.site.nav_links, self.site.footer_links)
         return fingerprint(
             templates,
             code,
@@ -71,12 +95,37 @@ class PagesGenerator(Generator):
         )
 
     def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
+        """Queue a page unless its inputs are the same as when its file was written."""
         key = fingerprint(self.global_key, template, save_as, inputs)
-        if self.files.is_fresh(save_as, key):
-            return
+        if not self.files.is_fresh(save_as, key):
+            self.jobs.append((save_as, template, key, variables))
+
+    def _render(self, save_as: str, template: str, key: str, variables: dict[str, Any]) -> None:
         context = {**self.context, **variables, "output_file": save_as}
-        html = self.get_template(template).render(context)
-        self.files.write(save_as, html, key)
+        self.files.write(save_as, self.get_template(template).render(context), key)
+
+    def _render_jobs(self) -> None:
+        """Render the queued pages: here, or split between forked workers when there are many."""
+        workers = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if len(self.jobs) < PARALLEL_PAGES or workers < 2 or not fork:
+            for job in self.jobs:
+                self._render(*job)
+            return
+        for template in {job[1] for job in self.jobs}:
+            self.get_template(template)  # compiled once, before the fork
+        global _PARENT
+        _PARENT = self
+        gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                shares = pool.map(_render_share, [(i, workers) for i in range(workers)])
+        finally:
+            _PARENT = None
+        for current, written in shares:
+            self.files.current.update(current)
+            self.files.written += written
+        self.files.rendered += len(self.jobs)
 
     def _listing(
         self,
@@ -147,7 +196,7 @@ class PagesGenerator(Generator):
                 "actor",
                 record_stamps([actor, *initiatives, *events]),
                 record=actor,
-                body=render_markdown(actor.body),
+                body=MarkdownBody(actor.body),
                 initiatives=initiatives,
                 upcoming=[e for e in events if e.is_upcoming(self.site.now)],
                 past=[e for e in reversed(events) if not e.is_upcoming(self.site.now)],
@@ -159,7 +208,7 @@ class PagesGenerator(Generator):
                 "initiative",
                 record_stamps([initiative, *actors]),
                 record=initiative,
-                body=render_markdown(initiative.body),
+                body=MarkdownBody(initiative.body),
                 actors=actors,
             )
         for event in directory.events:
@@ -169,7 +218,7 @@ class PagesGenerator(Generator):
                 "event",
                 record_stamps([event, *organizers]),
                 record=event,
-                body=render_markdown(event.body),
+                body=MarkdownBody(event.body),
                 organizers=organizers,
                 is_past=not event.is_upcoming(self.site.now),
             )

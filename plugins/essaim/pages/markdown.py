@@ -1,12 +1,11 @@
-"""Contributors' Markdown → safe HTML: CommonMark, then the nh3 sanitiser."""
+"""Contributors' Markdown → safe HTML: CommonMark (cmark-gfm, raw HTML omitted), then nh3."""
 
 from __future__ import annotations
 
 import re
-from functools import cache
 
+import cmarkgfm
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -34,14 +33,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
-@cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).disable("image")
-
-
 def _shift_heading(match: re.Match[str]) -> str:
     level = min(int(match.group(2)) + 1, 6)
     return f"<{match.group(1)}h{level}>"
+
+
+def _drop_empty_links(tag: str, attribute: str, value: str) -> str | None:
+    """cmark empties the href of an unsafe link: drop it, leaving the link's text as plain text."""
+    return None if attribute == "href" and not value.strip() else value
 
 
 def render_markdown(text: str) -> Markup:
@@ -49,7 +48,8 @@ def render_markdown(text: str) -> Markup:
     only http(s) and mailto links (with rel="nofollow noopener noreferrer")."""
     if not text.strip():
         return Markup("")
-    html = _HEADING.sub(_shift_heading, _parser().render(text))
+    # cmark's default (safe) mode omits raw HTML and drops javascript: and data: links.
+    html = _HEADING.sub(_shift_heading, cmarkgfm.markdown_to_html(text))
     return Markup(
         nh3.clean(
             html,
@@ -57,5 +57,21 @@ def render_markdown(text: str) -> Markup:
             attributes=ALLOWED_ATTRIBUTES,
             url_schemes=URL_SCHEMES,
             link_rel="nofollow noopener noreferrer",
+            attribute_filter=_drop_empty_links,
         )
     )
+
+
+class MarkdownBody:
+    """A record body rendered only when a template prints it (in whichever process renders)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+    def __html__(self) -> str:
+        return str(render_markdown(self.text))

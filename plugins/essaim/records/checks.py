@@ -175,7 +175,7 @@ def _missing_actor_refs(record: Record, key: str, slugs: list[str], known: set[s
 def _duplicates(records: list, key: str, value_of, what: str) -> list[Problem]:
     first_seen: dict[str, Record] = {}
     problems = []
-    for record in sorted(records, key=lambda r: r.source):
+    for record in records:  # in file order: the first file keeps the value, the next ones are told
         value = value_of(record)
         if not value:
             continue

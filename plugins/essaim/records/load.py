@@ -92,10 +92,10 @@ def load_yaml_mapping(
                 Problem(path, line, col, "l'en-tête doit être une liste de champs « clé: valeur »")
             )
             return None, {}, problems
-        lines: dict[LinePath, tuple[int, int]] = {}
-        raw: dict[LinePath, str] = {}
-        _walk(node, (), lines, raw, problems, path, line_offset)
-        data = loader.construct_document(node)
+        builder = _Builder(loader, path, line_offset)
+        data = builder.build(node, ())
+        lines = builder.lines
+        problems.extend(builder.problems)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
@@ -120,57 +120,66 @@ def load_yaml_mapping(
         return None, {}, problems
     finally:
         loader.dispose()
-    _restore_raw_text(data, raw)
     return data, lines, problems
 
 
-def _walk(
-    node: yaml.Node,
-    path: LinePath,
-    lines: dict[LinePath, tuple[int, int]],
-    raw: dict[LinePath, str],
-    problems: list[Problem],
-    file_path: str,
-    offset: int,
-) -> None:
-    """Record the position of every key and list item; report duplicate keys."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Turns a composed YAML node into Python data in one pass, noting where every key is.
+
+    Plain text (most values) is taken as it is; other scalars (numbers, booleans, null) go
+    through PyYAML's safe constructor. Codes keep their written digits (`postcode: 01000`) and
+    yes/no answers stay words (`wheelchair: yes`).
+    """
+
+    def __init__(self, loader: Any, file_path: str, offset: int) -> None:
+        self.loader = loader
+        self.file_path = file_path
+        self.offset = offset
+        self.lines: dict[LinePath, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: LinePath) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == STR_TAG:
+                return node.value
+            value = self.loader.construct_object(node)
+            key = path[-1] if path else None
+            if key in TEXT_CODE_KEYS and not node.style and isinstance(value, int | float):
+                return node.value if not isinstance(value, bool) else value
+            if key in YES_NO_KEYS and isinstance(value, bool):
+                return "yes" if value else "no"
+            return value
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[path + (index,)] = self._position(item)
+                items.append(self.build(item, path + (index,)))
+            return items
+        mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
-            position = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            if key in seen:
-                problems.append(
-                    Problem(file_path, *position, f"la clé « {key} » est écrite deux fois : gardez-en une")
+            if key_node.tag == MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    problem="clé non prise en charge (« << » ou clé complexe)",
+                    problem_mark=key_node.start_mark,
                 )
-            seen.add(key)
-            lines.setdefault(path + (key,), position)
-            _walk(value_node, path + (key,), lines, raw, problems, file_path, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[path + (index,)] = (item.start_mark.line + 1 + offset, item.start_mark.column + 1)
-            _walk(item, path + (index,), lines, raw, problems, file_path, offset)
-    elif isinstance(node, yaml.ScalarNode) and path and not node.style:
-        raw[path] = node.value
+            key = key_node.value if key_node.tag == STR_TAG else self.loader.construct_object(key_node)
+            position = self._position(key_node)
+            if key in mapping:
+                self.problems.append(
+                    Problem(
+                        self.file_path, *position, f"la clé « {key} » est écrite deux fois : gardez-en une"
+                    )
+                )
+            self.lines.setdefault(path + (str(key),), position)
+            mapping[key] = self.build(value_node, path + (str(key),))
+        return mapping
 
-
-def _restore_raw_text(data: Any, raw: dict[LinePath, str]) -> None:
-    """Give codes back their written digits, and yes/no answers back their words."""
-    for path, text in raw.items():
-        key = path[-1]
-        if key not in TEXT_CODE_KEYS and key not in YES_NO_KEYS:
-            continue
-        parent = data
-        try:
-            for step in path[:-1]:
-                parent = parent[step]
-            value = parent[key]
-        except (KeyError, IndexError, TypeError):
-            continue
-        if key in TEXT_CODE_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
-            parent[key] = text
-        elif key in YES_NO_KEYS and isinstance(value, bool):
-            parent[key] = "yes" if value else "no"
+    def _position(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
 
 def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None, list[Problem]]:
@@ -242,3 +251,9 @@ def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None,
         lines=line_map,
     )
     return source, problems
+
+
+def line_map(file: Path) -> dict[LinePath, tuple[int, int]]:
+    """Positions of the keys of a record file (re-read on demand: valid records drop theirs)."""
+    source, _ = read_source(file, file.parent, "record")
+    return source.lines if source else {}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from .load import LinePath
+from .load import LinePath, line_map
 from .taxonomy import Theme
 
 
@@ -56,7 +57,8 @@ class Record:
     body: str
     body_line: int
     digest: str
-    lines: dict[LinePath, tuple[int, int]] = field(default_factory=dict, repr=False)
+    file: str = ""  # absolute path, to find the line of a key again
+    lines: dict[LinePath, tuple[int, int]] | None = field(default=None, repr=False)
     updated: date | None = None
 
     @property
@@ -98,6 +100,8 @@ class Record:
 
     def position(self, path: LinePath) -> tuple[int, int]:
         """Line and column of a key in the source file (1, 1 when absent)."""
+        if self.lines is None:
+            self.lines = line_map(Path(self.file)) if self.file else {}
         for end in range(len(path), 0, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]

@@ -39,7 +39,8 @@ def record_files(root: Path) -> list[tuple[str, Path]]:
     for kind, folder in FOLDERS.items():
         directory = root / folder
         if directory.is_dir():
-            files.extend((kind, path) for path in sorted(directory.glob("*.md")) if path.is_file())
+            names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".md") and e.is_file())
+            files.extend((kind, directory / name) for name in names)
     return files
 
 
@@ -57,7 +58,10 @@ def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[
         body=source.body,
         body_line=source.body_line,
         digest=digest,
-        lines=source.lines,
+        file=str(file),
+        # Most records are valid: they drop their line map (a third of their weight when cached
+        # or sent between processes) and find it again if a later check needs a position.
+        lines=source.lines if problems else None,
     )
     return record, problems
 
@@ -129,10 +133,10 @@ def _stamp(file: Path) -> tuple[int, int]:
 
 
 def read_records(
-    root: Path, cache: RecordCache, jobs: int | None = None
+    root: Path, cache: RecordCache, jobs: int | None = None, files: list[tuple[str, Path]] | None = None
 ) -> list[tuple[Record | None, list[Problem]]]:
     """Read every record file (from the cache when unchanged), in parallel when many changed."""
-    files = record_files(root)
+    files = record_files(root) if files is None else files
     results: list[Any] = [None] * len(files)
     todo = []
     for index, (kind, file) in enumerate(files):
@@ -175,8 +179,9 @@ def read_directory(
     Returns the Directory of the usable records and every problem found, in every file: one
     bad file never hides another. Callers decide whether problems are fatal.
     """
-    results = read_records(root, RecordCache.open(cache_dir), jobs)
-    actor_files = {file.stem for kind, file in record_files(root) if kind == "actor"}
+    files = record_files(root)
+    results = read_records(root, RecordCache.open(cache_dir), jobs, files)
+    actor_files = {file.stem for kind, file in files if kind == "actor"}
     tz = territory.tz
     problems: list[Problem] = []
     records: dict[str, list[Record]] = {kind: [] for kind in KINDS}

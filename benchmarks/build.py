@@ -1,0 +1,171 @@
+"""Build benchmark: Essaim's full build and no-change rebuild against bare Pelican and Hugo.
+
+    python -m benchmarks.build --sizes 1000,10000 [--skip-pelican]
+
+Every figure is measured in the same run, on the same synthetic records (the median of
+`--repeat` runs, 3 by default; bare Pelican runs once), and reported as a ratio
+to its baseline (targets from the foundation issue, at N = 10,000: full ≤ 3× Hugo, rebuild ≤ 25%
+of full, peak memory ≤ 500 MB). Peak memory is the largest resident size of the whole process
+tree (build process and its workers, as proportional set size so that pages
+shared after a fork count once), sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import actor_records, write_bare_pelican, write_hugo, write_territory
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TARGETS = {"full_over_hugo": 3.0, "rebuild_over_full": 0.25, "peak_mb": 500}
+
+
+def _pss_kb(pid: str) -> int:
+    """Proportional set size (kB): memory shared by forked workers is counted once in all."""
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Memory (kB, PSS) of `pid` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            rss[int(entry)] = _pss_kb(entry)
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, []))
+    return total
+
+
+def measure(command: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command; return wall seconds and peak resident memory of its process tree (MB).
+
+    The disk is flushed first, so that one build's pending writes do not slow the next one.
+    """
+    os.sync()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output.decode(errors='replace')[-3000:]}")
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 1024, 1)}
+
+
+def median_of(runs: list[dict]) -> dict:
+    """The run with the median time (its memory kept with it), and every time measured."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    return {**ordered[len(ordered) // 2], "all_seconds": [run["seconds"] for run in runs]}
+
+
+def run_size(count: int, work: Path, repeat: int, skip_pelican: bool) -> dict:
+    """Every measurement for one size; each build writes into a fresh folder (never one just
+    emptied: deleting thousands of files slows the next writes on this machine's disk)."""
+    print(f"\n== N = {count}: generating records", flush=True)
+    records = actor_records(count)
+    essaim_root, bare_root, hugo_root = work / "essaim", work / "pelican", work / "hugo"
+    write_territory(essaim_root, records, REPO)
+    write_hugo(hugo_root, records)
+    pelican = [str(BIN / "pelican"), "-s", "pelicanconf.py", "-q"]
+
+    def essaim(run: int) -> list[str]:
+        return [*pelican, "-o", f"out-{run}", "-e", f'CACHE_PATH="cache-{run}"']
+
+    results: dict = {"n": count}
+    results["essaim_full"] = median_of([measure(essaim(i), essaim_root) for i in range(repeat)])
+    print(f"essaim full build      {results['essaim_full']}", flush=True)
+    last = repeat - 1
+    results["essaim_rebuild"] = median_of([measure(essaim(last), essaim_root) for _ in range(repeat)])
+    print(f"essaim no-change build {results['essaim_rebuild']}", flush=True)
+    hugo = [str(BIN / "hugo"), "--quiet", "-d"]
+    results["hugo"] = median_of([measure([*hugo, f"out-{i}"], hugo_root) for i in range(repeat)])
+    print(f"hugo                   {results['hugo']}", flush=True)
+    if not skip_pelican:
+        write_bare_pelican(bare_root, records)
+        results["bare_pelican"] = median_of([measure(pelican, bare_root)])
+        print(f"bare pelican (1 run)   {results['bare_pelican']}", flush=True)
+    full = results["essaim_full"]["seconds"]
+    results["ratios"] = {
+        "full_over_hugo": round(full / results["hugo"]["seconds"], 2),
+        "rebuild_over_full": round(results["essaim_rebuild"]["seconds"] / full, 3),
+    }
+    if "bare_pelican" in results:
+        results["ratios"]["full_over_bare_pelican"] = round(full / results["bare_pelican"]["seconds"], 3)
+    return results
+
+
+def main() -> None:
+    """Parse arguments, run every size, print the ratios and write bench-results/build.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--skip-pelican", action="store_true", help="skip the (slow) bare Pelican build")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each fast build (median kept)")
+    args = parser.parse_args()
+    all_results = []
+    for count in (int(n) for n in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix=f"essaim-bench-{count}-") as work:
+            all_results.append(run_size(count, Path(work), args.repeat, args.skip_pelican))
+    print("\n   N  full(s) rebuild(s) hugo(s) pelican(s)  full/hugo  rebuild/full  full/pelican  peak MB")
+    for r in all_results:
+        ratios = r["ratios"]
+        print(
+            f"{r['n']:>6} {r['essaim_full']['seconds']:>8} {r['essaim_rebuild']['seconds']:>10} "
+            f"{r['hugo']['seconds']:>7} {r.get('bare_pelican', {}).get('seconds', '-'):>10} "
+            f"{ratios['full_over_hugo']:>10} {ratios['rebuild_over_full']:>13} "
+            f"{ratios.get('full_over_bare_pelican', '-'):>13} "
+            f"{max(r['essaim_full']['peak_mb'], r['essaim_rebuild']['peak_mb']):>8}"
+        )
+    largest = all_results[-1]
+    verdict = {
+        "full_over_hugo": largest["ratios"]["full_over_hugo"] <= TARGETS["full_over_hugo"],
+        "rebuild_over_full": largest["ratios"]["rebuild_over_full"] <= TARGETS["rebuild_over_full"],
+        "peak_mb": largest["essaim_full"]["peak_mb"] <= TARGETS["peak_mb"],
+    }
+    print(f"targets at N = {largest['n']}: {TARGETS} met: {verdict}")
+    out = REPO / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "build.json").write_text(
+        json.dumps({"results": all_results, "targets": TARGETS, "met": verdict}, indent=2), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
