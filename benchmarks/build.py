@@ -7,7 +7,7 @@ Every figure is measured in the same run, on the same synthetic records (the med
 to its baseline (targets from the foundation issue, at N = 10,000: full ≤ 3× Hugo, rebuild ≤ 25%
 of full, peak memory ≤ 500 MB). Peak memory is the largest resident size of the whole process
 tree (build process and its workers, as proportional set size so that pages
-shared after a fork count once), sampled every 20 ms.
+shared after a fork count once), sampled every 50 ms.
 """
 
 from __future__ import annotations
@@ -38,25 +38,29 @@ def _pss_kb(pid: str) -> int:
     return 0
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Memory (kB, PSS) of `pid` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            rss[int(entry)] = _pss_kb(entry)
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    total, stack = 0, [pid]
+def _descendants(pid: int) -> list[int]:
+    """`pid` and its descendants, from /proc/<pid>/task/<tid>/children (no scan of /proc)."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
-        stack.extend(children.get(current, []))
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(child) for child in handle.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Memory (kB, PSS) of `pid` and all its descendants."""
+    total = 0
+    for process in _descendants(pid):
+        try:
+            total += _pss_kb(str(process))
+        except OSError:
+            continue
     return total
 
 
@@ -77,7 +81,7 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> dict:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(process.pid))
-            done.wait(0.02)
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

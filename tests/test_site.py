@@ -152,3 +152,16 @@ def test_content_pages_and_404(demo_output):
     about = (demo_output / "a-propos/index.html").read_text(encoding="utf-8")
     assert "<h1>À propos</h1>" in about
     assert "Page introuvable" in (demo_output / "404.html").read_text(encoding="utf-8")
+
+
+def test_menu_marks_the_current_section_and_page(demo_output):
+    def current(path: str) -> list[str]:
+        html = (demo_output / path).read_text(encoding="utf-8")
+        nav = html.split('aria-label="Navigation principale"')[1].split("</nav>")[0]
+        return re.findall(r'<a href="[^"]+" aria-current="(\w+)">([^<]+)</a>', nav)
+
+    assert current("acteurs/index.html") == [("page", "Acteurs")]
+    assert current("acteurs/ecossolies/index.html") == [("true", "Acteurs")]
+    assert current("agenda/passes/index.html") == [("true", "Agenda")]
+    assert current("a-propos/index.html") == [("page", "À propos")]
+    assert current("index.html") == []

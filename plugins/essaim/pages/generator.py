@@ -21,7 +21,7 @@ from ..output import OutputFiles, fingerprint, record_stamps
 from ..records.model import Actor, Event, Initiative, Record
 from ..records.territory import TERRITORY_FILE
 from ..site import Site
-from .cards import Cards
+from .fragments import Cards, Chrome
 from .markdown import MarkdownBody
 from .paginate import paginate
 
@@ -61,6 +61,9 @@ class PagesGenerator(Generator):
         self.page_size = site.territory.listing["page_size"]
         self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
         self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
+        self.env.globals["chrome"] = Chrome(
+            self.get_template("_header"), self.get_template("_footer"), self.context
+        )
         started = time.perf_counter()
         self._home()
         self._records()
@@ -118,14 +121,18 @@ class PagesGenerator(Generator):
         _PARENT = self
         gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                shares = pool.map(_render_share, [(i, workers) for i in range(workers)])
+            # workers - 1 forked children render shares 1..n-1 while this process renders share 0.
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                pending = pool.map_async(_render_share, [(i, workers) for i in range(1, workers)])
+                for job in self.jobs[0::workers]:
+                    self._render(*job)
+                shares = pending.get()
         finally:
             _PARENT = None
         for current, written in shares:
             self.files.current.update(current)
             self.files.written += written
-        self.files.rendered += len(self.jobs)
+            self.files.rendered += len(current)
 
     def _listing(
         self,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .load import LinePath
-from .model import Actor, Event, Initiative, Record, parse_when, sort_key
+from .model import Actor, Event, Initiative, Record, parse_when
 from .problems import Problem
 from .taxonomy import Theme
 
@@ -134,7 +134,7 @@ def directory_problems(
         problems.extend(_missing_actor_refs(initiative, "actors", initiative.actor_slugs, actor_slugs))
     for event in events:
         problems.extend(_missing_actor_refs(event, "organizers", event.organizer_slugs, actor_slugs))
-    problems.extend(_duplicates(actors, "name", lambda a: sort_key(a.name), "le nom"))
+    problems.extend(_duplicates(actors, "name", lambda a: a.sort_name, "le nom"))
     problems.extend(_duplicates(actors, "siret", lambda a: a.fields.get("siret"), "le SIRET"))
     problems.extend(
         _duplicates(
@@ -144,7 +144,7 @@ def directory_problems(
             "le site web",
         )
     )
-    problems.extend(_duplicates(initiatives, "name", lambda i: sort_key(i.name), "le nom"))
+    problems.extend(_duplicates(initiatives, "name", lambda i: i.sort_name, "le nom"))
     for actor in actors:
         logo = actor.fields.get("logo")
         if isinstance(logo, str) and not (root / logo).is_file():

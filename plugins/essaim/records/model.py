@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from .load import LinePath, line_map
 from .taxonomy import Theme
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase ASCII slug of a French text: `Saint-Herblain` → `saint-herblain`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -66,10 +68,15 @@ class Record:
         """The record's display name."""
         return str(self.fields.get("name", self.slug))
 
+    @cached_property
+    def sort_name(self) -> str:
+        """The name as it sorts and compares (accents and case ignored), computed once."""
+        return sort_key(self.name)
+
     @property
     def sort_letter(self) -> str:
         """Initial letter under which the record is listed A–Z (`#` for digits and signs)."""
-        first = sort_key(self.name)[:1].upper()
+        first = self.sort_name[:1].upper()
         return first if first.isalpha() else "#"
 
     @property
@@ -227,8 +234,8 @@ class Directory:
     events_of: dict[str, list[Event]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.actors.sort(key=lambda r: (sort_key(r.name), r.slug))
-        self.initiatives.sort(key=lambda r: (sort_key(r.name), r.slug))
+        self.actors.sort(key=lambda r: (r.sort_name, r.slug))
+        self.initiatives.sort(key=lambda r: (r.sort_name, r.slug))
         self.events.sort(key=lambda e: (e.start, e.slug))
         self.actor_by_slug = {a.slug: a for a in self.actors}
         self.by_theme = {slug: ThemeEntries(theme) for slug, theme in self.themes.items()}

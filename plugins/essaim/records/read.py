@@ -148,13 +148,18 @@ def read_records(
             todo.append((index, kind, file, stamp))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        chunk = max(1, len(todo) // (workers * 4))
-        batches = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = pool.map(
-                _read_many, [[(str(f), str(root), k) for _, k, f, _ in batch] for batch in batches]
-            )
-            fresh = [result for output in outputs for result in output]
+        # workers - 1 child processes read the first part; this process reads the last share
+        # itself meanwhile (its records need no pickling on the way back).
+        mine = todo[len(todo) - len(todo) // workers :]
+        theirs = todo[: len(todo) - len(mine)]
+        chunk = max(1, len(theirs) // (workers * 4))
+        batches = [theirs[i : i + chunk] for i in range(0, len(theirs), chunk)]
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+            futures = [
+                pool.submit(_read_many, [(str(f), str(root), k) for _, k, f, _ in batch]) for batch in batches
+            ]
+            own = [read_record(file, root, kind) for _, kind, file, _ in mine]
+            fresh = [result for future in futures for result in future.result()] + own
     else:
         fresh = [read_record(file, root, kind) for _, kind, file, _ in todo]
     for (index, _, file, stamp), result in zip(todo, fresh, strict=True):
