@@ -52,7 +52,7 @@ class OutputFiles:
 
     def is_fresh(self, save_as: str, key: str) -> bool:
         """True when `save_as` was made from the same inputs last time and is still there."""
-        if self.previous.get(save_as) == key and (self.output / save_as).is_file():
+        if self.previous.get(save_as) == key and os.path.isfile(os.path.join(self.output, save_as)):
             self.current[save_as] = key
             self.skipped += 1
             return True

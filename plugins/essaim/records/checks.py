@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .load import LinePath
@@ -87,13 +86,6 @@ def _closest(value: str, choices: Iterable[str]) -> str:
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 
 
-def normalised_website(url: str) -> str:
-    """Host (without www.) and path of a URL, lowercased, for duplicate detection."""
-    parts = urlsplit(url.strip().lower())
-    host = parts.netloc.removeprefix("www.")
-    return host + parts.path.rstrip("/")
-
-
 def directory_problems(
     actors: list[Actor],
     initiatives: list[Initiative],
@@ -140,7 +132,7 @@ def directory_problems(
         _duplicates(
             actors,
             "website",
-            lambda a: a.fields.get("website") and normalised_website(a.fields["website"]),
+            lambda a: a.website_key,
             "le site web",
         )
     )

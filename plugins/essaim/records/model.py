@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .load import LinePath, line_map
@@ -60,6 +61,7 @@ class Record:
     body_line: int
     digest: str
     file: str = ""  # absolute path, to find the line of a key again
+    mtime: float = 0.0  # the file's modification time, the last resort for `updated`
     lines: dict[LinePath, tuple[int, int]] | None = field(default=None, repr=False)
     updated: date | None = None
 
@@ -120,6 +122,15 @@ class Actor(Record):
 
     KIND = "actor"
     FOLDER = "actors"
+
+    @cached_property
+    def website_key(self) -> str:
+        """Host (without www.) and path of the website, lowercased: equal for the same site."""
+        url = self.fields.get("website")
+        if not isinstance(url, str):
+            return ""
+        parts = urlsplit(url.strip().lower())
+        return parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
 
     @property
     def legal_form(self) -> str:

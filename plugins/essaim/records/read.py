@@ -21,7 +21,7 @@ from . import schema as schema_module
 from .checks import directory_problems, record_problems
 from .gitdates import last_commit_dates
 from .load import read_source
-from .model import RECORD_TYPES, Directory, Event, Record
+from .model import RECORD_TYPES, Actor, Directory, Event, Record
 from .problems import Problem
 from .schema import KINDS, schema_problems
 from .territory import Territory
@@ -59,10 +59,14 @@ def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[
         body_line=source.body_line,
         digest=digest,
         file=str(file),
+        mtime=file.stat().st_mtime,
         # Most records are valid: they drop their line map (a third of their weight when cached
         # or sent between processes) and find it again if a later check needs a position.
         lines=source.lines if problems else None,
     )
+    record.sort_name  # noqa: B018 - computed here, in parallel, and kept in the cache
+    if isinstance(record, Actor):
+        record.website_key  # noqa: B018
     return record, problems
 
 
@@ -201,7 +205,7 @@ def read_directory(
         problems.extend(local)
         if record_problem_list or local:
             continue  # an invalid record is reported, never half-rendered
-        record.updated = _updated(record, root, dates)
+        record.updated = _updated(record, dates)
         if isinstance(record, Event):
             record.set_times(tz)
         records[record.KIND].append(record)
@@ -217,10 +221,10 @@ def read_directory(
     return directory, sorted(set(problems))
 
 
-def _updated(record: Record, root: Path, dates: dict[str, date]) -> date:
+def _updated(record: Record, dates: dict[str, date]) -> date:
     written = record.fields.get("updated")
     if written:
         return date.fromisoformat(written)
     if record.source in dates:
         return dates[record.source]
-    return date.fromtimestamp((root / record.source).stat().st_mtime)
+    return date.fromtimestamp(record.mtime)
