@@ -136,6 +136,12 @@ CASES = {
         "actors/page.md:1:1: error: le nom de fichier « page.md » est réservé par le site : "
         "renommez le fichier",
     ),
+    "key that only exports carry": (
+        "actors/a.md",
+        actor_text(url="https://example.org/acteurs/a/"),
+        "actors/a.md:9:1: error: « url » n'est pas à écrire dans une fiche : l'adresse de la page "
+        "est calculée par le site ; retirez cette ligne",
+    ),
     "event ending before it starts": (
         "events/e.md",
         "---\ntitle: Atelier\nstart: 2026-03-05 18:00\nend: 2026-03-05 17:00\nthemes: [culture]\n---\n",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .core_generator import DirectoryGenerator
+from .opendata.generator import OpenDataGenerator
 from .pages import filters
 from .pages.generator import PagesGenerator
 from .writer import UnchangedFilesWriter
@@ -19,7 +20,7 @@ def configure_jinja(pelican) -> None:
 
 def get_generators(pelican) -> list[type]:
     """Signal `get_generators`: the Directory reader first, then each switched-on part."""
-    return [DirectoryGenerator, PagesGenerator]
+    return [DirectoryGenerator, PagesGenerator, OpenDataGenerator]
 
 
 def get_writer(pelican) -> type:

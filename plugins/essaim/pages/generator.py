@@ -17,6 +17,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from ..opendata.jsonld import structured_data, website
 from ..output import OutputFiles, fingerprint, record_stamps
 from ..records.model import Actor, Event, Initiative, Record
 from ..records.territory import TERRITORY_FILE
@@ -24,6 +25,7 @@ from ..site import Site
 from .fragments import Cards, Chrome
 from .markdown import MarkdownBody
 from .paginate import paginate
+from .urls import Urls
 
 logger = logging.getLogger(__name__)
 PART = "pages"
@@ -59,6 +61,8 @@ class PagesGenerator(Generator):
         self.files = OutputFiles(self.output_path, self._cache_path(), PART)
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
+        self.base_url = site.territory.base_url
+        self.canonical = Urls(self.base_url, site.territory.urls)
         self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
         self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
         self.env.globals["chrome"] = Chrome(
@@ -72,6 +76,9 @@ class PagesGenerator(Generator):
         self._agenda()
         self._render_jobs()
         self.files.finish()
+        self.context["essaim_pages"] = [
+            path.removesuffix("index.html") for path in self.files.current if path.endswith(".html")
+        ]
         logger.info("essaim: pages done in %.2f s", time.perf_counter() - started)
 
     # -- helpers -------------------------------------------------------------------------
@@ -104,7 +111,18 @@ class PagesGenerator(Generator):
             self.jobs.append((save_as, template, key, variables))
 
     def _render(self, save_as: str, template: str, key: str, variables: dict[str, Any]) -> None:
-        context = {**self.context, **variables, "output_file": save_as}
+        context = {
+            **self.context,
+            **variables,
+            "output_file": save_as,
+            "canonical_url": f"{self.base_url}/{save_as.removesuffix('index.html')}",
+        }
+        record = variables.get("record")
+        if record is not None:  # computed here, in the process that renders the page
+            related = variables.get("actors") or variables.get("organizers") or []
+            context["structured_data"] = structured_data(
+                record, self.canonical.record(record), self.canonical.record, related
+            )
         self.files.write(save_as, self.get_template(template).render(context), key)
 
     def _render_jobs(self) -> None:
@@ -190,6 +208,7 @@ class PagesGenerator(Generator):
             (record_stamps(newest), record_stamps(upcoming), counts),
             newest_actors=newest,
             next_events=upcoming,
+            structured_data=website(self.site.territory.name, self.base_url, self.site.territory.pitch),
         )
 
     def _records(self) -> None:

@@ -16,6 +16,12 @@ from .model import Actor, Event, Initiative, Record, parse_when
 from .problems import Problem
 from .taxonomy import Theme
 
+# Keys of the contract that only exports carry (a file says them otherwise).
+EXPORT_ONLY_KEYS = {
+    "slug": "l'identifiant d'une fiche est le nom de son fichier",
+    "url": "l'adresse de la page est calculée par le site",
+    "description": "la présentation s'écrit après l'en-tête, sous la ligne « --- »",
+}
 RESERVED_SLUGS = {"page"}  # /acteurs/page/2/ is a list page
 RESERVED_EVENT_SLUGS = {"passes"}  # /agenda/passes/ lists past events
 
@@ -42,6 +48,15 @@ def record_problems(record: Record, tz: ZoneInfo) -> list[Problem]:
     """Checks on one record that its schema cannot express."""
     problems: list[Problem] = []
     fields = record.fields
+    for key, why in EXPORT_ONLY_KEYS.items():
+        if key in fields:
+            problems.append(
+                _problem(
+                    record,
+                    (key,),
+                    f"« {key} » n'est pas à écrire dans une fiche : {why} ; retirez cette ligne",
+                )
+            )
     siret = fields.get("siret")
     if isinstance(siret, str) and len(siret) == 14 and siret.isdigit() and not siret_is_valid(siret):
         problems.append(

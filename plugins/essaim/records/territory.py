@@ -26,10 +26,11 @@ DEFAULT_URLS = {
     "themes": "themes",
     "legal_forms": "statuts",
     "cities": "communes",
+    "data": "donnees",
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
-DEFAULT_FEATURES = {"pages": True}
+DEFAULT_FEATURES = {"pages": True, "opendata": True}
 
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text: the colours are used for text on white and under white

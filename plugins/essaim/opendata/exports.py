@@ -1,0 +1,178 @@
+"""Records → JSON, CSV and GeoJSON exports. Pure functions: no Pelican, no file writing.
+
+Every export is deterministic (sorted keys, records in directory order) so that two builds of
+the same content give the same bytes, except the declared `generated_at`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..records.model import Record
+from ..records.schema import SCHEMA_VERSION
+
+KIND_PLURALS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
+LIST_SEPARATOR = "|"
+
+# Stable CSV columns: (column, path in the exported record). Lists are joined with "|".
+CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "actor": [
+        ("slug", ("slug",)),
+        ("url", ("url",)),
+        ("name", ("name",)),
+        ("legal_form", ("legal_form",)),
+        ("summary", ("summary",)),
+        ("themes", ("themes",)),
+        ("street", ("address", "street")),
+        ("postcode", ("address", "postcode")),
+        ("city", ("address", "city")),
+        ("insee_code", ("address", "insee_code")),
+        ("lat", ("geo", "lat")),
+        ("lon", ("geo", "lon")),
+        ("website", ("website",)),
+        ("email", ("email",)),
+        ("phone", ("phone",)),
+        ("siret", ("siret",)),
+        ("founded", ("founded",)),
+        ("governance", ("governance",)),
+        ("purpose", ("purpose",)),
+        ("skills_offered", ("skills_offered",)),
+        ("skills_sought", ("skills_sought",)),
+        ("opening_hours", ("opening_hours",)),
+        ("wheelchair", ("accessibility", "wheelchair")),
+        ("acceslibre_url", ("accessibility", "acceslibre_url")),
+        ("social", ("social",)),
+        ("updated", ("updated",)),
+    ],
+    "initiative": [
+        ("slug", ("slug",)),
+        ("url", ("url",)),
+        ("name", ("name",)),
+        ("summary", ("summary",)),
+        ("themes", ("themes",)),
+        ("actors", ("actors",)),
+        ("stage", ("stage",)),
+        ("started", ("started",)),
+        ("needs", ("needs",)),
+        ("crowdfunding_url", ("crowdfunding_url",)),
+        ("website", ("website",)),
+        ("city", ("address", "city")),
+        ("postcode", ("address", "postcode")),
+        ("lat", ("geo", "lat")),
+        ("lon", ("geo", "lon")),
+        ("updated", ("updated",)),
+    ],
+    "event": [
+        ("slug", ("slug",)),
+        ("url", ("url",)),
+        ("title", ("title",)),
+        ("summary", ("summary",)),
+        ("start", ("start",)),
+        ("end", ("end",)),
+        ("kind", ("kind",)),
+        ("themes", ("themes",)),
+        ("organizers", ("organizers",)),
+        ("location_name", ("location", "name")),
+        ("street", ("location", "street")),
+        ("postcode", ("location", "postcode")),
+        ("city", ("location", "city")),
+        ("lat", ("location", "geo", "lat")),
+        ("lon", ("location", "geo", "lon")),
+        ("online_url", ("online_url",)),
+        ("registration_url", ("registration_url",)),
+        ("price", ("price",)),
+        ("free", ("free",)),
+        ("updated", ("updated",)),
+    ],
+}
+
+
+def export_record(record: Record, url: str) -> dict[str, Any]:
+    """A record as published: every field of the contract, plus slug, url, updated, description."""
+    exported = dict(record.fields)
+    exported["slug"] = record.slug
+    exported["url"] = url
+    exported["updated"] = record.updated.isoformat() if record.updated else None
+    if record.body.strip():
+        exported["description"] = record.body
+    return {key: value for key, value in exported.items() if value is not None}
+
+
+def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_at: str) -> dict:
+    """The JSON envelope of one kind of record (`/data/actors.json`...)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "schema": f"{territory.base_url}/schemas/{kind}.json",
+        "generated_at": generated_at,
+        "territory": {"name": territory.name, "url": territory.base_url},
+        "licence": dict(territory.licence),
+        "records": records,
+    }
+
+
+def to_json(data: Any) -> str:
+    """Deterministic, readable JSON (UTF-8 text, sorted keys)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, dict):
+        return LIST_SEPARATOR.join(f"{key}={value[key]}" for key in sorted(value))
+    return str(value)
+
+
+def _get(record: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for step in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(step)
+    return value
+
+
+def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
+    """One row per record, a header row of stable names, lists joined with `|`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(column for column, _ in CSV_COLUMNS[kind])
+    for record in records:
+        writer.writerow(_cell(_get(record, path)) for _, path in CSV_COLUMNS[kind])
+    return buffer.getvalue()
+
+
+def to_geojson(records: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection of the records that have coordinates ([lon, lat] order)."""
+    features = []
+    for record in records:
+        geo = record.get("geo") or (record.get("location") or {}).get("geo")
+        if not geo:
+            continue
+        properties = {
+            "type": kind,
+            "slug": record["slug"],
+            "name": record.get("name") or record.get("title"),
+            "url": record["url"],
+            "summary": record.get("summary", ""),
+            "themes": record.get("themes", []),
+        }
+        if kind == "actor":
+            properties["legal_form"] = record["legal_form"]
+            properties["city"] = (record.get("address") or {}).get("city")
+        features.append(
+            {
+                "type": "Feature",
+                "id": record["slug"],
+                "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,143 @@
+"""The Pelican generator that publishes the open data files, the sitemap and the /donnees/ page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pelican.generators import Generator
+
+from ..output import OutputFiles, fingerprint, record_stamps
+from ..pages.urls import Urls
+from ..records.territory import TERRITORY_FILE
+from ..site import Site
+from .datainclusion import structures
+from .datapackage import datapackage
+from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson, to_json
+
+logger = logging.getLogger(__name__)
+PART = "opendata"
+
+# The files of /donnees/, in the order shown, with what a reader needs to know (French).
+FILE_NOTES = [
+    ("data/actors.csv", "Les acteurs, une ligne par structure (tableur : LibreOffice, Excel)."),
+    ("data/actors.json", "Les acteurs, avec tous les champs des fiches (JSON)."),
+    ("data/actors.geojson", "Les acteurs qui ont des coordonnées, pour une carte (GeoJSON)."),
+    ("data/initiatives.csv", "Les initiatives, une ligne par initiative."),
+    ("data/initiatives.json", "Les initiatives, avec tous leurs champs (JSON)."),
+    ("data/events.csv", "Les événements, une ligne par événement."),
+    ("data/events.json", "Les événements, avec tous leurs champs (JSON)."),
+    ("data/datapackage.json", "La description des fichiers CSV et JSON (Frictionless Data Package)."),
+    (
+        "data/data-inclusion/structures.json",
+        "Les acteurs au format national data·inclusion (schéma « structure » v1).",
+    ),
+    ("schemas/actor.json", "Le schéma JSON d'une fiche acteur (et initiative.json, event.json)."),
+]
+
+
+def human_size(size: int) -> str:
+    """`12,3 ko` (French decimal comma)."""
+    if size < 1000:
+        return f"{size} octets"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} ko".replace(".", ",")
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+class OpenDataGenerator(Generator):
+    """Writes /data/ (JSON, CSV, GeoJSON, data package, data·inclusion), sitemap.xml, robots.txt."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the Directory is read by DirectoryGenerator."""
+
+    def generate_output(self, writer) -> None:
+        """Write the exports unless nothing they depend on changed (switch: `features.opendata`)."""
+        site: Site = self.context["essaim"]
+        territory = site.territory
+        if not territory.feature(PART):
+            logger.info("essaim: open data is switched off in territory.yml")
+            return
+        self.site = site
+        self.canonical = Urls(territory.base_url, territory.urls)
+        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        files = OutputFiles(self.output_path, cache, PART)
+        directory = site.directory
+        key = fingerprint(
+            record_stamps(directory.records),
+            Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
+            sorted(self.context.get("essaim_pages", [])),
+            sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py")),
+        )
+        outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
+        outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
+        if all(files.is_fresh(name, key) for name in outputs):
+            files.finish()
+            return
+        generated_at = site.now.isoformat(timespec="seconds")
+        for kind, plural in KIND_PLURALS.items():
+            records = getattr(directory, plural)
+            exported = [export_record(r, self.canonical.record(r)) for r in records]
+            files.write(f"data/{plural}.json", to_json(dataset(kind, exported, territory, generated_at)), key)
+            files.write(f"data/{plural}.csv", to_csv(kind, exported), key)
+            if kind == "actor":
+                files.write("data/actors.geojson", to_json(to_geojson(exported, kind)), key)
+        files.write("data/datapackage.json", to_json(datapackage(territory, generated_at)), key)
+        accepted, rejected = structures(directory.actors, self.canonical.record, territory)
+        for actor, reason in rejected:
+            logger.warning("essaim: data·inclusion: %s n'est pas exporté : %s", actor.source, reason)
+        files.write("data/data-inclusion/structures.json", to_json(accepted), key)
+        files.write("sitemap.xml", self._sitemap(), key)
+        files.write(
+            "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {territory.base_url}/sitemap.xml\n", key
+        )
+        self._data_page(files, key, generated_at, len(rejected))
+        files.finish()
+
+    def _sitemap(self) -> str:
+        """Every page of the site, with the date of its record when it shows one."""
+        base = self.site.territory.base_url
+        updated = {self.canonical.record_path(r): r.updated for r in self.site.directory.records}
+        paths = sorted(
+            set(self.context.get("essaim_pages", [])) | {p.url for p in self.context.get("pages", [])}
+        )
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        for path in paths:
+            lastmod = f"<lastmod>{updated[path].isoformat()}</lastmod>" if updated.get(path) else ""
+            lines.append(f"  <url><loc>{escape(f'{base}/{path}')}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        return "\n".join(lines) + "\n"
+
+    def _data_page(self, files: OutputFiles, key: str, generated_at: str, rejected: int) -> None:
+        """The human page that lists every file (size, licence, date) with a French explanation."""
+        listing: list[dict[str, Any]] = []
+        for name, note in FILE_NOTES:
+            path = Path(self.output_path, name)
+            size = path.stat().st_size if path.is_file() else 0
+            listing.append(
+                {
+                    "url": self.canonical.static(name).replace(
+                        self.site.territory.base_url, self.settings.get("SITEURL", "")
+                    ),
+                    "name": name,
+                    "note": note,
+                    "size": human_size(size),
+                }
+            )
+        save_as = self.canonical.save_as(self.canonical.path("data"))
+        html = self.get_template("donnees").render(
+            {
+                **self.context,
+                "files_listing": listing,
+                "generated_at": generated_at,
+                "rejected_count": rejected,
+                "output_file": save_as,
+                "canonical_url": self.canonical.url("data"),
+            }
+        )
+        files.write(save_as, html, key)

@@ -1,0 +1,139 @@
+"""schema.org structured data (JSON-LD) for record pages and the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records.model import Actor, Event, Initiative, Record
+
+NGO_FORMS = {"association", "fondation"}
+
+
+def _address(address: dict[str, Any]) -> dict[str, Any] | None:
+    if not address.get("city"):
+        return None
+    postal = {"@type": "PostalAddress", "addressLocality": address["city"], "addressCountry": "FR"}
+    if address.get("street"):
+        postal["streetAddress"] = address["street"]
+    if address.get("postcode"):
+        postal["postalCode"] = address["postcode"]
+    return postal
+
+
+def _geo(geo: dict[str, float] | None) -> dict[str, Any] | None:
+    return {"@type": "GeoCoordinates", "latitude": geo["lat"], "longitude": geo["lon"]} if geo else None
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+def organization(actor: Actor, url: str) -> dict[str, Any]:
+    """An actor as schema.org NGO (associations, foundations) or Organization."""
+    fields = actor.fields
+    same_as = sorted(set((fields.get("social") or {}).values()))
+    return _clean(
+        {
+            "@type": "NGO" if actor.legal_form in NGO_FORMS else "Organization",
+            "@id": url,
+            "name": actor.name,
+            "url": fields.get("website") or url,
+            "mainEntityOfPage": url,
+            "description": actor.summary,
+            "address": _address(actor.address),
+            "geo": _geo(actor.geo),
+            "email": fields.get("email"),
+            "telephone": fields.get("phone"),
+            "foundingDate": str(fields["founded"]) if fields.get("founded") else None,
+            "taxID": fields.get("siret"),
+            "sameAs": same_as,
+            "knowsAbout": fields.get("skills_offered"),
+        }
+    )
+
+
+def structured_data(record: Record, url: str, url_of, actors: list[Actor]) -> dict[str, Any]:
+    """The JSON-LD of a record page; `actors` are the organizers or carriers, `url_of` their URL."""
+    data: dict[str, Any]
+    if isinstance(record, Actor):
+        data = organization(record, url)
+    elif isinstance(record, Event):
+        data = _event(record, url, url_of, actors)
+    elif isinstance(record, Initiative):
+        data = _clean(
+            {
+                "@type": "Project",
+                "@id": url,
+                "name": record.name,
+                "url": record.fields.get("website") or url,
+                "description": record.summary,
+                "address": _address(record.address),
+                "geo": _geo(record.geo),
+                "member": [{"@type": "Organization", "@id": url_of(a), "name": a.name} for a in actors],
+            }
+        )
+    else:  # pragma: no cover - every record kind is handled above
+        raise TypeError(type(record))
+    return {"@context": "https://schema.org", **data}
+
+
+def _event(event: Event, url: str, url_of, organizers: list[Actor]) -> dict[str, Any]:
+    fields = event.fields
+    location = fields.get("location") or {}
+    places = []
+    if location:
+        places.append(
+            _clean(
+                {
+                    "@type": "Place",
+                    "name": location.get("name") or location.get("city"),
+                    "address": _address(location),
+                    "geo": _geo(location.get("geo")),
+                }
+            )
+        )
+    if fields.get("online_url"):
+        places.append({"@type": "VirtualLocation", "url": fields["online_url"]})
+    if location and fields.get("online_url"):
+        mode = "https://schema.org/MixedEventAttendanceMode"
+    elif fields.get("online_url"):
+        mode = "https://schema.org/OnlineEventAttendanceMode"
+    else:
+        mode = "https://schema.org/OfflineEventAttendanceMode"
+    offers = None
+    if fields.get("free"):
+        offers = {"@type": "Offer", "price": 0, "priceCurrency": "EUR", "url": url}
+    elif fields.get("price"):
+        offers = {"@type": "Offer", "description": fields["price"], "url": url}
+    if offers and fields.get("registration_url"):
+        offers["url"] = fields["registration_url"]
+    return _clean(
+        {
+            "@type": "Event",
+            "@id": url,
+            "name": event.name,
+            "url": url,
+            "description": event.summary,
+            "startDate": event.start.date().isoformat() if event.all_day else event.start.isoformat(),
+            "endDate": (event.end.date().isoformat() if event.all_day else event.end.isoformat())
+            if event.end
+            else None,
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": mode,
+            "location": places[0] if len(places) == 1 else places,
+            "organizer": [{"@type": "Organization", "@id": url_of(a), "name": a.name} for a in organizers],
+            "offers": offers,
+        }
+    )
+
+
+def website(name: str, url: str, description: str) -> dict[str, Any]:
+    """The home page's WebSite."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": name,
+        "url": url + "/",
+        "description": description,
+        "inLanguage": "fr",
+    }
