@@ -100,9 +100,8 @@ class OpenDataGenerator(Generator):
         """Every page of the site, with the date of its record when it shows one."""
         base = self.site.territory.base_url
         updated = {self.canonical.record_path(r): r.updated for r in self.site.directory.records}
-        paths = sorted(
-            set(self.context.get("essaim_pages", [])) | {p.url for p in self.context.get("pages", [])}
-        )
+        pages = set(self.context.get("essaim_pages", [])) | {p.url for p in self.context.get("pages", [])}
+        paths = sorted(pages | {self.canonical.path("data")})
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
