@@ -83,7 +83,7 @@ def test_data_inclusion_structures_are_accepted_by_its_models(demo_output):
     assert len(structures) == len([1 for k, _ in record_files(REPO) if k == "actor"])
     for structure in structures:
         Structure.model_validate(structure)
-    ecossolies = next(s for s in structures if s["id"] == "essaim-essaim-nantes--ecossolies")
+    ecossolies = next(s for s in structures if s["id"] == "essaim-nantes--ecossolies")
     assert ecossolies["adresse"] == "8 rue Saint-Domingue" and ecossolies["code_postal"] == "44200"
 
 

@@ -38,7 +38,8 @@ def structure(actor: Actor, url: str, source: str) -> dict[str, Any]:
 
 def source_name(territory: Any) -> str:
     """The producer identifier data·inclusion asks for: `essaim-<territory>`."""
-    return f"essaim-{slugify(territory.short_name or territory.name)}"
+    name = slugify(territory.short_name or territory.name)
+    return name if name.startswith("essaim") else f"essaim-{name}"
 
 
 def structures(actors: list[Actor], url_of, territory: Any) -> tuple[list[dict], list[tuple[Actor, str]]]:

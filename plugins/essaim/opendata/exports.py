@@ -113,14 +113,47 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
     }
 
 
-def to_json(data: Any) -> str:
-    """Deterministic, readable JSON (UTF-8 text, sorted keys)."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def to_json(data: Any, items: str | None = None) -> str:
+    """Deterministic JSON (UTF-8 text, sorted keys).
+
+    With `items`, the list under that key (or `data` itself when it is a list) is written one
+    element per line, after the other keys: a diff of two exports shows the records that changed.
+    """
+    if isinstance(data, list):
+        return "[\n" + ",\n".join(_compact(item) for item in data) + "\n]\n"
+    if items is None:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    head = _compact({key: value for key, value in data.items() if key != items})[:-1]
+    body = ",\n".join(_compact(item) for item in data[items])
+    separator = ", " if len(head) > 1 else ""
+    return f'{head}{separator}"{items}": [\n{body}\n]}}\n'
+
+
+def _getter(path: tuple[str, ...]):
+    if len(path) == 1:
+        key = path[0]
+        return lambda record: record.get(key)
+
+    def get(record: dict[str, Any]) -> Any:
+        value: Any = record
+        for step in path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(step)
+        return value
+
+    return get
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -130,22 +163,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _get(record: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = record
-    for step in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(step)
-    return value
-
-
 def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
     """One row per record, a header row of stable names, lists joined with `|`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(column for column, _ in CSV_COLUMNS[kind])
+    getters = [_getter(path) for _, path in CSV_COLUMNS[kind]]
     for record in records:
-        writer.writerow(_cell(_get(record, path)) for _, path in CSV_COLUMNS[kind])
+        writer.writerow([_cell(get(record)) for get in getters])
     return buffer.getvalue()
 
 

@@ -80,10 +80,14 @@ class OpenDataGenerator(Generator):
         for kind, plural in KIND_PLURALS.items():
             records = getattr(directory, plural)
             exported = [export_record(r, self.canonical.record(r)) for r in records]
-            files.write(f"data/{plural}.json", to_json(dataset(kind, exported, territory, generated_at)), key)
+            files.write(
+                f"data/{plural}.json",
+                to_json(dataset(kind, exported, territory, generated_at), "records"),
+                key,
+            )
             files.write(f"data/{plural}.csv", to_csv(kind, exported), key)
             if kind == "actor":
-                files.write("data/actors.geojson", to_json(to_geojson(exported, kind)), key)
+                files.write("data/actors.geojson", to_json(to_geojson(exported, kind), "features"), key)
         files.write("data/datapackage.json", to_json(datapackage(territory, generated_at)), key)
         accepted, rejected = structures(directory.actors, self.canonical.record, territory)
         for actor, reason in rejected:
