@@ -165,3 +165,15 @@ def test_menu_marks_the_current_section_and_page(demo_output):
     assert current("agenda/passes/index.html") == [("true", "Agenda")]
     assert current("a-propos/index.html") == [("page", "À propos")]
     assert current("index.html") == []
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(tmp_path_factory):
+    from conftest import build
+
+    cache = str(tmp_path_factory.mktemp("cache"))
+    first = build(REPO, tmp_path_factory.mktemp("one"), CACHE_CONTENT=False, CACHE_PATH=cache)
+    second = build(REPO, tmp_path_factory.mktemp("two"), CACHE_CONTENT=False, CACHE_PATH=cache)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []

@@ -184,7 +184,7 @@ def _duplicates(records: list, key: str, value_of, what: str) -> list[Problem]:
     problems = []
     for record in records:  # in file order: the first file keeps the value, the next ones are told
         value = value_of(record)
-        if not value:
+        if not value or not isinstance(value, str):  # an invalid record's field may be anything
             continue
         if value in first_seen:
             other = first_seen[value]
