@@ -41,7 +41,7 @@ publish: setup
 	$(BIN)/invoke publish
 
 test: setup
-	$(BIN)/invoke browser-deps
+	$(BIN)/invoke system-deps
 	$(BIN)/invoke test
 
 lint: setup

@@ -128,18 +128,29 @@ def publish(c):
     _pelican(c, "publishconf.py")
 
 
+SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/bin/java": "default-jre-headless"}
+
+
 @task
-def browser_deps(c):
-    """Make sure Debian's chromium is there for the browser tests (installs it when root)."""
-    if Path("/usr/bin/chromium").exists():
+def system_deps(c):
+    """Debian packages the tests need: chromium (browser tests), a Java runtime (HTML validator).
+
+    Installed with apt-get when missing and running as root; otherwise a clear message.
+    """
+    missing = [package for path, package in SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installation de chromium (paquet Debian) pour les tests dans le navigateur...")
-        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium")
+        print(f"Installation des paquets Debian {', '.join(missing)} pour les tests...")
+        c.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+            f"apt-get install -y -qq --no-install-recommends {' '.join(missing)}"
+        )
         return
     print(
-        "chromium est absent : installez-le avec « sudo apt-get install chromium ». Sans lui, les "
-        "tests dans le navigateur échouent quand CI=true, et sont signalés comme non lancés sinon.",
+        f"Paquets absents : {', '.join(missing)}. Installez-les avec « sudo apt-get install "
+        f"{' '.join(missing)} ». Sans eux, les tests qui en dépendent échouent quand CI=true, et "
+        "sont signalés comme non lancés sinon.",
         file=sys.stderr,
     )
 

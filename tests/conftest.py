@@ -112,17 +112,20 @@ def demo_url(demo_output: Path) -> Iterator[str]:
     server.shutdown()
 
 
+def require(path: Path, package: str) -> None:
+    """A system tool the test needs: missing is a failure when CI=true, a reported skip otherwise."""
+    if path.exists():
+        return
+    message = f"{path} is missing: run `make test` as root, or `apt-get install {package}`"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright. Missing browser: failure when CI=true, else skip."""
-    if not CHROMIUM.exists():
-        message = (
-            "Debian's chromium is missing (/usr/bin/chromium): "
-            "run `make test` as root, or apt-get install chromium"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(CHROMIUM, "chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
