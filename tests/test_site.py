@@ -120,7 +120,7 @@ def test_internal_links_and_anchors_resolve(demo_output):
     for path in demo_output.rglob("*.html"):
         page = parse(path)
         for link in page.links:
-            if link.startswith(("http://", "https://", "mailto:")):
+            if link.startswith(("http://", "https://", "mailto:", "webcal://")):
                 continue
             target, _, anchor = link.partition("#")
             if not target:
@@ -138,14 +138,15 @@ def test_internal_links_and_anchors_resolve(demo_output):
 def test_only_http_and_mailto_links_leave_the_site(demo_output):
     for path in demo_output.rglob("*.html"):
         for link in parse(path).links:
-            assert link.startswith(("/", "#", "http://", "https://", "mailto:")), (path, link)
+            own_feed = link.startswith("webcal://essaim-nantes.example.org/")  # our own calendar feed
+            assert link.startswith(("/", "#", "http://", "https://", "mailto:")) or own_feed, (path, link)
 
 
 def test_schemas_are_published_and_versioned(demo_output):
     for name in ("actor", "initiative", "event", "common"):
         latest = json.loads((demo_output / f"schemas/{name}.json").read_text())
         assert latest == json.loads((demo_output / f"schemas/v1/{name}.json").read_text())
-    assert json.loads((demo_output / "schemas/actor.json").read_text())["x-essaim-schema-version"] == "1.1.0"
+    assert json.loads((demo_output / "schemas/actor.json").read_text())["x-essaim-schema-version"] == "1.2.0"
 
 
 def test_content_pages_and_404(demo_output):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from .agenda.generator import AgendaGenerator
 from .core_generator import DirectoryGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters
@@ -20,7 +21,7 @@ def configure_jinja(pelican) -> None:
 
 def get_generators(pelican) -> list[type]:
     """Signal `get_generators`: the Directory reader first, then each switched-on part."""
-    return [DirectoryGenerator, PagesGenerator, OpenDataGenerator]
+    return [DirectoryGenerator, PagesGenerator, AgendaGenerator, OpenDataGenerator]
 
 
 def get_writer(pelican) -> type:

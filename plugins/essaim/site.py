@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .pages.urls import Urls
@@ -53,6 +53,12 @@ class Site:
     def upcoming_events(self) -> list:
         """Events not over at build time, soonest first."""
         return self.directory.upcoming_events(self.now)
+
+    @property
+    def occurrences(self) -> list:
+        """Occurrences to come within the agenda's horizon (recurring events expanded)."""
+        horizon = timedelta(days=self.territory.agenda["horizon_days"])
+        return self.directory.occurrences(self.now, horizon)
 
     @property
     def past_events(self) -> list:

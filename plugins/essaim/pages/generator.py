@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ class PagesGenerator(Generator):
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
+        self.horizon = timedelta(days=site.territory.agenda["horizon_days"])
         self.canonical = Urls(self.base_url, site.territory.urls)
         self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
         self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
@@ -194,7 +196,7 @@ class PagesGenerator(Generator):
         listing = self.site.territory.listing
         newest = sorted(directory.actors, key=lambda a: (a.updated, a.slug), reverse=True)
         newest = newest[: listing["home_newest_actors"]]
-        upcoming = self.site.upcoming_events[: listing["home_next_events"]]
+        upcoming = self.site.occurrences[: listing["home_next_events"]]
         counts = (
             len(directory.actors),
             len(directory.initiatives),
@@ -247,6 +249,9 @@ class PagesGenerator(Generator):
                 body=MarkdownBody(event.body),
                 organizers=organizers,
                 is_past=not event.is_upcoming(self.site.now),
+                next_starts=event.starts(self.site.now, self.site.now + self.horizon)[:6]
+                if event.recurrence
+                else [],
             )
 
     def _actors(self, slugs: Iterable[str]) -> list[Actor]:
@@ -329,7 +334,7 @@ class PagesGenerator(Generator):
         return entry["plural"]
 
     def _agenda(self) -> None:
-        upcoming: list[Event] = self.site.upcoming_events
+        upcoming = self.site.occurrences
         past: list[Event] = self.site.past_events
         self._listing(
             "events",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records.model import Actor, Event, Initiative, Record
+from ..records.model import Record
+
+SECTION_OF_KIND = {"actor": "actors", "initiative": "initiatives", "event": "events"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,7 @@ class Urls:
 
     def record_path(self, record: Record) -> str:
         """URL path of a record's page."""
-        section = {Actor: "actors", Initiative: "initiatives", Event: "events"}[type(record)]
-        return self.path(section, record.slug)
+        return self.path(SECTION_OF_KIND[record.KIND], record.slug)
 
     def record(self, record: Record) -> str:
         """Full URL of a record's page."""

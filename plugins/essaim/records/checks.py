@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrulestr
+
 from .load import LinePath
 from .model import Actor, Event, Initiative, Record, parse_when
 from .problems import Problem
@@ -84,6 +86,27 @@ def _event_time_problems(event: Event, tz: ZoneInfo) -> list[Problem]:
             times[key] = parse_when(value, tz)[0]
         except ValueError:
             problems.append(_problem(event, (key,), f"« {key} » : la date « {value} » n'existe pas"))
+    rule = event.fields.get("recurrence")
+    if isinstance(rule, str) and "start" in times:
+        try:
+            next(iter(rrulestr(rule.removeprefix("RRULE:"), dtstart=times["start"])), None)
+        except (ValueError, TypeError) as error:
+            problems.append(
+                _problem(
+                    event,
+                    ("recurrence",),
+                    f"règle de récurrence invalide ({error}) : "
+                    "par exemple FREQ=WEEKLY;BYDAY=TU, ou FREQ=MONTHLY;BYDAY=1TU;"
+                    "UNTIL=20271231T235959Z",
+                )
+            )
+    for index, value in enumerate(event.fields.get("exdates") or []):
+        try:
+            parse_when(str(value), tz)
+        except ValueError:
+            problems.append(
+                _problem(event, ("exdates", index), f"« exdates » : la date « {value} » n'existe pas")
+            )
     if "start" in times and "end" in times and times["end"] < times["start"]:
         problems.append(
             _problem(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
 
 from .load import LinePath, line_map
 from .taxonomy import Theme
@@ -194,9 +196,66 @@ class Event(Record):
             return self.start.replace(hour=23, minute=59, second=59)
         return self.start
 
+    @property
+    def duration(self) -> timedelta:
+        """How long one occurrence lasts."""
+        return self.ends_at() - self.start
+
+    @property
+    def recurrence(self) -> str | None:
+        """The RFC 5545 rule (without `RRULE:`), if the event repeats."""
+        rule = self.fields.get("recurrence")
+        return rule.removeprefix("RRULE:") if isinstance(rule, str) else None
+
+    def starts(self, after: datetime, before: datetime) -> list[datetime]:
+        """Start times of the occurrences that end after `after` and start before `before`."""
+        if not self.recurrence:
+            return [self.start] if self.ends_at() >= after and self.start <= before else []
+        rule = rrulestr(self.recurrence, dtstart=self.start)
+        skipped = {parse_when(str(value), self.start.tzinfo)[0] for value in self.fields.get("exdates") or []}
+        first = rule.after(after - self.duration, inc=True)
+        found = []
+        while first is not None and first <= before:
+            if first not in skipped:
+                found.append(first)
+            first = rule.after(first)
+        return found
+
     def is_upcoming(self, now: datetime) -> bool:
-        """True while the event has not ended."""
+        """True while the event (or, for a recurring event, its last occurrence) has not ended."""
+        if self.recurrence:
+            rule = rrulestr(self.recurrence, dtstart=self.start)
+            return rule.after(now - self.duration, inc=True) is not None
         return self.ends_at() >= now
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence of an event in the agenda (a recurring event has many)."""
+
+    event: Event
+    start: datetime
+
+    KIND = "event"
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "event":  # not set yet (while copying): no delegation
+            raise AttributeError(name)
+        return getattr(self.event, name)
+
+    @property
+    def end(self) -> datetime | None:
+        """End of this occurrence."""
+        return self.start + self.event.duration if self.event.end is not None else None
+
+    @property
+    def all_day(self) -> bool:
+        """Whether the event takes whole days."""
+        return self.event.all_day
+
+    def ends_at(self) -> datetime:
+        """When this occurrence is over."""
+        return self.start + self.event.duration
 
 
 RECORD_TYPES: dict[str, type[Record]] = {cls.KIND: cls for cls in (Actor, Initiative, Event)}
@@ -283,8 +342,15 @@ class Directory:
         return [*self.actors, *self.initiatives, *self.events]
 
     def upcoming_events(self, now: datetime) -> list[Event]:
-        """Events not yet over at `now`, soonest first."""
+        """Events not yet over at `now` (recurring ones with an occurrence to come), soonest first."""
         return [e for e in self.events if e.is_upcoming(now)]
+
+    def occurrences(self, now: datetime, horizon: timedelta) -> list[Occurrence]:
+        """Every occurrence not over at `now` and starting within `horizon`, soonest first."""
+        found = [
+            Occurrence(event, start) for event in self.events for start in event.starts(now, now + horizon)
+        ]
+        return sorted(found, key=lambda o: (o.start, o.event.slug))
 
     def past_events(self, now: datetime) -> list[Event]:
         """Events over at `now`, most recent first."""

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from .load import LinePath, SourceRecord
 from .problems import Problem
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 KINDS = ("actor", "initiative", "event")
 SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json")
 
@@ -122,6 +122,8 @@ def _pattern_messages() -> dict[str, str]:
         defs["date"]["pattern"]: "doit être une date au format AAAA-MM-JJ (par exemple 2026-03-05)",
         defs["datetime"]["pattern"]: "doit être une date AAAA-MM-JJ ou une date et une heure "
         "AAAA-MM-JJ HH:MM (par exemple 2026-03-05 18:30)",
+        schema("event.json")["properties"]["recurrence"]["pattern"]: "doit être une règle de "
+        "récurrence iCalendar, par exemple FREQ=MONTHLY;BYDAY=1TU (chaque premier mardi du mois)",
         defs["slug"]["pattern"]: "doit être un identifiant en minuscules sans accents, avec des "
         "tirets (par exemple « economie-circulaire »)",
         actor["siret"]["pattern"]: "doit être un numéro SIRET de 14 chiffres, sans espaces, entre guillemets",

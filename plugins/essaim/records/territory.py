@@ -30,7 +30,8 @@ DEFAULT_URLS = {
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
-DEFAULT_FEATURES = {"pages": True, "opendata": True}
+DEFAULT_FEATURES = {"pages": True, "opendata": True, "agenda": True}
+DEFAULT_AGENDA = {"horizon_days": 365}
 
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text: the colours are used for text on white and under white
@@ -68,6 +69,7 @@ class Territory:
     theme_overrides: dict[str, Any] = field(default_factory=dict)
     listing: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LISTING))
     features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
+    agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -106,6 +108,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         theme_overrides=data.get("themes") or {},
         listing={**DEFAULT_LISTING, **data.get("listing", {})},
         features={**DEFAULT_FEATURES, **data.get("features", {})},
+        agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
     )
 
 

@@ -1,0 +1,27 @@
+"""Atom feeds of the newest events and actors, with Pelican's feed library (feedgenerator)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from feedgenerator import Atom1Feed
+
+from ..records.model import Record
+
+
+def atom(title: str, link: str, feed_url: str, records: list[tuple[Record, str]], tz: Any) -> str:
+    """An Atom feed of records (newest updated first), each linking to its page."""
+    feed = Atom1Feed(title=title, link=link, description=title, feed_url=feed_url, language="fr")
+    for record, url in records:
+        updated = datetime.combine(record.updated, time(0, 0), tzinfo=tz)
+        feed.add_item(
+            title=record.name,
+            link=url,
+            description=record.summary,
+            unique_id=url,
+            updateddate=updated,
+            pubdate=updated,
+            categories=record.themes,
+        )
+    return feed.writeString("utf-8")

@@ -1,0 +1,89 @@
+"""The Pelican generator of the agenda's feeds: iCalendar (all, per theme, per organizer, per
+event) and Atom (new events, new actors)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from ..output import OutputFiles, fingerprint, record_stamps
+from ..pages.urls import Urls
+from ..records.model import Event
+from ..records.territory import TERRITORY_FILE
+from ..site import Site
+from .atom import atom
+from .ics import calendar
+
+logger = logging.getLogger(__name__)
+PART = "agenda"
+ATOM_ITEMS = 30
+
+
+class AgendaGenerator(Generator):
+    """Writes /agenda.ics, /<themes>/<slug>/agenda.ics, /<actors>/<slug>/agenda.ics,
+    /<agenda>/<slug>/evenement.ics and the Atom feeds under /feeds/."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the Directory is read by DirectoryGenerator."""
+
+    def generate_output(self, writer) -> None:
+        """Write the feeds whose events changed (switch: `features.agenda` in territory.yml)."""
+        site: Site = self.context["essaim"]
+        territory = site.territory
+        if not territory.feature(PART):
+            return
+        directory = site.directory
+        canonical = Urls(territory.base_url, territory.urls)
+        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        files = OutputFiles(self.output_path, cache, PART)
+        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
+        base_key = fingerprint(Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(), code)
+        by_slug = directory.actor_by_slug
+        now = site.now
+
+        def entries(events: list[Event]) -> list:
+            return [
+                (e, canonical.record(e), [by_slug[s] for s in e.organizer_slugs if s in by_slug])
+                for e in events
+            ]
+
+        def write_calendar(save_as: str, name: str, events: list[Event]) -> None:
+            key = fingerprint(base_key, record_stamps(events), [e.organizer_slugs for e in events])
+            if not files.is_fresh(save_as, key):
+                files.write(save_as, calendar(name, entries(events), territory.base_url, territory.tz), key)
+
+        upcoming = [e for e in directory.events if e.is_upcoming(now)]
+        write_calendar("agenda.ics", f"{territory.name} : agenda", upcoming)
+        for slug, theme_entries in directory.by_theme.items():
+            events = [e for e in theme_entries.events if e.is_upcoming(now)]
+            if events:
+                name = f"{territory.name} : {theme_entries.theme.label}"
+                write_calendar(f"{canonical.path('themes', slug)}agenda.ics", name, events)
+        for slug, events in directory.events_of.items():
+            if slug in by_slug:
+                name = f"{by_slug[slug].name} ({territory.name})"
+                write_calendar(f"{canonical.path('actors', slug)}agenda.ics", name, events)
+        for event in directory.events:
+            write_calendar(f"{canonical.path('events', event.slug)}evenement.ics", event.name, [event])
+        self._atom(files, canonical, base_key)
+        files.finish()
+
+    def _atom(self, files: OutputFiles, canonical: Urls, base_key: str) -> None:
+        site: Site = self.context["essaim"]
+        territory, directory = site.territory, site.directory
+        feeds = [
+            ("feeds/evenements.atom.xml", f"{territory.name} : nouveaux événements", directory.events),
+            ("feeds/acteurs.atom.xml", f"{territory.name} : nouveaux acteurs", directory.actors),
+        ]
+        for save_as, title, records in feeds:
+            newest = sorted(records, key=lambda r: (r.updated, r.slug), reverse=True)[:ATOM_ITEMS]
+            key = fingerprint(base_key, record_stamps(newest))
+            if files.is_fresh(save_as, key):
+                continue
+            items = [(r, canonical.record(r)) for r in newest]
+            text = atom(
+                title, territory.base_url + "/", f"{territory.base_url}/{save_as}", items, territory.tz
+            )
+            files.write(save_as, text, key)

@@ -1,0 +1,81 @@
+"""iCalendar feeds written with the `icalendar` library (never by hand)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, vCalAddress, vText
+from icalendar import Event as VEvent
+
+from ..records.model import Actor, Event, parse_when
+
+
+def _dtstamp(event: Event) -> datetime:
+    """A stable DTSTAMP: the record's update date (feeds stay identical between builds)."""
+    return datetime.combine(event.updated, time(0, 0), tzinfo=event.start.tzinfo)
+
+
+def vevent(event: Event, url: str, organizers: list[Actor], host: str) -> VEvent:
+    """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept."""
+    fields = event.fields
+    item = VEvent()
+    item.add("uid", f"{event.slug}@{host}")
+    item.add("dtstamp", _dtstamp(event))
+    item.add("summary", event.name)
+    if event.all_day:
+        item.add("dtstart", event.start.date())
+        last = event.end.date() if event.end else event.start.date()
+        item.add("dtend", last + timedelta(days=1))  # DTEND is exclusive for whole days
+    else:
+        item.add("dtstart", event.start)
+        item.add("dtend", event.ends_at())
+    if event.recurrence:
+        item.add("rrule", _rrule(event.recurrence))
+        for value in fields.get("exdates") or []:
+            moment, all_day = parse_when(str(value), event.start.tzinfo)
+            item.add("exdate", moment.date() if all_day else moment)
+    item.add("url", url)
+    description = "\n\n".join(part for part in (event.summary, url) if part)
+    item.add("description", description)
+    location = fields.get("location") or {}
+    if location:
+        place = ", ".join(str(location[key]) for key in ("name", "street") if location.get(key))
+        town = " ".join(str(location[key]) for key in ("postcode", "city") if location.get(key))
+        item.add("location", ", ".join(part for part in (place, town) if part))
+        if location.get("geo"):
+            item.add("geo", (location["geo"]["lat"], location["geo"]["lon"]))
+    elif fields.get("online_url"):
+        item.add("location", fields["online_url"])
+    for index, actor in enumerate(organizers):
+        email = actor.fields.get("email")
+        if index == 0 and email:
+            organizer = vCalAddress(f"mailto:{email}")
+            organizer.params["cn"] = vText(actor.name)
+            item.add("organizer", organizer)
+        item.add("contact", actor.name)
+    for slug in event.themes:
+        item.add("categories", slug)
+    return item
+
+
+def _rrule(rule: str) -> dict[str, Any]:
+    from icalendar import vRecur
+
+    return vRecur.from_ical(rule)
+
+
+def calendar(name: str, events: list[tuple[Event, str, list[Actor]]], base_url: str, tz: Any) -> bytes:
+    """A calendar app can subscribe to it: name, time zone (VTIMEZONE), one VEVENT per event."""
+    host = urlsplit(base_url).netloc
+    cal = Calendar()
+    cal.add("prodid", "-//Essaim//annuaire de l'ESS//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", str(tz))
+    for event, url, organizers in events:
+        cal.add_component(vevent(event, url, organizers, host))
+    cal.add_missing_timezones()
+    return cal.to_ical()
