@@ -75,3 +75,35 @@ def report(problems: list[Problem], style: str) -> None:
     """Print every problem, one per line, in the chosen style."""
     for problem in problems:
         click.echo(problem.format(style))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--endpoint", default=None, help="API de la Base Adresse Nationale (ou compatible).")
+@click.option("--timeout", default=10.0, show_default=True, help="Délai maximal par requête (secondes).")
+@click.option("--dry-run", is_flag=True, help="Affiche ce qui serait ajouté, sans modifier les fichiers.")
+@click.pass_obj
+def geocode(root: Path, paths: tuple[Path, ...], endpoint: str | None, timeout: float, dry_run: bool) -> None:
+    """Ajoute les coordonnées (geo) des fiches qui ont une adresse et pas de coordonnées.
+
+    Seule une ligne « geo: » est ajoutée : commentaires et ordre des champs restent tels quels.
+    En cas d'erreur réseau ou de réponse inattendue, le fichier n'est pas modifié.
+    """
+    from .geo.geocode import DEFAULT_ENDPOINT, geocode_file
+    from .records.read import record_files
+
+    wanted = [p.resolve() for p in paths]
+    outcomes = []
+    for kind, file in record_files(root):
+        if kind not in ("actor", "initiative", "event"):
+            continue
+        if wanted and not _is_under(file, wanted):
+            continue
+        outcomes.append(geocode_file(file, root, kind, endpoint or DEFAULT_ENDPOINT, timeout, dry_run))
+    for outcome in outcomes:
+        if outcome.status != "skipped":
+            click.echo(f"{outcome.path}: {outcome.status}: {outcome.message}")
+    failed = sum(o.status == "failed" for o in outcomes)
+    filled = sum(o.status == "filled" for o in outcomes)
+    click.echo(f"{filled} fiche(s) complétée(s), {failed} échec(s).", err=True)
+    sys.exit(1 if failed else 0)

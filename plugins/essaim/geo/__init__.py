@@ -1,0 +1,1 @@
+"""Geography: geocoding of record addresses for contributors (never during a build)."""
