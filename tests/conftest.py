@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import os
@@ -25,6 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 
 TERRITORY = """\
 name: Annuaire de Testville
@@ -142,6 +147,11 @@ def page(browser):
     new_page.console_errors = []
     new_page.on("console", lambda m: m.type == "error" and new_page.console_errors.append(m.text))
     new_page.on("pageerror", lambda e: new_page.console_errors.append(str(e)))
+    # No network here: map tiles are answered with a blank image.
+    context.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_PNG),
+    )
     yield new_page
     context.close()
 

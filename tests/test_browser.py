@@ -48,6 +48,8 @@ def axe_violations(page) -> list[dict]:
 def test_page_type_has_no_accessibility_violation(page, demo_url, name):
     response = page.goto(demo_url + PAGE_TYPES[name])
     assert response.status == 200
+    if name.startswith("map"):
+        page.wait_for_selector("#carte[data-ready=true]")
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
     assert page.console_errors == []

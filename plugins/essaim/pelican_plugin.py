@@ -6,6 +6,7 @@ from pelican import signals
 
 from .agenda.generator import AgendaGenerator
 from .core_generator import DirectoryGenerator
+from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters
 from .pages.generator import PagesGenerator
@@ -21,7 +22,7 @@ def configure_jinja(pelican) -> None:
 
 def get_generators(pelican) -> list[type]:
     """Signal `get_generators`: the Directory reader first, then each switched-on part."""
-    return [DirectoryGenerator, PagesGenerator, AgendaGenerator, OpenDataGenerator]
+    return [DirectoryGenerator, PagesGenerator, AgendaGenerator, MapGenerator, OpenDataGenerator]
 
 
 def get_writer(pelican) -> type:

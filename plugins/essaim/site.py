@@ -29,6 +29,7 @@ class Site:
         ("actors", "Acteurs"),
         ("initiatives", "Initiatives"),
         ("events", "Agenda"),
+        ("map", "Carte"),
         ("themes", "Thèmes"),
         ("cities", "Communes"),
         ("legal_forms", "Statuts"),
@@ -36,7 +37,9 @@ class Site:
 
     def __post_init__(self) -> None:
         self.section_links = [
-            (self.urls.path(section), self.urls.url(section), label) for section, label in self.SECTIONS
+            (self.urls.path(section), self.urls.url(section), label)
+            for section, label in self.SECTIONS
+            if section != "map" or self.territory.feature("map")
         ]
 
     def link_pages(self, pages: list, siteurl: str) -> None:

@@ -27,10 +27,16 @@ DEFAULT_URLS = {
     "legal_forms": "statuts",
     "cities": "communes",
     "data": "donnees",
+    "map": "carte",
+}
+DEFAULT_MAP = {
+    "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "© les contributeurs d'OpenStreetMap",
+    "attribution_url": "https://www.openstreetmap.org/copyright",
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
-DEFAULT_FEATURES = {"pages": True, "opendata": True, "agenda": True}
+DEFAULT_FEATURES = {"pages": True, "opendata": True, "agenda": True, "map": True}
 DEFAULT_AGENDA = {"horizon_days": 365}
 
 
@@ -70,6 +76,19 @@ class Territory:
     listing: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LISTING))
     features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
+    map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
+
+    def map_settings(self, features: list[dict[str, Any]]) -> dict[str, Any]:
+        """Tiles, attribution and initial bounds [[south, west], [north, east]] of the map.
+
+        Bounds come from territory.yml, else from the features, else metropolitan France.
+        """
+        bounds = self.map.get("bounds")
+        if not bounds and features:
+            lons = [f["geometry"]["coordinates"][0] for f in features]
+            lats = [f["geometry"]["coordinates"][1] for f in features]
+            bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        return {**self.map, "bounds": bounds or [[41.3, -5.2], [51.1, 9.6]]}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -109,6 +128,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         listing={**DEFAULT_LISTING, **data.get("listing", {})},
         features={**DEFAULT_FEATURES, **data.get("features", {})},
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
+        map={**DEFAULT_MAP, **data.get("map", {})},
     )
 
 

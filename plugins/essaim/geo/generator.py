@@ -1,0 +1,115 @@
+"""The Pelican generator of the map: /carte/, /carte/embed/, their GeoJSON and Leaflet."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican.generators import Generator
+
+from ..frontend import vendor_files
+from ..opendata.exports import to_json
+from ..output import OutputFiles, fingerprint, record_stamps
+from ..pages.urls import Urls
+from ..records.model import Record
+from ..records.territory import TERRITORY_FILE
+from ..site import Site
+
+logger = logging.getLogger(__name__)
+PART = "map"
+
+
+def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
+    """A GeoJSON feature for the map (lon, lat order), or None without coordinates."""
+    geo = record.geo
+    if not geo:
+        return None
+    properties = {
+        "type": kind,
+        "slug": record.slug,
+        "name": record.name,
+        "summary": record.summary,
+        "url": url,
+        "themes": record.themes,
+        "city": record.city or "",
+    }
+    if kind == "actor":
+        properties["legal_form"] = record.legal_form
+    return {
+        "type": "Feature",
+        "id": f"{kind}:{record.slug}",
+        "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
+        "properties": properties,
+    }
+
+
+class MapGenerator(Generator):
+    """Writes the map pages, the map's GeoJSON (actors, initiatives, upcoming events) and Leaflet."""
+
+    def generate_context(self) -> None:
+        """Nothing to add: the Directory is read by DirectoryGenerator."""
+
+    def generate_output(self, writer) -> None:
+        """Write the map (switch: `features.map` in territory.yml)."""
+        site: Site = self.context["essaim"]
+        territory = site.territory
+        if not territory.feature(PART):
+            return
+        directory, urls = site.directory, site.urls
+        root = Path(self.settings["ESSAIM_ROOT"])
+        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        files = OutputFiles(self.output_path, cache, PART)
+        for library in ("leaflet", "leaflet.markercluster"):
+            for source, save_as in vendor_files(root, library):
+                key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)
+                if not files.is_fresh(save_as, key):
+                    files.write(save_as, source.read_bytes(), key)
+        upcoming = [e for e in directory.events if e.is_upcoming(site.now)]
+        records = [(r, "actor") for r in directory.actors] + [
+            (r, "initiative") for r in directory.initiatives
+        ]
+        records += [(e, "event") for e in upcoming]
+        features = [f for r, kind in records if (f := feature(r, urls.record(r), kind))]
+        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
+        templates = sorted(
+            (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("map*.html")
+        )
+        key = fingerprint(
+            record_stamps(r for r, _ in records),
+            (root / TERRITORY_FILE).read_bytes(),
+            code,
+            templates,
+            self.settings.get("SITEURL"),
+            site.now.date(),
+        )
+        canonical = Urls(territory.base_url, territory.urls)
+        geojson_path = "data/carte.geojson"
+        if not files.is_fresh(geojson_path, key):
+            files.write(
+                geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key
+            )
+        by_city: dict[str, list] = {}
+        for record, kind in records:
+            if record.geo and record.city:
+                by_city.setdefault(record.city, []).append((record, kind))
+        variables = {
+            "geojson_url": f"{self.settings.get('SITEURL', '')}/{geojson_path}",
+            "places_by_city": sorted(by_city.items(), key=lambda item: item[0]),
+            "map_settings": territory.map_settings(features),
+            "count": len(features),
+        }
+        for template, section_slug in (("map", None), ("map_embed", "embed")):
+            save_as = urls.save_as(urls.path("map", section_slug))
+            if files.is_fresh(save_as, key):
+                continue
+            html = self.get_template(template).render(
+                {
+                    **self.context,
+                    **variables,
+                    "output_file": save_as,
+                    "canonical_url": canonical.url("map", section_slug),
+                }
+            )
+            files.write(save_as, html, key)
+        files.finish()

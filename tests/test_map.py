@@ -1,0 +1,106 @@
+"""The map in Chromium: markers per filter, clusters, popups, the list beside it, embedding."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import serve
+
+
+def open_map(page, url):
+    page.goto(url)
+    page.wait_for_selector("#carte[data-ready=true]")
+
+
+def expected(demo_output, **filters) -> int:
+    features = json.loads((demo_output / "data/carte.geojson").read_text())["features"]
+
+    def keep(p):
+        return all(
+            (p["themes"] and value in p["themes"]) if key == "theme" else p.get(key) == value
+            for key, value in filters.items()
+        )
+
+    return sum(keep(f["properties"]) for f in features)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"type": "actor"},
+        {"type": "actor", "theme": "numerique"},
+        {"legal_form": "scop"},
+        {"type": "event"},
+    ],
+)
+def test_markers_and_list_follow_the_filters_in_the_url(page, demo_url, demo_output, filters):
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    open_map(page, f"{demo_url}/carte/?{query}")
+    count = expected(demo_output, **filters)
+    assert count > 0
+    assert page.locator("#lieux-visibles li").count() == count  # the initial view shows them all
+    markers = page.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+    in_clusters = sum(int(t) for t in page.locator(".marker-cluster span").all_inner_texts())
+    assert markers + in_clusters == count
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_changing_a_filter_updates_the_url_and_the_embed_code(page, demo_url, demo_output):
+    open_map(page, f"{demo_url}/carte/")
+    assert page.locator(".marker-cluster").count() >= 1  # Nantes' places are clustered
+    page.get_by_label("Type").select_option("initiative")
+    assert page.url.endswith("/carte/?type=initiative")
+    assert page.locator("#lieux-visibles li").count() == expected(demo_output, type="initiative")
+    page.get_by_text("Intégrer cette carte dans un autre site").click()
+    code = page.locator("#code-integration").input_value()
+    assert 'src="https://essaim-nantes.example.org/carte/embed/?type=initiative"' in code
+
+
+@pytest.mark.browser
+def test_keyboard_user_opens_a_popup_from_the_list(page, demo_url):
+    open_map(page, f"{demo_url}/carte/?type=actor")
+    button = page.get_by_role("button", name="Voir Libertic sur la carte")
+    button.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Libertic" in popup.inner_text()
+    assert popup.get_by_role("link", name="Libertic").get_attribute("href") == "/acteurs/libertic/"
+    # the view zoomed in: the list now shows fewer places than the whole map holds
+    page.wait_for_function("document.querySelectorAll('#lieux-visibles li').length < 26")
+
+
+@pytest.mark.browser
+def test_without_javascript_places_are_listed_by_city(browser, demo_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_url}/carte/")
+    assert page.get_by_role("heading", name="Saint-Herblain").is_visible()
+    assert page.get_by_role("link", name="Envie 44").is_visible()
+    assert page.locator("#filtres-carte").is_hidden()
+    context.close()
+
+
+@pytest.mark.browser
+def test_embed_page_works_in_an_iframe_of_another_site(page, demo_url, demo_output, tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><head><title>Un autre site</title></head><body>'
+        f'<iframe src="{demo_url}/carte/embed/?type=actor&theme=numerique" title="Carte" '
+        'width="800" height="450"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    server, other = serve(tmp_path)
+    try:
+        page.goto(other + "/")
+        frame = page.frame_locator("iframe")
+        frame.locator("#carte[data-ready=true]").wait_for()
+        markers = frame.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+        clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts())
+        assert markers + clustered == expected(demo_output, type="actor", theme="numerique")
+    finally:
+        server.shutdown()

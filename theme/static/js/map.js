@@ -1,0 +1,127 @@
+/* Essaim: the map. Progressive enhancement over the list of places by city; no framework.
+   Untrusted text (names, summaries) is only ever set with textContent. */
+(function () {
+  "use strict";
+  var element = document.getElementById("carte");
+  if (!element || !window.L) { return; }
+  var embed = element.dataset.embed === "true";
+  var params = new URLSearchParams(window.location.search);
+  var filters = { type: params.get("type") || "", theme: params.get("theme") || "", legal_form: params.get("legal_form") || "" };
+  var TYPE_LABELS = { actor: "Acteur", initiative: "Initiative", event: "Événement" };
+
+  var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
+  map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
+  L.tileLayer(element.dataset.tiles, {
+    maxZoom: 19,
+    attribution: '<a href="' + element.dataset.attributionUrl + '">' + element.dataset.attribution.replace(/</g, "&lt;") + "</a>"
+  }).addTo(map);
+  var cluster = L.markerClusterGroup();
+  map.addLayer(cluster);
+  var features = [];
+  var markers = [];
+
+  function matches(feature) {
+    var p = feature.properties;
+    return (!filters.type || p.type === filters.type) &&
+      (!filters.theme || p.themes.indexOf(filters.theme) !== -1) &&
+      (!filters.legal_form || p.legal_form === filters.legal_form);
+  }
+
+  function popup(p) {
+    var box = document.createElement("div");
+    var kind = document.createElement("p");
+    kind.className = "popup-kind";
+    kind.textContent = TYPE_LABELS[p.type] + (p.city ? " · " + p.city : "");
+    var title = document.createElement("a");
+    title.href = p.url;
+    title.textContent = p.name;
+    if (embed) { title.target = "_top"; }
+    var heading = document.createElement("strong");
+    heading.appendChild(title);
+    var summary = document.createElement("p");
+    summary.textContent = p.summary;
+    box.appendChild(heading);
+    box.appendChild(kind);
+    box.appendChild(summary);
+    return box;
+  }
+
+  function render() {
+    cluster.clearLayers();
+    markers = [];
+    features.filter(matches).forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var marker = L.marker([c[1], c[0]], { title: feature.properties.name, alt: feature.properties.name });
+      marker.bindPopup(popup(feature.properties));
+      marker.feature = feature;
+      markers.push(marker);
+    });
+    cluster.addLayers(markers);
+    updateList();
+    updateState();
+  }
+
+  var list = document.getElementById("lieux-visibles");
+  var status = document.getElementById("lieux-statut");
+  function updateList() {
+    if (!list) { return; }
+    var bounds = map.getBounds();
+    var visible = markers.filter(function (m) { return bounds.contains(m.getLatLng()); });
+    list.textContent = "";
+    visible.slice(0, 200).forEach(function (marker) {
+      var p = marker.feature.properties;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = p.name;
+      var show = document.createElement("button");
+      show.type = "button";
+      show.className = "show-on-map";
+      show.textContent = "Voir sur la carte";
+      show.setAttribute("aria-label", "Voir " + p.name + " sur la carte");
+      show.addEventListener("click", function () {
+        cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+      });
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(show);
+      list.appendChild(item);
+    });
+    if (status) { status.textContent = "(" + visible.length + " dans la vue)"; }
+  }
+
+  function updateState() {
+    var query = new URLSearchParams();
+    Object.keys(filters).forEach(function (k) { if (filters[k]) { query.set(k, filters[k]); } });
+    var search = query.toString();
+    if (!embed) {
+      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    }
+    var snippet = document.getElementById("code-integration");
+    if (snippet) {
+      var src = snippet.dataset.base + (search ? "?" + search : "");
+      snippet.value = '<iframe src="' + src + '" title="' + document.title.replace(/"/g, "&quot;") +
+        '" width="100%" height="450" style="border:0" loading="lazy"></iframe>';
+    }
+  }
+
+  var form = document.getElementById("filtres-carte");
+  if (form) {
+    form.hidden = false;
+    Object.keys(filters).forEach(function (k) { form.elements[k].value = filters[k]; });
+    form.addEventListener("change", function () {
+      Object.keys(filters).forEach(function (k) { filters[k] = form.elements[k].value; });
+      render();
+    });
+  }
+  var byCity = document.getElementById("lieux-par-commune");
+  map.on("moveend", updateList);
+
+  fetch(element.dataset.geojson).then(function (response) { return response.json(); }).then(function (data) {
+    features = data.features;
+    if (byCity) { byCity.hidden = true; }
+    if (list) { list.hidden = false; }
+    render();
+    element.dataset.ready = "true";
+  });
+})();
