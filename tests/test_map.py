@@ -15,7 +15,7 @@ def open_map(page, url):
 
 
 def expected(demo_output, **filters) -> int:
-    features = json.loads((demo_output / "data/carte.geojson").read_text())["features"]
+    features = json.loads((demo_output / "carte/lieux.geojson").read_text())["features"]
 
     def keep(p):
         return all(

@@ -84,7 +84,7 @@ class MapGenerator(Generator):
             site.now.date(),
         )
         canonical = Urls(territory.base_url, territory.urls)
-        geojson_path = "data/carte.geojson"
+        geojson_path = f"{urls.path('map')}lieux.geojson"
         if not files.is_fresh(geojson_path, key):
             files.write(
                 geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key
@@ -113,3 +113,5 @@ class MapGenerator(Generator):
             )
             files.write(save_as, html, key)
         files.finish()
+        pages = self.context.setdefault("essaim_pages", [])
+        pages.extend(urls.path("map", slug) for slug in (None, "embed"))
