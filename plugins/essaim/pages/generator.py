@@ -346,6 +346,12 @@ class PagesGenerator(Generator):
             extra_inputs=len(past),
             past_count=len(past),
         )
+        self._emit(
+            self.site.urls.save_as(self.site.urls.path("events", "embed")),
+            "agenda_embed",
+            record_stamps(upcoming),
+            occurrences=upcoming,
+        )
         self._listing(
             "events",
             "passes",

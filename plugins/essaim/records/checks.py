@@ -25,7 +25,7 @@ EXPORT_ONLY_KEYS = {
     "description": "la présentation s'écrit après l'en-tête, sous la ligne « --- »",
 }
 RESERVED_SLUGS = {"page"}  # /acteurs/page/2/ is a list page
-RESERVED_EVENT_SLUGS = {"passes"}  # /agenda/passes/ lists past events
+RESERVED_EVENT_SLUGS = {"passes", "embed"}  # /agenda/passes/ and /agenda/embed/ are lists
 
 
 def siret_is_valid(siret: str) -> bool:

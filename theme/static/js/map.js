@@ -2,6 +2,20 @@
    Untrusted text (names, summaries) is only ever set with textContent. */
 (function () {
   "use strict";
+  if (!window.L) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll(".mini-map"), function (box) {
+    var here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
+    var mini = L.map(box, { zoomControl: false, dragging: false, scrollWheelZoom: false, keyboard: false,
+      doubleClickZoom: false, boxZoom: false, touchZoom: false }).setView(here, 15);
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: '<a href="' + box.dataset.attributionUrl + '">' +
+      box.dataset.attribution.replace(/</g, "&lt;") + "</a>" }).addTo(mini);
+    L.marker(here, { interactive: false, keyboard: false, alt: box.dataset.label }).addTo(mini);
+    box.dataset.ready = "true";
+  });
+})();
+
+(function () {
+  "use strict";
   var element = document.getElementById("carte");
   if (!element || !window.L) { return; }
   var embed = element.dataset.embed === "true";
