@@ -33,6 +33,8 @@ def test_main_feed_has_the_upcoming_events_with_time_zone_and_links(demo_output)
     assert str(meeting["URL"]) == f"{BASE}/agenda/rencontre-echange-competences/"
     assert "Le Solilab" in str(meeting["LOCATION"])
     assert [str(c) for c in meeting["CONTACT"]] == ["Les Écossolies", "Libertic"]
+    assert str(meeting["ORGANIZER"]) == f"{BASE}/acteurs/ecossolies/"
+    assert meeting["ORGANIZER"].params["CN"] == "Les Écossolies"
 
 
 def test_all_day_events_use_dates_with_an_exclusive_end(demo_output):

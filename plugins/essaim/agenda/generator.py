@@ -52,7 +52,8 @@ class AgendaGenerator(Generator):
         def write_calendar(save_as: str, name: str, events: list[Event]) -> None:
             key = fingerprint(base_key, record_stamps(events), [e.organizer_slugs for e in events])
             if not files.is_fresh(save_as, key):
-                files.write(save_as, calendar(name, entries(events), territory.base_url, territory.tz), key)
+                text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
+                files.write(save_as, text, key)
 
         upcoming = [e for e in directory.events if e.is_upcoming(now)]
         write_calendar("agenda.ics", f"{territory.name} : agenda", upcoming)

@@ -17,7 +17,7 @@ def _dtstamp(event: Event) -> datetime:
     return datetime.combine(event.updated, time(0, 0), tzinfo=event.start.tzinfo)
 
 
-def vevent(event: Event, url: str, organizers: list[Actor], host: str) -> VEvent:
+def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=lambda a: "") -> VEvent:
     """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept."""
     fields = event.fields
     item = VEvent()
@@ -49,9 +49,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str) -> VEvent
     elif fields.get("online_url"):
         item.add("location", fields["online_url"])
     for index, actor in enumerate(organizers):
-        email = actor.fields.get("email")
-        if index == 0 and email:
-            organizer = vCalAddress(f"mailto:{email}")
+        if index == 0:  # iCalendar allows one ORGANIZER: its e-mail, else its page on the directory
+            email = actor.fields.get("email")
+            organizer = vCalAddress(f"mailto:{email}" if email else url_of(actor))
             organizer.params["cn"] = vText(actor.name)
             item.add("organizer", organizer)
         item.add("contact", actor.name)
@@ -66,7 +66,9 @@ def _rrule(rule: str) -> dict[str, Any]:
     return vRecur.from_ical(rule)
 
 
-def calendar(name: str, events: list[tuple[Event, str, list[Actor]]], base_url: str, tz: Any) -> bytes:
+def calendar(
+    name: str, events: list[tuple[Event, str, list[Actor]]], base_url: str, tz: Any, url_of=lambda a: ""
+) -> bytes:
     """A calendar app can subscribe to it: name, time zone (VTIMEZONE), one VEVENT per event."""
     host = urlsplit(base_url).netloc
     cal = Calendar()
@@ -76,6 +78,6 @@ def calendar(name: str, events: list[tuple[Event, str, list[Actor]]], base_url: 
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", str(tz))
     for event, url, organizers in events:
-        cal.add_component(vevent(event, url, organizers, host))
+        cal.add_component(vevent(event, url, organizers, host, url_of))
     cal.add_missing_timezones()
     return cal.to_ical()
