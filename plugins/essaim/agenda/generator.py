@@ -6,13 +6,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pelican.generators import Generator
-
 from ..output import OutputFiles, fingerprint, record_stamps
 from ..pages.urls import Urls
+from ..part import Part
 from ..records.model import Event
 from ..records.territory import TERRITORY_FILE
-from ..site import Site
 from .atom import atom
 from .ics import calendar
 
@@ -21,23 +19,19 @@ PART = "agenda"
 ATOM_ITEMS = 30
 
 
-class AgendaGenerator(Generator):
+class AgendaGenerator(Part):
     """Writes /agenda.ics, /<themes>/<slug>/agenda.ics, /<actors>/<slug>/agenda.ics,
     /<agenda>/<slug>/evenement.ics and the Atom feeds under /feeds/."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the Directory is read by DirectoryGenerator."""
+    PART = PART
 
     def generate_output(self, writer) -> None:
         """Write the feeds whose events changed (switch: `features.agenda` in territory.yml)."""
-        site: Site = self.context["essaim"]
-        territory = site.territory
-        if not territory.feature(PART):
+        if not self.start():
             return
-        directory = site.directory
+        site, files = self.site, self.files
+        territory, directory = site.territory, site.directory
         canonical = Urls(territory.base_url, territory.urls)
-        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        files = OutputFiles(self.output_path, cache, PART)
         code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
         base_key = fingerprint(Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(), code)
         by_slug = directory.actor_by_slug
@@ -72,8 +66,7 @@ class AgendaGenerator(Generator):
         files.finish()
 
     def _atom(self, files: OutputFiles, canonical: Urls, base_key: str) -> None:
-        site: Site = self.context["essaim"]
-        territory, directory = site.territory, site.directory
+        territory, directory = self.site.territory, self.site.directory
         feeds = [
             ("feeds/evenements.atom.xml", f"{territory.name} : nouveaux événements", directory.events),
             ("feeds/acteurs.atom.xml", f"{territory.name} : nouveaux acteurs", directory.actors),

@@ -6,15 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pelican.generators import Generator
-
 from ..frontend import vendor_files
 from ..opendata.exports import to_json
-from ..output import OutputFiles, fingerprint, record_stamps
+from ..output import fingerprint, record_stamps
 from ..pages.urls import Urls
+from ..part import Part
 from ..records.model import Record
 from ..records.territory import TERRITORY_FILE
-from ..site import Site
 
 logger = logging.getLogger(__name__)
 PART = "map"
@@ -44,22 +42,18 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     }
 
 
-class MapGenerator(Generator):
+class MapGenerator(Part):
     """Writes the map pages, the map's GeoJSON (actors, initiatives, upcoming events) and Leaflet."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the Directory is read by DirectoryGenerator."""
+    PART = PART
 
     def generate_output(self, writer) -> None:
         """Write the map (switch: `features.map` in territory.yml)."""
-        site: Site = self.context["essaim"]
-        territory = site.territory
-        if not territory.feature(PART):
+        if not self.start():
             return
-        directory, urls = site.directory, site.urls
+        site, files = self.site, self.files
+        territory, directory, urls = site.territory, site.directory, site.urls
         root = Path(self.settings["ESSAIM_ROOT"])
-        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        files = OutputFiles(self.output_path, cache, PART)
         for library in ("leaflet", "leaflet.markercluster"):
             for source, save_as in vendor_files(root, library):
                 key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pelican.generators import Generator
-
 from ..output import OutputFiles, fingerprint, record_stamps
 from ..pages.urls import Urls
+from ..part import Part
 from ..records.territory import TERRITORY_FILE
-from ..site import Site
 from .datainclusion import structures
 from .datapackage import datapackage
 from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson, to_json
@@ -78,23 +76,18 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
 
 
-class OpenDataGenerator(Generator):
+class OpenDataGenerator(Part):
     """Writes /data/ (JSON, CSV, GeoJSON, data package, data·inclusion), sitemap.xml, robots.txt."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the Directory is read by DirectoryGenerator."""
+    PART = PART
 
     def generate_output(self, writer) -> None:
         """Write the exports unless nothing they depend on changed (switch: `features.opendata`)."""
-        site: Site = self.context["essaim"]
-        territory = site.territory
-        if not territory.feature(PART):
-            logger.info("essaim: open data is switched off in territory.yml")
+        if not self.start():
             return
-        self.site = site
+        site, files = self.site, self.files
+        territory = site.territory
         self.canonical = Urls(territory.base_url, territory.urls)
-        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        files = OutputFiles(self.output_path, cache, PART)
         directory = site.directory
         key = fingerprint(
             record_stamps(directory.records),

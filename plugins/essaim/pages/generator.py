@@ -16,13 +16,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pelican.generators import Generator
-
 from ..opendata.jsonld import structured_data, website
-from ..output import OutputFiles, fingerprint, record_stamps
+from ..output import fingerprint, record_stamps
+from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from ..records.territory import TERRITORY_FILE
-from ..site import Site
 from .fragments import Cards, Chrome
 from .markdown import MarkdownBody
 from .paginate import paginate
@@ -46,20 +44,16 @@ def _render_share(share: tuple[int, int]) -> tuple[dict[str, str], int]:
     return files.current, files.written
 
 
-class PagesGenerator(Generator):
+class PagesGenerator(Part):
     """Writes the home page, one page per record, and the lists by theme, city and legal form."""
 
-    def generate_context(self) -> None:
-        """Nothing to add: the Directory is read by DirectoryGenerator."""
+    PART = PART
 
     def generate_output(self, writer) -> None:
         """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
-        site: Site = self.context["essaim"]
-        if not site.territory.feature(PART):
-            logger.info("essaim: pages are switched off in territory.yml")
+        if not self.start():
             return
-        self.site = site
-        self.files = OutputFiles(self.output_path, self._cache_path(), PART)
+        site = self.site
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
@@ -84,9 +78,6 @@ class PagesGenerator(Generator):
         logger.info("essaim: pages done in %.2f s", time.perf_counter() - started)
 
     # -- helpers -------------------------------------------------------------------------
-
-    def _cache_path(self) -> str | None:
-        return self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
 
     def _global_key(self) -> str:
         """What every page depends on: templates, settings, territory, today's date, our code."""

@@ -1,0 +1,34 @@
+"""What every output part of Essaim shares: it reads nothing itself, can be switched off in
+territory.yml, and writes through OutputFiles with its own manifest."""
+
+from __future__ import annotations
+
+import logging
+
+from pelican.generators import Generator
+
+from .output import OutputFiles
+from .site import Site
+
+logger = logging.getLogger(__name__)
+
+
+class Part(Generator):
+    """A Pelican generator that writes one part of the site from the shared Site (`essaim`)."""
+
+    PART = ""
+    site: Site
+    files: OutputFiles
+
+    def generate_context(self) -> None:
+        """Nothing to add: the Directory is read once, by DirectoryGenerator."""
+
+    def start(self) -> bool:
+        """Set `site` and `files`; False when territory.yml switches this part off."""
+        self.site = self.context["essaim"]
+        if not self.site.territory.feature(self.PART):
+            logger.info("essaim: %s is switched off in territory.yml", self.PART)
+            return False
+        cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        self.files = OutputFiles(self.output_path, cache, self.PART)
+        return True
