@@ -104,3 +104,24 @@ def test_embed_page_works_in_an_iframe_of_another_site(page, demo_url, demo_outp
         assert markers + clustered == expected(demo_output, type="actor", theme="numerique")
     finally:
         server.shutdown()
+
+
+def test_a_large_directory_links_to_city_pages_instead_of_listing_every_place(territory, tmp_path_factory):
+    from conftest import actor_text, build, write
+
+    for number in range(210):
+        city = "Brest" if number % 2 else "Quimper"
+        write(
+            territory,
+            f"actors/s-{number:03d}.md",
+            actor_text(
+                f"Structure {number:03d}",
+                address=f'\n  postcode: "29200"\n  city: {city}',
+                geo="{lat: 48.39, lon: -4.49}",
+            ),
+        )
+    output = build(territory, tmp_path_factory.mktemp("big"))
+    page = (output / "carte/index.html").read_text(encoding="utf-8")
+    assert '<a href="/communes/brest/">Brest</a> (105)' in page
+    assert 'href="/acteurs/s-001/"' not in page
+    assert (output / "communes/brest/index.html").is_file()

@@ -11,11 +11,12 @@ from ..opendata.exports import to_json
 from ..output import fingerprint, record_stamps
 from ..pages.urls import Urls
 from ..part import Part
-from ..records.model import Record
+from ..records.model import Record, slugify
 from ..records.territory import TERRITORY_FILE
 
 logger = logging.getLogger(__name__)
 PART = "map"
+LIST_ALL_PLACES = 200
 
 
 def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
@@ -87,9 +88,15 @@ class MapGenerator(Part):
         for record, kind in records:
             if record.geo and record.city:
                 by_city.setdefault(record.city, []).append((record, kind))
+        cities = [
+            (city, len(places), urls.url("cities", slugify(city))) for city, places in sorted(by_city.items())
+        ]
         variables = {
             "geojson_url": f"{self.settings.get('SITEURL', '')}/{geojson_path}",
-            "places_by_city": sorted(by_city.items(), key=lambda item: item[0]),
+            # Without JavaScript: every place by city, or, for a large directory, links to the
+            # city pages (a page listing thousands of places would weigh megabytes).
+            "places_by_city": sorted(by_city.items()) if len(features) <= LIST_ALL_PLACES else [],
+            "cities": cities,
             "map_settings": territory.map_settings(features),
             "count": len(features),
         }
