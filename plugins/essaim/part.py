@@ -3,11 +3,14 @@ territory.yml, and writes through OutputFiles with its own manifest."""
 
 from __future__ import annotations
 
+import inspect
 import logging
+from pathlib import Path
 
 from pelican.generators import Generator
 
-from .output import OutputFiles
+from .output import OutputFiles, fingerprint
+from .records.territory import TERRITORY_FILE
 from .site import Site
 
 logger = logging.getLogger(__name__)
@@ -32,3 +35,11 @@ class Part(Generator):
         cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
         self.files = OutputFiles(self.output_path, cache, self.PART)
         return True
+
+    def part_stamp(self) -> str:
+        """What all of this part's outputs depend on: territory.yml and the part's own code."""
+        code = Path(inspect.getfile(type(self))).parent
+        return fingerprint(
+            Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
+            sorted((p.name, p.stat().st_mtime_ns) for p in code.glob("*.py")),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from .pages.urls import Urls
@@ -52,18 +53,27 @@ class Site:
             (p.slug, f"{siteurl}/{p.url}", p.title) for p in pages if getattr(p, "footer", "")
         ]
 
+    @cached_property
+    def canonical(self) -> Urls:
+        """URLs on the territory's public address (exports, feeds, canonical links), whatever SITEURL."""
+        return Urls(self.territory.base_url, self.territory.urls)
+
     @property
+    def horizon(self) -> timedelta:
+        """How far ahead the agenda lists occurrences."""
+        return timedelta(days=self.territory.agenda["horizon_days"])
+
+    @cached_property
     def upcoming_events(self) -> list:
-        """Events not over at build time, soonest first."""
+        """Events not over at build time, soonest first (computed once per build)."""
         return self.directory.upcoming_events(self.now)
 
-    @property
+    @cached_property
     def occurrences(self) -> list:
         """Occurrences to come within the agenda's horizon (recurring events expanded)."""
-        horizon = timedelta(days=self.territory.agenda["horizon_days"])
-        return self.directory.occurrences(self.now, horizon)
+        return self.directory.occurrences(self.now, self.horizon)
 
-    @property
+    @cached_property
     def past_events(self) -> list:
         """Events over at build time, latest first."""
         return self.directory.past_events(self.now)

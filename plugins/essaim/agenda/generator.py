@@ -4,13 +4,11 @@ event) and Atom (new events, new actors)."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from ..output import OutputFiles, fingerprint, record_stamps
 from ..pages.urls import Urls
 from ..part import Part
 from ..records.model import Event
-from ..records.territory import TERRITORY_FILE
 from .atom import atom
 from .ics import calendar
 
@@ -31,9 +29,8 @@ class AgendaGenerator(Part):
             return
         site, files = self.site, self.files
         territory, directory = site.territory, site.directory
-        canonical = Urls(territory.base_url, territory.urls)
-        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
-        base_key = fingerprint(Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(), code)
+        canonical = site.canonical
+        base_key = self.part_stamp()
         by_slug = directory.actor_by_slug
         now = site.now
 
@@ -49,8 +46,7 @@ class AgendaGenerator(Part):
                 text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
                 files.write(save_as, text, key)
 
-        upcoming = [e for e in directory.events if e.is_upcoming(now)]
-        write_calendar("agenda.ics", f"{territory.name} : agenda", upcoming)
+        write_calendar("agenda.ics", f"{territory.name} : agenda", site.upcoming_events)
         for slug, theme_entries in directory.by_theme.items():
             events = [e for e in theme_entries.events if e.is_upcoming(now)]
             if events:

@@ -9,10 +9,8 @@ from typing import Any
 from ..frontend import vendor_files
 from ..opendata.exports import to_json
 from ..output import fingerprint, record_stamps
-from ..pages.urls import Urls
 from ..part import Part
 from ..records.model import Record, slugify
-from ..records.territory import TERRITORY_FILE
 
 logger = logging.getLogger(__name__)
 PART = "map"
@@ -60,25 +58,22 @@ class MapGenerator(Part):
                 key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)
                 if not files.is_fresh(save_as, key):
                     files.write(save_as, source.read_bytes(), key)
-        upcoming = [e for e in directory.events if e.is_upcoming(site.now)]
         records = [(r, "actor") for r in directory.actors] + [
             (r, "initiative") for r in directory.initiatives
         ]
-        records += [(e, "event") for e in upcoming]
+        records += [(e, "event") for e in site.upcoming_events]
         features = [f for r, kind in records if (f := feature(r, urls.record(r), kind))]
-        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
         templates = sorted(
             (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("map*.html")
         )
         key = fingerprint(
             record_stamps(r for r, _ in records),
-            (root / TERRITORY_FILE).read_bytes(),
-            code,
+            self.part_stamp(),
             templates,
             self.settings.get("SITEURL"),
             site.now.date(),
         )
-        canonical = Urls(territory.base_url, territory.urls)
+        canonical = site.canonical
         geojson_path = f"{urls.path('map')}lieux.geojson"
         if not files.is_fresh(geojson_path, key):
             files.write(

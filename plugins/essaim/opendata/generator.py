@@ -9,9 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..output import OutputFiles, fingerprint, record_stamps
-from ..pages.urls import Urls
 from ..part import Part
-from ..records.territory import TERRITORY_FILE
 from .datainclusion import structures
 from .datapackage import datapackage
 from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson, to_json
@@ -87,13 +85,12 @@ class OpenDataGenerator(Part):
             return
         site, files = self.site, self.files
         territory = site.territory
-        self.canonical = Urls(territory.base_url, territory.urls)
+        self.canonical = site.canonical
         directory = site.directory
         key = fingerprint(
             record_stamps(directory.records),
-            Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
+            self.part_stamp(),
             sorted(self.context.get("essaim_pages", [])),
-            sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py")),
         )
         outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]

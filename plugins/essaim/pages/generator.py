@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,9 @@ from ..opendata.jsonld import structured_data, website
 from ..output import fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
-from ..records.territory import TERRITORY_FILE
 from .fragments import Cards, Chrome
 from .markdown import MarkdownBody
 from .paginate import paginate
-from .urls import Urls
 
 logger = logging.getLogger(__name__)
 PART = "pages"
@@ -57,8 +54,7 @@ class PagesGenerator(Part):
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
-        self.horizon = timedelta(days=site.territory.agenda["horizon_days"])
-        self.canonical = Urls(self.base_url, site.territory.urls)
+        self.canonical = site.canonical
         self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
         self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
         self.env.globals["chrome"] = Chrome(
@@ -81,16 +77,13 @@ class PagesGenerator(Part):
 
     def _global_key(self) -> str:
         """What every page depends on: templates, settings, territory, today's date, our code."""
-        root = Path(self.settings["ESSAIM_ROOT"])
         templates = sorted(
             (str(p), p.read_bytes()) for p in Path(self.settings["THEME"], "templates").rglob("*.html")
         )
-        code = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
         content_pages = (self.site.nav_links, self.site.footer_links)
         return fingerprint(
             templates,
-            code,
-            (root / TERRITORY_FILE).read_bytes(),
+            self.part_stamp(),
             self.settings.get("SITEURL"),
             self.settings.get("SITENAME"),
             self.site.now.date(),
@@ -240,7 +233,7 @@ class PagesGenerator(Part):
                 body=MarkdownBody(event.body),
                 organizers=organizers,
                 is_past=not event.is_upcoming(self.site.now),
-                next_starts=event.starts(self.site.now, self.site.now + self.horizon)[:6]
+                next_starts=event.starts(self.site.now, self.site.now + self.site.horizon)[:6]
                 if event.recurrence
                 else [],
             )
