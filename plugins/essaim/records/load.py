@@ -6,6 +6,7 @@ Nothing here knows about schemas or other records: `validate` does. Every failur
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ class SourceRecord:
     body: str
     body_line: int
     lines: dict[LinePath, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # SHA-1 of the file's bytes: a record's identity for change detection
 
     def position(self, path: LinePath) -> tuple[int, int]:
         """Line and column of the deepest key of `path` present in the file (1, 1 if none)."""
@@ -249,6 +251,7 @@ def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None,
         body=body,
         body_line=closing + 2,
         lines=line_map,
+        digest=hashlib.sha1(data).hexdigest(),
     )
     return source, problems
 

@@ -50,14 +50,13 @@ def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[
     if source is None:
         return None, problems
     problems.extend(schema_problems(source))
-    digest = hashlib.sha1(file.read_bytes()).hexdigest()
     record = RECORD_TYPES[kind](
         slug=source.slug,
         source=source.path,
         fields=source.fields,
         body=source.body,
         body_line=source.body_line,
-        digest=digest,
+        digest=source.digest,
         file=str(file),
         mtime=file.stat().st_mtime,
         # Most records are valid: they drop their line map (a third of their weight when cached
