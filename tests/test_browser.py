@@ -28,6 +28,8 @@ PAGE_TYPES = {
     "agenda": "/agenda/",
     "past agenda": "/agenda/passes/",
     "content page": "/a-propos/",
+    "search": "/recherche/",
+    "search with results": "/recherche/?q=numerique&type=actor",
     "404": "/404.html",
 }
 
@@ -50,6 +52,9 @@ def test_page_type_has_no_accessibility_violation(page, demo_url, name):
     assert response.status == 200
     if name.startswith("map"):
         page.wait_for_selector("#carte[data-ready=true]")
+    if name == "search with results":
+        page.wait_for_selector("html[data-search-shown]")
+        assert page.locator("#search-results li").count() > 0
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
     assert page.console_errors == []

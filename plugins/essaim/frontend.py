@@ -25,6 +25,8 @@ LIBRARIES: dict[str, list[str]] = {
         "dist/MarkerCluster.Default.css",
         "MIT-LICENCE.txt",
     ],
+    "lunr": ["lunr.min.js", "LICENSE"],
+    "lunr-languages": ["min/lunr.stemmer.support.min.js", "min/lunr.fr.min.js", "LICENSE"],
 }
 
 

@@ -58,6 +58,18 @@ class OutputFiles:
             return True
         return False
 
+    def keep_all(self, prefix: str, key: str) -> bool:
+        """True (and all kept) when every file last written under `prefix` came from `key` and
+        is still there: a part that writes a set of files from one input skips them together."""
+        previous = {path: k for path, k in self.previous.items() if path.startswith(prefix)}
+        if not previous or any(
+            k != key or not os.path.isfile(os.path.join(self.output, path)) for path, k in previous.items()
+        ):
+            return False
+        self.current.update(previous)
+        self.skipped += len(previous)
+        return True
+
     def write(self, save_as: str, content: str | bytes, key: str = "") -> None:
         """Write a file unless its bytes are already there."""
         data = content.encode("utf-8") if isinstance(content, str) else content

@@ -10,6 +10,7 @@ from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters
 from .pages.generator import PagesGenerator
+from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
 
 
@@ -22,7 +23,14 @@ def configure_jinja(pelican) -> None:
 
 def get_generators(pelican) -> list[type]:
     """Signal `get_generators`: the Directory reader first, then each switched-on part."""
-    return [DirectoryGenerator, PagesGenerator, AgendaGenerator, MapGenerator, OpenDataGenerator]
+    return [
+        DirectoryGenerator,
+        PagesGenerator,
+        SearchGenerator,
+        AgendaGenerator,
+        MapGenerator,
+        OpenDataGenerator,
+    ]
 
 
 def get_writer(pelican) -> type:

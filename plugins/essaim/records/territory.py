@@ -28,6 +28,7 @@ DEFAULT_URLS = {
     "cities": "communes",
     "data": "donnees",
     "map": "carte",
+    "search": "recherche",
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -36,7 +37,7 @@ DEFAULT_MAP = {
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
-DEFAULT_FEATURES = {"pages": True, "opendata": True, "agenda": True, "map": True}
+DEFAULT_FEATURES = {"pages": True, "search": True, "opendata": True, "agenda": True, "map": True}
 DEFAULT_AGENDA = {"horizon_days": 365}
 
 

@@ -1,0 +1,90 @@
+"""What search indexes of each record: Records → SearchDocuments (no Pelican here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from ..pages.filters import event_when, label
+from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
+from ..records.taxonomy import Theme, legal_form_label
+from .analysis import plain_text
+from .index import SearchDocument
+
+
+def _texts(values: Iterable) -> list[str]:
+    return [str(v) for v in values if v]
+
+
+def _when(event: Event, now: datetime, horizon: timedelta) -> tuple[str, str]:
+    """(YYYY-MM-DD of the last day, French label) of the next occurrence, or of the event."""
+    shown: Event | Occurrence = event
+    if event.recurrence:
+        starts = event.starts(now, now + horizon)
+        if starts:
+            shown = Occurrence(event, starts[0])
+    return shown.ends_at().date().isoformat(), event_when(shown)
+
+
+def document(
+    record: Record,
+    url_path: str,
+    themes: dict[str, Theme],
+    now: datetime,
+    horizon: timedelta,
+) -> SearchDocument:
+    """One record as search sees it: name; summary, themes, status, city, skills; body."""
+    fields = record.fields
+    theme_labels = [themes[t].label for t in record.themes if t in themes]
+    about = [record.summary, *theme_labels, record.city or ""]
+    date = date_label = legal_form = ""
+    if isinstance(record, Actor):
+        legal_form = record.legal_form
+        about += [
+            legal_form_label(legal_form),
+            str(fields.get("purpose") or ""),
+            *_texts(fields.get("skills_offered") or []),
+            *_texts(fields.get("skills_sought") or []),
+        ]
+    elif isinstance(record, Initiative):
+        needs = fields.get("needs") or {}
+        if isinstance(needs, dict):
+            about += [label(need, "needs") for need in needs] + _texts(needs.values())
+    elif isinstance(record, Event):
+        if fields.get("kind"):
+            about.append(label(str(fields["kind"]), "event_kinds"))
+        date, date_label = _when(record, now, horizon)
+    return SearchDocument(
+        kind=record.KIND,
+        name=record.name,
+        about=" ".join(a for a in about if a),
+        body=plain_text(record.body),
+        url_path=url_path,
+        summary=record.summary,
+        city=record.city or "",
+        themes=[t for t in record.themes if t in themes],
+        legal_form=legal_form,
+        date=date,
+        date_label=date_label,
+    )
+
+
+def documents(
+    records: Iterable[Record],
+    url_path: Callable[[Record], str],
+    themes: dict[str, Theme],
+    now: datetime,
+    horizon: timedelta,
+) -> tuple[list[SearchDocument], dict[str, list[tuple[str, str]]]]:
+    """Every record as a SearchDocument, in name order, and the facet values in display order."""
+    ordered = sorted(records, key=lambda r: (r.sort_name, r.KIND, r.slug))
+    found = [document(r, url_path(r), themes, now, horizon) for r in ordered]
+    used_themes = {t for d in found for t in d.themes}
+    forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
+    cities = sorted({d.city for d in found if d.city}, key=sort_key)
+    labels = {
+        "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
+        "legal_forms": [(form, legal_form_label(form)) for form in forms],
+        "cities": [(slugify(city), city) for city in cities],
+    }
+    return found, labels

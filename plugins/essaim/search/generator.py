@@ -1,0 +1,75 @@
+"""The Pelican generator of search: /recherche/, its index files under search/, and lunr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from ..frontend import vendor_files
+from ..output import fingerprint, record_stamps
+from ..part import Part
+from .documents import documents
+from .index import build
+
+logger = logging.getLogger(__name__)
+PART = "search"
+INDEX_FOLDER = "search/"
+# Loaded in this order by search.js when the visitor first focuses the search box.
+SCRIPTS = (
+    "vendor/lunr/lunr.min.js",
+    "vendor/lunr-languages/min/lunr.stemmer.support.min.js",
+    "vendor/lunr-languages/min/lunr.fr.min.js",
+)
+
+
+class SearchGenerator(Part):
+    """Writes the search index (meta, shards, result cards), the search page and lunr.js."""
+
+    PART = PART
+
+    def generate_output(self, writer) -> None:
+        """Write search (switch: `features.search` in territory.yml)."""
+        if not self.start():
+            return
+        site, files = self.site, self.files
+        directory, urls = site.directory, site.urls
+        root = Path(self.settings["ESSAIM_ROOT"])
+        for library in ("lunr", "lunr-languages"):
+            for source, save_as in vendor_files(root, library):
+                key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)
+                if not files.is_fresh(save_as, key):
+                    files.write(save_as, source.read_bytes(), key)
+
+        key = fingerprint(record_stamps(directory.records), self.part_stamp(), site.now.date())
+        if not files.keep_all(INDEX_FOLDER, key):
+            started = time.perf_counter()
+            found, labels = documents(
+                directory.records, urls.record_path, directory.themes, site.now, site.horizon
+            )
+            for name, text in build(found, labels).items():
+                files.write(INDEX_FOLDER + name, text, key)
+            logger.info(
+                "essaim: search index of %s records in %.2f s", len(found), time.perf_counter() - started
+            )
+        stamp = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))["stamp"]
+
+        siteurl = self.settings.get("SITEURL", "")
+        template = Path(self.settings["THEME"], "templates", "search.html").read_bytes()
+        save_as = urls.save_as(urls.path("search"))
+        page_key = fingerprint(stamp, template, self.part_stamp(), siteurl)
+        if not files.is_fresh(save_as, page_key):
+            html = self.get_template("search").render(
+                {
+                    **self.context,
+                    "output_file": save_as,
+                    "canonical_url": site.canonical.url("search"),
+                    "index_url": f"{siteurl}/{INDEX_FOLDER}",
+                    "index_stamp": stamp,
+                    "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
+                }
+            )
+            files.write(save_as, html, page_key)
+        files.finish()
+        self.context.setdefault("essaim_pages", []).append(urls.path("search"))

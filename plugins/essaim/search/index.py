@@ -1,0 +1,141 @@
+"""The search index, built in Python, in a compact form that search.js turns back into lunr
+indexes (one per shard) before `lunr.Index.load`.
+
+What a visitor downloads (everything under `search/`):
+
+- `meta.json`: what every query needs — the fields and their boosts, each document's field
+  lengths (BM25 needs them), the facets of every document (type, themes, legal form, city, date),
+  the labels of facet values, and the list of shards with a content hash each.
+- `shard-<c>.json`: the postings of the terms that begin with the character `c` (a–z, 0 for
+  digits, _ for the rest). A query word only needs the shard of its first letter: prefix
+  searches and typo tolerance stay within it (a typo on the first letter is not tolerated).
+- `docs-<n>.json`: what a result shows (name, URL, summary, city, date), 32 documents per file,
+  fetched for the results on screen only.
+
+Postings hold term frequencies, not scores: search.js computes lunr's BM25 field vectors with
+lunr's own formula (k1 = 1.2, b = 0.75, three decimals), so an index rebuilt from these files
+answers exactly as a lunr.js `Builder` fed the same documents would (tests/test_search_browser.py
+checks this). Field vectors only hold the shard's terms: lunr 2 divides a score by the query
+vector's magnitude, never the document's, so a shard scores its terms as the whole index would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records.model import slugify
+from .analysis import terms
+
+FIELDS = ("name", "about", "body")
+# A match in the name beats one in the themes/summary, which beats one in the body.
+BOOSTS = (10, 3, 1)
+CHUNK_SIZE = 32
+FORMAT_VERSION = 1
+KINDS = ("actor", "initiative", "event")
+
+
+def shard_key(term: str) -> str:
+    """The shard of a term: its first letter, `0` for a digit, `_` for anything else."""
+    first = term[:1]
+    if "a" <= first <= "z":
+        return first
+    return "0" if "0" <= first <= "9" else "_"
+
+
+@dataclass
+class SearchDocument:
+    """One record as search sees it: the texts of its fields, its facets and what a result shows."""
+
+    kind: str  # actor, initiative or event
+    name: str
+    about: str  # summary, themes, legal form, city, skills: one string (lists joined)
+    body: str
+    url_path: str  # relative to SITEURL
+    summary: str = ""
+    city: str = ""
+    themes: list[str] = field(default_factory=list)
+    legal_form: str = ""
+    date: str = ""  # events: YYYY-MM-DD of the next (or last) day it takes place
+    date_label: str = ""
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(postings: list[tuple[int, int]]) -> list[int]:
+    """Documents as gaps, doubled, +1 when the term frequency (then written next) is above 1."""
+    encoded, previous = [], 0
+    for doc, frequency in postings:
+        gap = doc - previous
+        previous = doc
+        if frequency > 1:
+            encoded += [gap * 2 + 1, frequency]
+        else:
+            encoded.append(gap * 2)
+    return encoded
+
+
+def build(
+    documents: list[SearchDocument],
+    labels: dict[str, list[tuple[str, str]]],
+) -> dict[str, str]:
+    """The files of the search index, {path under search/: JSON text}.
+
+    `documents` come in display order (the order of an empty-query browse); `labels` gives the
+    facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
+    """
+    lengths: list[int] = []
+    postings: dict[str, list[list[tuple[int, int]]]] = {}
+    for number, document in enumerate(documents):
+        for position, text in enumerate((document.name, document.about, document.body)):
+            counted = terms(text)
+            lengths.append(len(counted))
+            for term, frequency in Counter(counted).items():
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = [[], [], []]
+                entry[position].append((number, frequency))
+
+    shards: dict[str, dict[str, list]] = {}
+    for term in sorted(postings):
+        shard = shards.setdefault(shard_key(term), {"terms": [], "postings": []})
+        shard["terms"].append(term)
+        shard["postings"].append([_encode(p) if p else 0 for p in postings[term]])
+    files = {f"shard-{key}.json": _json({"v": FORMAT_VERSION, **shard}) for key, shard in shards.items()}
+
+    for start in range(0, len(documents), CHUNK_SIZE):
+        chunk = [
+            [d.name, d.url_path, d.summary, d.city, d.date_label]
+            for d in documents[start : start + CHUNK_SIZE]
+        ]
+        files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
+
+    index_of = {name: {slug: i for i, (slug, _) in enumerate(values)} for name, values in labels.items()}
+    meta = {
+        "v": FORMAT_VERSION,
+        "fields": FIELDS,
+        "boosts": BOOSTS,
+        "count": len(documents),
+        "chunk": CHUNK_SIZE,
+        "lengths": lengths,
+        "kinds": KINDS,
+        "kind": [KINDS.index(d.kind) for d in documents],
+        "themes": [[index_of["themes"][t] for t in d.themes if t in index_of["themes"]] for d in documents],
+        "legal_form": [index_of["legal_forms"].get(d.legal_form, -1) for d in documents],
+        "city": [index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents],
+        "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
+        "labels": labels,
+        "shards": {
+            name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]
+            for name, text in sorted(files.items())
+            if name.startswith("shard-")
+        },
+    }
+    meta["stamp"] = hashlib.sha1(_json([meta, sorted(files.items())]).encode()).hexdigest()[:10]
+    files["meta.json"] = _json(meta)
+    return files

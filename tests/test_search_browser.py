@@ -1,0 +1,229 @@
+"""Search in Chromium, on the demo site: French queries, facets, the URL, the keyboard, and the
+agreement between the index built in Python and lunr.js."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import DEMO_NOW, REPO
+from essaim.pages.urls import Urls
+from essaim.records.read import read_directory
+from essaim.records.territory import load_territory
+from essaim.search.documents import documents
+from essaim.search.index import BOOSTS, FIELDS
+
+pytestmark = pytest.mark.browser
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def search(page, url: str) -> list[str]:
+    """Open a search URL, wait for the results, return their titles in order."""
+    page.clock.set_fixed_time(datetime(2026, 11, 22, 12, 0, tzinfo=PARIS))
+    page.goto(url)
+    page.wait_for_selector("html[data-search-shown]")
+    return page.locator("#search-results h2").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("electricite", "Enercoop Pays de la Loire"),  # accents optional
+        ("ÉLECTRICITÉ", "Enercoop Pays de la Loire"),
+        ("coopératives", "Entreprendre en coopérative"),  # plural → singular
+        ("vélos", "Place au vélo"),  # a plural the stemmer keeps
+        ("réparer", "Atelier de réparation ouvert"),  # verb → noun
+        ("l'île", "La Ressourcerie de l'Île"),  # elision
+        ("debrouil", "Les Petits Débrouillards Grand Ouest"),  # a prefix, while typing
+        ("tricycl", "La Tricyclerie"),
+        ("ressourcrie", "La Ressourcerie de l'Île"),  # one typo
+        ("debrouillrds", "Les Petits Débrouillards Grand Ouest"),
+        ("logiciels libres", "Formation « Des logiciels libres pour mon association »"),  # every word
+    ],
+)
+def test_french_queries_find_the_expected_record_first(page, demo_url, query, expected):
+    titles = search(page, f"{demo_url}/recherche/?q={query}")
+    assert titles and titles[0] == expected, titles
+    assert page.console_errors == []
+
+
+def test_a_match_in_the_name_ranks_before_matches_elsewhere(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=velo")
+    in_name = [("vélo" in t.lower()) for t in titles]
+    assert in_name[:3] == [True, True, True] and not any(in_name[in_name.index(False) :])
+    assert "La Tricyclerie" in titles  # "vélo" in its summary
+
+
+def test_every_word_must_match(page, demo_url):
+    assert "Enercoop Pays de la Loire" in search(page, f"{demo_url}/recherche/?q=energie")
+    assert search(page, f"{demo_url}/recherche/?q=energie+velo") == []
+    assert page.locator("#search-status").inner_text().startswith("Aucun résultat pour « energie velo »")
+
+
+def test_matched_words_are_highlighted(page, demo_url):
+    search(page, f"{demo_url}/recherche/?q=velos")
+    first = page.locator("#search-results li").first
+    assert first.locator("h2 mark").all_inner_texts() == ["vélo"]
+
+
+def test_facets_count_and_filter_and_the_url_follows(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=numerique")
+    options = dict(
+        (o.get_attribute("value"), o.inner_text()) for o in page.locator("#facet-type option").all()
+    )
+    actors = int(options["actor"].rsplit("(", 1)[1].rstrip(")"))
+    initiatives = int(options["initiative"].rsplit("(", 1)[1].rstrip(")"))
+    assert options["actor"].startswith("Acteurs (") and actors + initiatives <= len(titles)
+    page.select_option("#facet-type", "actor")
+    page.wait_for_function("n => document.querySelectorAll('#search-results li').length === n", arg=actors)
+    assert parse_qs(urlparse(page.url).query) == {"q": ["numerique"], "type": ["actor"]}
+    assert f"{actors} résultats pour « numerique » (filtres actifs)" == page.inner_text("#search-status")
+    # Theme counts are those among actors now.
+    theme_total = page.locator("#facet-theme option").count()
+    assert theme_total > 1
+    page.go_back()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#search-results li').length === n", arg=len(titles)
+    )
+    assert page.input_value("#facet-type") == ""
+    assert page.console_errors == []
+
+
+def test_a_shared_url_restores_the_query_and_filters(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=reemploi&type=actor")
+    assert page.input_value("#search-q") == "reemploi"
+    assert page.input_value("#facet-type") == "actor"
+    assert set(titles) == {"Envie 44", "La Ressourcerie de l'Île"}
+
+
+def test_an_empty_query_with_filters_browses_in_name_order(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?type=event&when=upcoming")
+    assert len(titles) == 8 and titles[0] == "Atelier d'entretien de vélo"
+    past = search(page, f"{demo_url}/recherche/?type=event&when=past")
+    assert len(past) == 14 - 8 and not set(past) & set(titles)
+    assert page.locator("#search-results .search-result-meta").first.inner_text().startswith("Événement · ")
+
+
+def test_typing_shows_results_and_the_status_is_announced(page, demo_url):
+    page.goto(f"{demo_url}/recherche/")
+    assert page.get_attribute("#search-status", "role") == "status"
+    page.fill("#search-q", "compost")
+    page.wait_for_selector("#search-results li")
+    assert "Le compost à vélo" in page.locator("#search-results h2").all_inner_texts()
+    assert "pour « compost »" in page.inner_text("#search-status")
+    page.wait_for_function("location.search === '?q=compost'")
+
+
+def test_the_keyboard_walks_the_results(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=velo")
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == titles[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == titles[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.press("Escape")
+    assert page.input_value("#search-q") == ""
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 0")
+    page.keyboard.press("Tab")  # the search button, then the filters
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "facet-type"
+    assert page.console_errors == []
+
+
+def test_enter_on_a_result_opens_its_page(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=tricyclerie")
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/acteurs/la-tricyclerie/")
+    assert page.locator("h1").inner_text() == titles[0]
+
+
+def test_the_header_box_leads_to_the_results(page, demo_url):
+    page.goto(f"{demo_url}/acteurs/")
+    page.fill("#header-q", "libres")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("html[data-search-shown]")
+    assert "Libertic" in page.locator("#search-results h2").all_inner_texts()
+    assert page.input_value("#search-q") == "libres"
+
+
+def test_nothing_is_downloaded_before_the_box_is_used(page, demo_url):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(urlparse(r.url).path))
+    page.goto(f"{demo_url}/recherche/")
+    page.wait_for_load_state("networkidle")
+    assert not [p for p in requested if p.startswith(("/search/", "/vendor/lunr"))]
+    page.focus("#search-q")
+    page.wait_for_selector("#search-facets:not([hidden])")
+    assert "/search/meta.json" in requested and not [p for p in requested if "/shard-" in p]
+    page.keyboard.type("velo")
+    page.wait_for_selector("#search-results li")
+    assert [p for p in requested if "/shard-" in p] == ["/search/shard-v.json"]
+
+
+def test_without_javascript_the_page_explains_itself(browser, demo_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_url}/recherche/?q=velo")
+    notice = page.locator("noscript").inner_text()
+    assert "a besoin de JavaScript" in notice
+    assert 'href="/acteurs/"' in page.content() and 'href="/agenda/"' in page.content()
+    context.close()
+
+
+def test_the_python_index_answers_as_a_lunr_js_index_of_the_same_documents(page, demo_url):
+    """lunr.js builds its own index from the same documents, with the same pipeline and boosts;
+    every query gives the same documents with the same scores as the shards built in Python."""
+    territory = load_territory(REPO)
+    directory, _ = read_directory(REPO, territory, git_dates=False)
+    now = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=territory.tz)
+    found, _ = documents(
+        directory.records, Urls("", territory.urls).record_path, directory.themes, now, timedelta(days=365)
+    )
+    docs = [{"id": str(n), **{f: getattr(d, f) for f in FIELDS}} for n, d in enumerate(found)]
+    page.goto(f"{demo_url}/recherche/")
+    queries = [
+        "velo",
+        "vélos",
+        "économie sociale",
+        "numériq",
+        "ressourcrie",
+        "l'insertion",
+        "coopératives",
+        "logiciels libres",
+        "2026",
+        "debrouillrds",
+        "accompagnement des associations",
+        "zzz",
+    ]
+    compared = page.evaluate(
+        """([docs, fields, boosts, queries]) => essaimSearch.ensureLunr().then(() => {
+          const index = lunr(function () {
+            this.pipeline.reset();
+            this.pipeline.add(...["trimmer-essaim", "stopWordFilter-fr", "accentFold-fr", "stemmer-fr"]
+              .map(label => lunr.Pipeline.registeredFunctions[label]));
+            this.ref("id");
+            fields.forEach((f, i) => this.field(f, {boost: boosts[i]}));
+            docs.forEach(d => this.add(d));
+          });
+          const fromJs = q => essaimSearch.match(essaimSearch.queryWords(q), () => index)
+            .map(m => [m.doc, m.score]);
+          return Promise.all(queries.map(q => essaimSearch.find(q).then(found =>
+            [q, found.map(m => [m.doc, m.score]), fromJs(q)])));
+        })""",
+        [docs, list(FIELDS), list(BOOSTS), queries],
+    )
+    for query, python_built, js_built in compared:
+        assert python_built == js_built, query
+    assert sum(1 for _, python_built, _ in compared if python_built) >= len(queries) - 1
+    assert page.console_errors == []

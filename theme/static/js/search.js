@@ -1,0 +1,530 @@
+/* Essaim search: the index built at build time (plugins/essaim/search/index.py), loaded lazily,
+   shard by shard, into real lunr.js indexes; French as people type it; facets with counts; the
+   state in the URL. No framework. Without JavaScript the page explains itself (noscript). */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  var root = form.getAttribute("data-siteurl") || "";
+  var base = form.getAttribute("data-index");
+  var stamp = form.getAttribute("data-stamp");
+  var libs = JSON.parse(form.getAttribute("data-libs"));
+  var input = document.getElementById("search-q");
+  var statusBox = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var facetBox = document.getElementById("search-facets");
+  var FACETS = ["type", "theme", "legal_form", "city", "when"];
+  var PAGE = 20;
+  var SEPARATOR = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\-'\u2019\u02bc]+/;
+  var KIND_LABELS = ["Acteur", "Initiative", "Événement"];
+
+  /* ---------- The engine: no DOM here (tests and the benchmark use it too). ---------- */
+
+  var lunrReady = null, meta = null, metaReady = null, shards = {}, chunks = {};
+  var trimmer = null;
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("chargement impossible : " + src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function fetchJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + " : " + response.status);
+      return response.json();
+    });
+  }
+
+  /* lunr, lunr-languages (stemmer support, then French), loaded in order, once. */
+  function ensureLunr() {
+    if (!lunrReady) {
+      lunrReady = libs.reduce(function (chain, src) {
+        return chain.then(function () { return loadScript(src); });
+      }, Promise.resolve()).then(registerPipeline);
+    }
+    return lunrReady;
+  }
+
+  /* Essaim's pipeline functions (see analysis.py): the same steps as the Python index. */
+  function registerPipeline() {
+    var lunr = window.lunr;
+    var trim = lunr.trimmerSupport.generateTrimmer("0-9" + lunr.fr.wordCharacters);
+    trimmer = function (token) {
+      var trimmed = trim(token);
+      return trimmed && trimmed.toString() ? trimmed : undefined;
+    };
+    lunr.Pipeline.registerFunction(trimmer, "trimmer-essaim");
+    lunr.tokenizer.separator = SEPARATOR;
+  }
+
+  function ensureMeta() {
+    if (!metaReady) {
+      metaReady = fetchJSON(base + "meta.json?v=" + stamp).then(function (data) {
+        var n = data.count, nf = data.fields.length;
+        data.average = data.fields.map(function (_, f) {
+          var sum = 0;
+          for (var d = 0; d < n; d++) sum += data.lengths[d * nf + f];
+          return n ? sum / n : 0;
+        });
+        meta = data;
+        return data;
+      });
+    }
+    return metaReady;
+  }
+
+  function shardKey(term) {
+    var c = term.charAt(0);
+    if (c >= "a" && c <= "z") return c;
+    return c >= "0" && c <= "9" ? "0" : "_";
+  }
+
+  /* One word as the index sees it: {folded, term}, or null for a stop word or punctuation. */
+  function analyse(word) {
+    var lunr = window.lunr;
+    var token = trimmer(new lunr.Token(word.toLowerCase(), {}));
+    if (!token || !lunr.fr.stopWordFilter(token)) return null;
+    var folded = lunr.fr.accentFoldTerm(token.toString());
+    var analysed = { folded: folded, term: stemOf(folded) };
+    /* Plurals the stemmer keeps ("vélos" → velos): the singular's stem too. */
+    if (folded.length > 3 && /[sx]$/.test(folded)) {
+      var singular = stemOf(folded.slice(0, -1));
+      if (singular !== analysed.term) analysed.singular = singular;
+    }
+    return analysed;
+  }
+
+  function stemOf(folded) {
+    return window.lunr.fr.stemmer(new window.lunr.Token(folded, {})).toString();
+  }
+
+  function decode(encoded) {
+    var out = [], doc = 0;
+    for (var i = 0; i < encoded.length; i++) {
+      var v = encoded[i];
+      doc += v >> 1;
+      out.push(doc, v & 1 ? encoded[++i] : 1);
+    }
+    return out;
+  }
+
+  /* A shard's postings → lunr's serialised index (BM25 vectors computed exactly as
+     lunr.Builder#createFieldVectors does) → lunr.Index.load. */
+  function rebuild(shard) {
+    var fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
+    var invertedIndex = [], vectors = {}, order = [];
+    shard.terms.forEach(function (term, t) {
+      var posting = { _index: t }, decoded = [], withTerm = 0, f, i;
+      for (f = 0; f < nf; f++) {
+        var docs = Object.create(null), pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
+        for (i = 0; i < pairs.length; i += 2) docs[pairs[i]] = {};
+        posting[fields[f]] = docs;
+        decoded.push(pairs);
+        withTerm += pairs.length / 2;
+      }
+      var x = (n - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
+      for (f = 0; f < nf; f++) {
+        var pairs2 = decoded[f];
+        for (i = 0; i < pairs2.length; i += 2) {
+          var doc = pairs2[i], tf = pairs2[i + 1], length = meta.lengths[doc * nf + f];
+          var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / meta.average[f])) + tf);
+          score *= meta.boosts[f];
+          score *= 1;
+          var ref = fields[f] + "/" + doc;
+          if (!vectors[ref]) { vectors[ref] = []; order.push(ref); }
+          vectors[ref].push(t, Math.round(score * 1000) / 1000);
+        }
+      }
+      invertedIndex.push([term, posting]);
+    });
+    return window.lunr.Index.load({
+      version: window.lunr.version,
+      fields: fields,
+      fieldVectors: order.map(function (ref) { return [ref, vectors[ref]]; }),
+      invertedIndex: invertedIndex,
+      pipeline: ["trimmer-essaim", "accentFold-fr", "stemmer-fr"]
+    });
+  }
+
+  function ensureShard(key) {
+    if (!(key in meta.shards)) return Promise.resolve(null);
+    if (!shards[key]) {
+      shards[key] = fetchJSON(base + "shard-" + key + ".json?v=" + meta.shards[key]).then(rebuild);
+    }
+    return shards[key];
+  }
+
+  function ensureChunk(number) {
+    if (!chunks[number]) chunks[number] = fetchJSON(base + "docs-" + number + ".json?v=" + stamp);
+    return chunks[number];
+  }
+
+  /* One typo on words of five letters or more: index terms (stems) of the same shard within one
+     edit of the typed word's first four letters or more ("covoitrage" → "covoitur"). */
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a.charAt(i) === b.charAt(j)) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  function typoTerms(index, analysed) {
+    var word = analysed.folded, found = [], key = shardKey(analysed.term);
+    if (word.length < 5) return found;
+    for (var term in index.invertedIndex) {
+      if (term.length < 4 || term === analysed.term || term === analysed.singular || term.lastIndexOf(word, 0) === 0) continue;
+      if (shardKey(term) !== key || Math.abs(term.length - word.length) > 6) continue;
+      for (var len = Math.max(4, term.length - 1); len <= term.length + 1; len++) {
+        if (len <= word.length && withinOneEdit(term, word.slice(0, len))) { found.push(term); break; }
+      }
+    }
+    return found;
+  }
+
+  /* Results of one word in one lunr index: the exact stem (and its singular's), the word as a
+     prefix (3 letters or more), and one-typo neighbours, each clause with less weight. */
+  function searchWord(index, analysed) {
+    var typos = typoTerms(index, analysed);
+    return index.query(function (q) {
+      q.term(analysed.term, { usePipeline: false, boost: 10 });
+      if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
+      if (analysed.folded.length >= 3) {
+        q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: window.lunr.Query.wildcard.TRAILING });
+      }
+      typos.forEach(function (term) { q.term(term, { usePipeline: false, boost: 0.5 }); });
+    });
+  }
+
+  function queryWords(text) {
+    var out = [];
+    text.toLowerCase().split(SEPARATOR).forEach(function (word) {
+      var analysed = word && analyse(word);
+      if (analysed && !out.some(function (a) { return a.term === analysed.term && a.folded === analysed.folded; })) {
+        out.push(analysed);
+      }
+    });
+    return out;
+  }
+
+  /* Every word must match (AND); a document's score is the sum of its words' lunr scores.
+     `indexFor(analysed)` gives the lunr index to ask (a shard, or a whole index in tests). */
+  function match(words, indexFor) {
+    var scores = null, matched = {};
+    words.forEach(function (analysed) {
+      var index = indexFor(analysed), found = {};
+      (index ? searchWord(index, analysed) : []).forEach(function (result) {
+        found[result.ref] = result.score;
+        var terms = matched[result.ref] || (matched[result.ref] = {});
+        Object.keys(result.matchData.metadata).forEach(function (term) { terms[term] = true; });
+      });
+      if (scores === null) { scores = found; return; }
+      var next = {};
+      Object.keys(scores).forEach(function (ref) { if (ref in found) next[ref] = scores[ref] + found[ref]; });
+      scores = next;
+    });
+    return Object.keys(scores || {}).map(function (ref) {
+      return { doc: Number(ref), score: Math.round(scores[ref] * 1e6) / 1e6, terms: matched[ref] };
+    }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+  }
+
+  /* The query's matches, loading what it needs first. null: no word to search (browse). */
+  function find(text) {
+    return Promise.all([ensureLunr(), ensureMeta()]).then(function () {
+      var words = queryWords(text);
+      if (!words.length) return null;
+      var keys = {};
+      words.forEach(function (a) { keys[shardKey(a.term)] = true; });
+      return Promise.all(Object.keys(keys).map(function (key) {
+        return ensureShard(key).then(function (index) { keys[key] = index; });
+      })).then(function () {
+        return match(words, function (a) { return keys[shardKey(a.term)]; });
+      });
+    });
+  }
+
+  /* ---------- Facets ---------- */
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function facetValues(doc, day) {
+    var date = meta.date[doc];
+    return {
+      type: [meta.kinds[meta.kind[doc]]],
+      theme: meta.themes[doc].map(function (i) { return meta.labels.themes[i][0]; }),
+      legal_form: meta.legal_form[doc] >= 0 ? [meta.labels.legal_forms[meta.legal_form[doc]][0]] : [],
+      city: meta.city[doc] >= 0 ? [meta.labels.cities[meta.city[doc]][0]] : [],
+      when: date ? [date >= day ? "upcoming" : "past"] : []
+    };
+  }
+
+  /* Apply the filters and count, for each facet, the values among documents that pass every
+     other filter. */
+  function facet(matches, filters) {
+    var day = today(), counts = {}, kept = [];
+    FACETS.forEach(function (name) { counts[name] = {}; });
+    matches.forEach(function (m) {
+      var values = facetValues(m.doc, day), failing = [];
+      FACETS.forEach(function (name) {
+        if (filters[name] && values[name].indexOf(filters[name]) < 0) failing.push(name);
+      });
+      if (!failing.length) kept.push(m);
+      FACETS.forEach(function (name) {
+        if (failing.length > 1 || (failing.length === 1 && failing[0] !== name)) return;
+        values[name].forEach(function (v) { counts[name][v] = (counts[name][v] || 0) + 1; });
+      });
+    });
+    return { kept: kept, counts: counts };
+  }
+
+  /* ---------- The page ---------- */
+
+  var state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
+
+  function readURL() {
+    var params = new URLSearchParams(window.location.search), filters = {};
+    FACETS.forEach(function (name) { if (params.get(name)) filters[name] = params.get(name); });
+    return { q: params.get("q") || "", filters: filters };
+  }
+
+  function urlOf(s) {
+    var params = new URLSearchParams();
+    if (s.q) params.set("q", s.q);
+    FACETS.forEach(function (name) { if (s.filters[name]) params.set(name, s.filters[name]); });
+    var query = params.toString();
+    return window.location.pathname + (query ? "?" + query : "");
+  }
+
+  function facetLabel(name, value) {
+    if (name === "type") return { actor: "Acteurs", initiative: "Initiatives", event: "Événements" }[value];
+    if (name === "when") return { upcoming: "À venir", past: "Passés" }[value];
+    var labels = meta.labels[name === "theme" ? "themes" : name === "legal_form" ? "legal_forms" : "cities"];
+    for (var i = 0; i < labels.length; i++) if (labels[i][0] === value) return labels[i][1];
+    return value;
+  }
+
+  function allValues(name) {
+    if (name === "type") return ["actor", "initiative", "event"];
+    if (name === "when") return ["upcoming", "past"];
+    return meta.labels[name === "theme" ? "themes" : name === "legal_form" ? "legal_forms" : "cities"].map(function (v) { return v[0]; });
+  }
+
+  function renderFacets(counts) {
+    FACETS.forEach(function (name) {
+      var select = document.getElementById("facet-" + name);
+      var selected = state.filters[name] || "";
+      var total = 0;
+      Object.keys(counts[name]).forEach(function (v) { if (name !== "when" && name !== "theme") total += counts[name][v]; });
+      var options = [new Option(select.getAttribute("data-all"), "")];
+      allValues(name).forEach(function (value) {
+        var count = counts[name][value] || 0;
+        if (!count && value !== selected) return;
+        options.push(new Option(facetLabel(name, value) + " (" + count + ")", value));
+      });
+      select.replaceChildren.apply(select, options);
+      select.value = selected;
+    });
+  }
+
+  function highlight(element, text, terms) {
+    text.split(/([\t\n\v\f\r \u00a0\u202f\-'\u2019\u02bc]+)/).forEach(function (part, i) {
+      var analysed = i % 2 === 0 && part ? analyse(part) : null;
+      if (analysed && terms && terms[analysed.term]) {
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        element.appendChild(mark);
+      } else {
+        element.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function safeURL(path) {
+    return /^[a-z0-9][a-z0-9\-\/]*\/$/.test(path) ? root + "/" + path : root + "/";
+  }
+
+  function renderResult(m, card) {
+    var kind = meta.kind[m.doc];
+    var item = document.createElement("li");
+    item.className = "search-result";
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = safeURL(card[1]);
+    highlight(link, card[0], m.terms);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var about = document.createElement("p");
+    about.className = "search-result-meta";
+    var details = [KIND_LABELS[kind]];
+    if (card[4]) details.push(card[4]);
+    if (card[3]) details.push(card[3]);
+    about.textContent = details.join(" · ");
+    item.appendChild(about);
+    if (card[2]) {
+      var summary = document.createElement("p");
+      highlight(summary, card[2], m.terms);
+      item.appendChild(summary);
+    }
+    var themes = meta.themes[m.doc].map(function (i) { return meta.labels.themes[i][1]; });
+    if (themes.length) {
+      var tags = document.createElement("p");
+      tags.className = "search-result-themes";
+      tags.textContent = "Thèmes : " + themes.join(", ");
+      item.appendChild(tags);
+    }
+    return item;
+  }
+
+  function showMore(focusFirst) {
+    var page = current.slice(shown, shown + PAGE), mine = generation;
+    var numbers = {};
+    page.forEach(function (m) { numbers[Math.floor(m.doc / meta.chunk)] = true; });
+    return Promise.all(Object.keys(numbers).map(ensureChunk)).then(function () {
+      return Promise.all(page.map(function (m) { return chunks[Math.floor(m.doc / meta.chunk)]; }));
+    }).then(function (cards) {
+      if (mine !== generation) return;
+      var first = null;
+      page.forEach(function (m, i) {
+        var item = renderResult(m, cards[i][m.doc % meta.chunk]);
+        first = first || item;
+        list.appendChild(item);
+      });
+      shown += page.length;
+      more.hidden = shown >= current.length;
+      if (focusFirst && first) first.querySelector("a").focus();
+      document.documentElement.setAttribute("data-search-shown", String(shown));
+      if (!window.essaimSearch.firstResultsAt) window.essaimSearch.firstResultsAt = performance.now();
+    });
+  }
+
+  function describe(count) {
+    var filtered = FACETS.some(function (name) { return state.filters[name]; });
+    if (!state.q.trim() && !filtered) return "Tapez un mot, ou choisissez un filtre pour parcourir l'annuaire.";
+    var text = count === 0 ? "Aucun résultat" : count === 1 ? "1 résultat" : count + " résultats";
+    if (state.q.trim()) text += " pour « " + state.q.trim() + " »";
+    if (filtered) text += " (filtres actifs)";
+    if (count === 0) text += ". Essayez un autre mot, ou retirez un filtre.";
+    return text;
+  }
+
+  /* Search with the current state and show the first results. */
+  function run() {
+    var mine = ++generation;
+    var started = performance.now();
+    return find(state.q).then(function (found) {
+      if (mine !== generation) return;
+      var filtered = FACETS.some(function (name) { return state.filters[name]; });
+      var matches = found || [];
+      if (found === null) {
+        matches = [];
+        for (var d = 0; d < meta.count; d++) matches.push({ doc: d, score: 0, terms: null });
+      }
+      var result = facet(matches, state.filters);
+      renderFacets(result.counts);
+      facetBox.hidden = false;
+      current = found === null && !filtered ? [] : result.kept;
+      shown = 0;
+      list.replaceChildren();
+      statusBox.textContent = describe(current.length);
+      window.essaimSearch.lastQueryMs = performance.now() - started;
+      return showMore(false);
+    }).catch(function (error) {
+      statusBox.textContent = "La recherche est indisponible pour le moment (" + error.message + ").";
+      throw error;
+    });
+  }
+
+  var timer = null;
+  function scheduleRun() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      history.replaceState(state, "", urlOf(state));
+      run();
+    }, 120);
+  }
+
+  function restore(s) {
+    state = { q: s.q, filters: Object.assign({}, s.filters) };
+    input.value = state.q;
+    FACETS.forEach(function (name) {
+      var select = document.getElementById("facet-" + name);
+      if (state.filters[name] && !select.querySelector('option[value="' + CSS.escape(state.filters[name]) + '"]')) {
+        select.appendChild(new Option(state.filters[name], state.filters[name]));
+      }
+      select.value = state.filters[name] || "";
+    });
+  }
+
+  /* Nothing is downloaded until the visitor comes to the box (or arrives with a query). */
+  input.addEventListener("focus", function () { if (!generation) run(); });
+  input.addEventListener("input", function () { state.q = input.value; scheduleRun(); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    state.q = input.value;
+    clearTimeout(timer);
+    history.pushState(state, "", urlOf(state));
+    run();
+  });
+  facetBox.addEventListener("change", function (event) {
+    var name = event.target.id.replace("facet-", "");
+    if (event.target.value) state.filters[name] = event.target.value;
+    else delete state.filters[name];
+    history.pushState(state, "", urlOf(state));
+    run();
+  });
+  window.addEventListener("popstate", function () { restore(readURL()); run(); });
+  more.addEventListener("click", function () { showMore(true); });
+
+  /* Keyboard: ↓ from the box to the results, ↑/↓ between results, Échap back to the box
+     (or, in the box, clears it). */
+  function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll("h2 a")); }
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && resultLinks().length) {
+      event.preventDefault();
+      resultLinks()[0].focus();
+    } else if (event.key === "Escape" && input.value) {
+      event.preventDefault();
+      input.value = "";
+      state.q = "";
+      scheduleRun();
+    }
+  });
+  list.addEventListener("keydown", function (event) {
+    var links = resultLinks(), at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at + 1 < links.length) { event.preventDefault(); links[at + 1].focus(); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); (at ? links[at - 1] : input).focus(); }
+    else if (event.key === "Escape") { event.preventDefault(); input.focus(); }
+  });
+
+  window.essaimSearch = {
+    find: find,
+    match: match,
+    queryWords: queryWords,
+    searchWord: searchWord,
+    ensureLunr: ensureLunr,
+    ensureMeta: ensureMeta,
+    shardKey: shardKey,
+    run: function (q) { state.q = q; input.value = q; return run(); }
+  };
+
+  document.documentElement.classList.add("search-js");
+  restore(readURL());
+  if (state.q || FACETS.some(function (name) { return state.filters[name]; })) run();
+  else { facetBox.hidden = true; }
+})();
