@@ -169,7 +169,11 @@ def test(c):
 
 
 @task
-def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3):
-    """Build benchmark: Essaim vs bare Pelican vs Hugo, ratios measured in the same run."""
+def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
+    """Benchmarks: the build (Essaim vs bare Pelican vs Hugo) and search (Essaim vs Pagefind),
+    each measured against its baseline in the same run. `--only build` or `--only search`."""
     flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
-    c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
+    if only in ("", "build"):
+        c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
+    if only in ("", "search"):
+        c.run(f'"{sys.executable}" -m benchmarks.search --sizes {sizes}', pty=False)

@@ -168,7 +168,7 @@ def test_nothing_is_downloaded_before_the_box_is_used(page, demo_url):
     assert "/search/meta.json" in requested and not [p for p in requested if "/shard-" in p]
     page.keyboard.type("velo")
     page.wait_for_selector("#search-results li")
-    assert [p for p in requested if "/shard-" in p] == ["/search/shard-v.json"]
+    assert [p for p in requested if "/shard-" in p] == ["/search/shard-ve.json"]
 
 
 def test_without_javascript_the_page_explains_itself(browser, demo_url):

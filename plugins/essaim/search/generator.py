@@ -53,7 +53,8 @@ class SearchGenerator(Part):
             logger.info(
                 "essaim: search index of %s records in %.2f s", len(found), time.perf_counter() - started
             )
-        stamp = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))["stamp"]
+        meta = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))
+        stamp = meta["stamp"]
 
         siteurl = self.settings.get("SITEURL", "")
         template = Path(self.settings["THEME"], "templates", "search.html").read_bytes()
@@ -67,6 +68,7 @@ class SearchGenerator(Part):
                     "canonical_url": site.canonical.url("search"),
                     "index_url": f"{siteurl}/{INDEX_FOLDER}",
                     "index_stamp": stamp,
+                    "search_shards": meta["shards"],
                     "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
                 }
             )

@@ -10,6 +10,7 @@
   var base = form.getAttribute("data-index");
   var stamp = form.getAttribute("data-stamp");
   var libs = JSON.parse(form.getAttribute("data-libs"));
+  var shardHashes = JSON.parse(form.getAttribute("data-shards"));
   var input = document.getElementById("search-q");
   var statusBox = document.getElementById("search-status");
   var list = document.getElementById("search-results");
@@ -25,10 +26,12 @@
   var lunrReady = null, meta = null, metaReady = null, shards = {}, chunks = {};
   var trimmer = null;
 
+  /* Scripts inserted with async = false download in parallel and run in order. */
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
       script.src = src;
+      script.async = false;
       script.onload = resolve;
       script.onerror = function () { reject(new Error("chargement impossible : " + src)); };
       document.head.appendChild(script);
@@ -42,13 +45,9 @@
     });
   }
 
-  /* lunr, lunr-languages (stemmer support, then French), loaded in order, once. */
+  /* lunr, lunr-languages (stemmer support, then French), loaded once. */
   function ensureLunr() {
-    if (!lunrReady) {
-      lunrReady = libs.reduce(function (chain, src) {
-        return chain.then(function () { return loadScript(src); });
-      }, Promise.resolve()).then(registerPipeline);
-    }
+    if (!lunrReady) lunrReady = Promise.all(libs.map(loadScript)).then(registerPipeline);
     return lunrReady;
   }
 
@@ -62,6 +61,9 @@
     };
     lunr.Pipeline.registerFunction(trimmer, "trimmer-essaim");
     lunr.tokenizer.separator = SEPARATOR;
+    /* Compile lunr's query code on a tiny index while the shards download. */
+    var tiny = lunr(function () { this.ref("id"); this.field("name"); this.add({ id: "0", name: "essaim" }); });
+    tiny.query(function (q) { q.term("essaim", { usePipeline: false }); q.term("ess", { wildcard: lunr.Query.wildcard.TRAILING }); });
   }
 
   function ensureMeta() {
@@ -80,10 +82,13 @@
     return metaReady;
   }
 
-  function shardKey(term) {
-    var c = term.charAt(0);
+  /* The shard of a term: its first two letters, as index.py's shard_key. */
+  function keyLetter(c) {
     if (c >= "a" && c <= "z") return c;
     return c >= "0" && c <= "9" ? "0" : "_";
+  }
+  function shardKey(term) {
+    return term.slice(0, 2).split("").map(keyLetter).join("");
   }
 
   /* One word as the index sees it: {folded, term}, or null for a stop word or punctuation. */
@@ -117,57 +122,88 @@
 
   /* A shard's postings → lunr's serialised index (BM25 vectors computed exactly as
      lunr.Builder#createFieldVectors does) → lunr.Index.load. */
+  var NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata: share one */
   function rebuild(shard) {
     var fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
-    var invertedIndex = [], vectors = {}, order = [];
+    var lengths = meta.lengths, average = meta.average, boosts = meta.boosts;
+    var invertedIndex = [], perField = fields.map(function () { return []; });
     shard.terms.forEach(function (term, t) {
       var posting = { _index: t }, decoded = [], withTerm = 0, f, i;
       for (f = 0; f < nf; f++) {
-        var docs = Object.create(null), pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
-        for (i = 0; i < pairs.length; i += 2) docs[pairs[i]] = {};
+        var docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
+        for (i = 0; i < pairs.length; i += 2) docs[pairs[i]] = NO_METADATA;
         posting[fields[f]] = docs;
         decoded.push(pairs);
         withTerm += pairs.length / 2;
       }
       var x = (n - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
       for (f = 0; f < nf; f++) {
-        var pairs2 = decoded[f];
+        var pairs2 = decoded[f], vectors = perField[f], boost = boosts[f], avg = average[f];
         for (i = 0; i < pairs2.length; i += 2) {
-          var doc = pairs2[i], tf = pairs2[i + 1], length = meta.lengths[doc * nf + f];
-          var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / meta.average[f])) + tf);
-          score *= meta.boosts[f];
+          var doc = pairs2[i], tf = pairs2[i + 1];
+          /* lunr.Builder#createFieldVectors, operation for operation (same rounding). */
+          var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (lengths[doc * nf + f] / avg)) + tf);
+          score *= boost;
           score *= 1;
-          var ref = fields[f] + "/" + doc;
-          if (!vectors[ref]) { vectors[ref] = []; order.push(ref); }
-          vectors[ref].push(t, Math.round(score * 1000) / 1000);
+          var elements = vectors[doc];
+          if (elements === undefined) elements = vectors[doc] = [];
+          elements.push(t, Math.round(score * 1000) / 1000);
         }
       }
       invertedIndex.push([term, posting]);
     });
+    var fieldVectors = [];
+    perField.forEach(function (vectors, f) {
+      vectors.forEach(function (elements, doc) { fieldVectors.push([fields[f] + "/" + doc, elements]); });
+    });  /* forEach skips the holes: documents without this shard's terms */
     return window.lunr.Index.load({
       version: window.lunr.version,
       fields: fields,
-      fieldVectors: order.map(function (ref) { return [ref, vectors[ref]]; }),
+      fieldVectors: fieldVectors,
       invertedIndex: invertedIndex,
       pipeline: ["trimmer-essaim", "accentFold-fr", "stemmer-fr"]
     });
   }
 
+  /* A shard's file, fetched as soon as its key is known (even before lunr has loaded). */
+  var rawShards = {};
+  function fetchShard(key) {
+    if (!rawShards[key]) rawShards[key] = fetchJSON(base + "shard-" + key + ".json?v=" + shardHashes[key]);
+    return rawShards[key];
+  }
+
   function ensureShard(key) {
-    if (!(key in meta.shards)) return Promise.resolve(null);
+    if (!(key in shardHashes)) return Promise.resolve(null);
     if (!shards[key]) {
-      shards[key] = fetchJSON(base + "shard-" + key + ".json?v=" + meta.shards[key]).then(rebuild);
+      shards[key] = Promise.all([fetchShard(key), ensureLunr()]).then(function (loaded) { return rebuild(loaded[0]); });
     }
     return shards[key];
   }
 
+  /* The shards a text will need, guessed without the stemmer (a stem begins with the same
+     letter as its accent-folded word), so that they download while lunr and meta load (the
+     page lists the shards and their hashes). */
+  var FOLD = { "à": "a", "á": "a", "â": "a", "ä": "a", "ç": "c", "é": "e", "è": "e", "ê": "e", "ë": "e",
+               "î": "i", "ï": "i", "ô": "o", "ö": "o", "ù": "u", "û": "u", "ü": "u", "ÿ": "y", "æ": "ae", "œ": "oe" };
+  function prefetchShards(text) {
+    text.toLowerCase().split(SEPARATOR).forEach(function (word) {
+      var start = word.replace(/^[^0-9a-zà-öø-ÿœæ]+/, "").slice(0, 2).split("");
+      var key = shardKey(start.map(function (c) { return FOLD[c] || c; }).join("").slice(0, 2));
+      if (key && key in shardHashes) fetchShard(key);
+    });
+  }
+
   function ensureChunk(number) {
-    if (!chunks[number]) chunks[number] = fetchJSON(base + "docs-" + number + ".json?v=" + stamp);
+    if (!chunks[number]) {
+      var chunk = chunks[number] = fetchJSON(base + "docs-" + number + ".json?v=" + stamp);
+      chunk.then(function (cards) { chunk.ready = cards; });
+    }
     return chunks[number];
   }
 
-  /* One typo on words of five letters or more: index terms (stems) of the same shard within one
-     edit of the typed word's first four letters or more ("covoitrage" → "covoitur"). */
+  /* One typo on words of five letters or more, after their first two letters: index terms
+     (stems) of the same shard within one edit of the typed word's first four letters or more
+     ("covoitrage" → "covoitur"). */
   function withinOneEdit(a, b) {
     if (Math.abs(a.length - b.length) > 1) return false;
     var i = 0, j = 0, edits = 0;
@@ -194,18 +230,22 @@
     return found;
   }
 
-  /* Results of one word in one lunr index: the exact stem (and its singular's), the word as a
-     prefix (3 letters or more), and one-typo neighbours, each clause with less weight. */
+  /* Results of one word in one lunr index: the exact stem (and its singular's), and the word as
+     a prefix (3 letters or more), with less weight. When nothing matches as typed, one typo. */
   function searchWord(index, analysed) {
-    var typos = typoTerms(index, analysed);
-    return index.query(function (q) {
+    var lunr = window.lunr;
+    var found = index.query(function (q) {
       q.term(analysed.term, { usePipeline: false, boost: 10 });
       if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
       if (analysed.folded.length >= 3) {
-        q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: window.lunr.Query.wildcard.TRAILING });
+        q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: lunr.Query.wildcard.TRAILING });
       }
-      typos.forEach(function (term) { q.term(term, { usePipeline: false, boost: 0.5 }); });
     });
+    if (found.length) return found;
+    var typos = typoTerms(index, analysed);
+    return typos.length ? index.query(function (q) {
+      typos.forEach(function (term) { q.term(term, { usePipeline: false }); });
+    }) : [];
   }
 
   function queryWords(text) {
@@ -242,6 +282,7 @@
 
   /* The query's matches, loading what it needs first. null: no word to search (browse). */
   function find(text) {
+    prefetchShards(text);
     return Promise.all([ensureLunr(), ensureMeta()]).then(function () {
       var words = queryWords(text);
       if (!words.length) return null;
@@ -262,33 +303,50 @@
     return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
   }
 
-  function facetValues(doc, day) {
-    var date = meta.date[doc];
-    return {
-      type: [meta.kinds[meta.kind[doc]]],
-      theme: meta.themes[doc].map(function (i) { return meta.labels.themes[i][0]; }),
-      legal_form: meta.legal_form[doc] >= 0 ? [meta.labels.legal_forms[meta.legal_form[doc]][0]] : [],
-      city: meta.city[doc] >= 0 ? [meta.labels.cities[meta.city[doc]][0]] : [],
-      when: date ? [date >= day ? "upcoming" : "past"] : []
-    };
+  /* Facet values by position, and each document's "when" (0 upcoming, 1 past, -1 not an event)
+     for the visitor's day: a static site ages between two builds. */
+  var values = null, when = null, whenDay = "";
+  function facetValues() {
+    if (!values) {
+      values = [meta.kinds.slice(), meta.labels.themes.map(first), meta.labels.legal_forms.map(first),
+                meta.labels.cities.map(first), ["upcoming", "past"]];
+    }
+    var day = today();
+    if (day !== whenDay) {
+      when = new Int8Array(meta.count).fill(-1);
+      Object.keys(meta.date).forEach(function (doc) { when[doc] = meta.date[doc] >= day ? 0 : 1; });
+      whenDay = day;
+    }
+    return values;
   }
+  function first(pair) { return pair[0]; }
 
   /* Apply the filters and count, for each facet, the values among documents that pass every
-     other filter. */
+     other filter (no allocation per document: this runs at every keystroke). */
   function facet(matches, filters) {
-    var day = today(), counts = {}, kept = [];
-    FACETS.forEach(function (name) { counts[name] = {}; });
-    matches.forEach(function (m) {
-      var values = facetValues(m.doc, day), failing = [];
-      FACETS.forEach(function (name) {
-        if (filters[name] && values[name].indexOf(filters[name]) < 0) failing.push(name);
-      });
-      if (!failing.length) kept.push(m);
-      FACETS.forEach(function (name) {
-        if (failing.length > 1 || (failing.length === 1 && failing[0] !== name)) return;
-        values[name].forEach(function (v) { counts[name][v] = (counts[name][v] || 0) + 1; });
-      });
+    var all = facetValues(), wanted = [], counts = [], kept = [];
+    FACETS.forEach(function (name, i) {
+      var index = filters[name] ? all[i].indexOf(filters[name]) : -2;
+      wanted.push(index === -1 ? -3 : index);  /* -2: no filter; -3: a value no document has */
+      counts.push(new Int32Array(all[i].length));
     });
+    var kinds = meta.kind, themes = meta.themes, forms = meta.legal_form, cities = meta.city;
+    for (var k = 0; k < matches.length; k++) {
+      var d = matches[k].doc, v0 = kinds[d], v1 = themes[d], v2 = forms[d], v3 = cities[d], v4 = when[d];
+      var fails = 0, failed = -1;
+      if (wanted[0] !== -2 && v0 !== wanted[0]) { fails++; failed = 0; }
+      if (wanted[1] !== -2 && v1.indexOf(wanted[1]) < 0) { fails++; failed = 1; }
+      if (wanted[2] !== -2 && v2 !== wanted[2]) { fails++; failed = 2; }
+      if (wanted[3] !== -2 && v3 !== wanted[3]) { fails++; failed = 3; }
+      if (wanted[4] !== -2 && v4 !== wanted[4]) { fails++; failed = 4; }
+      if (fails === 0) kept.push(matches[k]);
+      else if (fails > 1) continue;
+      if (failed < 0 || failed === 0) counts[0][v0]++;
+      if (failed < 0 || failed === 1) for (var t = 0; t < v1.length; t++) counts[1][v1[t]]++;
+      if ((failed < 0 || failed === 2) && v2 >= 0) counts[2][v2]++;
+      if ((failed < 0 || failed === 3) && v3 >= 0) counts[3][v3]++;
+      if ((failed < 0 || failed === 4) && v4 >= 0) counts[4][v4]++;
+    }
     return { kept: kept, counts: counts };
   }
 
@@ -310,31 +368,27 @@
     return window.location.pathname + (query ? "?" + query : "");
   }
 
-  function facetLabel(name, value) {
-    if (name === "type") return { actor: "Acteurs", initiative: "Initiatives", event: "Événements" }[value];
-    if (name === "when") return { upcoming: "À venir", past: "Passés" }[value];
-    var labels = meta.labels[name === "theme" ? "themes" : name === "legal_form" ? "legal_forms" : "cities"];
-    for (var i = 0; i < labels.length; i++) if (labels[i][0] === value) return labels[i][1];
-    return value;
-  }
+  var FACET_LABELS = [["Acteurs", "Initiatives", "Événements"], null, null, null, ["À venir", "Passés"]];
+  var MOST_CITIES = 50;
 
-  function allValues(name) {
-    if (name === "type") return ["actor", "initiative", "event"];
-    if (name === "when") return ["upcoming", "past"];
-    return meta.labels[name === "theme" ? "themes" : name === "legal_form" ? "legal_forms" : "cities"].map(function (v) { return v[0]; });
-  }
-
+  /* Each select lists the values found, with their counts; the city list keeps the 50 most
+     frequent (type a city's name in the box to find any other). */
   function renderFacets(counts) {
-    FACETS.forEach(function (name) {
+    var all = facetValues();
+    FACETS.forEach(function (name, i) {
       var select = document.getElementById("facet-" + name);
       var selected = state.filters[name] || "";
-      var total = 0;
-      Object.keys(counts[name]).forEach(function (v) { if (name !== "when" && name !== "theme") total += counts[name][v]; });
+      var shown = [];
+      for (var v = 0; v < all[i].length; v++) if (counts[i][v] || all[i][v] === selected) shown.push(v);
+      if (name === "city" && shown.length > MOST_CITIES) {
+        shown = shown.slice().sort(function (a, b) { return counts[i][b] - counts[i][a] || a - b; })
+          .filter(function (v, rank) { return rank < MOST_CITIES || all[i][v] === selected; })
+          .sort(function (a, b) { return a - b; });
+      }
       var options = [new Option(select.getAttribute("data-all"), "")];
-      allValues(name).forEach(function (value) {
-        var count = counts[name][value] || 0;
-        if (!count && value !== selected) return;
-        options.push(new Option(facetLabel(name, value) + " (" + count + ")", value));
+      shown.forEach(function (v) {
+        var text = FACET_LABELS[i] ? FACET_LABELS[i][v] : meta.labels[["", "themes", "legal_forms", "cities"][i]][v][1];
+        options.push(new Option(text + " (" + counts[i][v] + ")", all[i][v]));
       });
       select.replaceChildren.apply(select, options);
       select.value = selected;
@@ -390,25 +444,26 @@
     return item;
   }
 
+  /* Show the next results, in order, each as soon as its card file has arrived. */
   function showMore(focusFirst) {
-    var page = current.slice(shown, shown + PAGE), mine = generation;
-    var numbers = {};
-    page.forEach(function (m) { numbers[Math.floor(m.doc / meta.chunk)] = true; });
-    return Promise.all(Object.keys(numbers).map(ensureChunk)).then(function () {
-      return Promise.all(page.map(function (m) { return chunks[Math.floor(m.doc / meta.chunk)]; }));
-    }).then(function (cards) {
-      if (mine !== generation) return;
-      var first = null;
-      page.forEach(function (m, i) {
-        var item = renderResult(m, cards[i][m.doc % meta.chunk]);
+    var page = current.slice(shown, shown + PAGE), mine = generation, next = 0, first = null;
+    shown += page.length;
+    more.hidden = shown >= current.length;
+    function renderReady() {
+      while (next < page.length && chunks[Math.floor(page[next].doc / meta.chunk)].ready) {
+        var m = page[next++], item = renderResult(m, chunks[Math.floor(m.doc / meta.chunk)].ready[m.doc % meta.chunk]);
         first = first || item;
         list.appendChild(item);
-      });
-      shown += page.length;
-      more.hidden = shown >= current.length;
+        if (!window.essaimSearch.firstResultsAt) window.essaimSearch.firstResultsAt = performance.now();
+      }
+    }
+    return Promise.all(page.map(function (m) {
+      var chunk = ensureChunk(Math.floor(m.doc / meta.chunk));
+      return chunk.then(function () { if (mine === generation) renderReady(); });
+    })).then(function () {
+      if (mine !== generation) return;
       if (focusFirst && first) first.querySelector("a").focus();
       document.documentElement.setAttribute("data-search-shown", String(shown));
-      if (!window.essaimSearch.firstResultsAt) window.essaimSearch.firstResultsAt = performance.now();
     });
   }
 
@@ -520,6 +575,7 @@
     ensureLunr: ensureLunr,
     ensureMeta: ensureMeta,
     shardKey: shardKey,
+    rebuild: rebuild,
     run: function (q) { state.q = q; input.value = q; return run(); }
   };
 
