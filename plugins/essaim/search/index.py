@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records.model import slugify
-from .analysis import terms
+from .analysis import SEPARATOR
+from .analysis import term as index_term
 
 FIELDS = ("name", "about", "body")
 # A match in the name beats one in the themes/summary, which beats one in the body.
@@ -72,19 +73,6 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _encode(postings: list[tuple[int, int]]) -> list[int]:
-    """Documents as gaps, doubled, +1 when the term frequency (then written next) is above 1."""
-    encoded, previous = [], 0
-    for doc, frequency in postings:
-        gap = doc - previous
-        previous = doc
-        if frequency > 1:
-            encoded += [gap * 2 + 1, frequency]
-        else:
-            encoded.append(gap * 2)
-    return encoded
-
-
 def build(
     documents: list[SearchDocument],
     labels: dict[str, list[tuple[str, str]]],
@@ -93,24 +81,45 @@ def build(
 
     `documents` come in display order (the order of an empty-query browse); `labels` gives the
     facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
+
+    Postings are written as they are found, documents in increasing order: each is the gap from
+    the previous document, doubled, +1 when the term frequency (then written next) is above 1.
     """
     lengths: list[int] = []
-    postings: dict[str, list[list[tuple[int, int]]]] = {}
+    postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    previous: dict[str, list[int]] = {}  # last document of each term, per field
+    term_of: dict[str, str | None] = {}  # word → term: a directory's vocabulary is small
+    split = SEPARATOR.split
     for number, document in enumerate(documents):
         for position, text in enumerate((document.name, document.about, document.body)):
-            counted = terms(text)
-            lengths.append(len(counted))
-            for term, frequency in Counter(counted).items():
-                entry = postings.get(term)
+            found: dict[str, int] = {}
+            length = 0
+            for word, count in Counter(split(text.lower())).items():
+                found_term = term_of.get(word, "")
+                if found_term == "":
+                    found_term = term_of[word] = index_term(word) if word else None
+                if found_term:
+                    found[found_term] = found.get(found_term, 0) + count
+                    length += count
+            lengths.append(length)
+            for found_term, frequency in found.items():
+                entry = postings.get(found_term)
                 if entry is None:
-                    entry = postings[term] = [[], [], []]
-                entry[position].append((number, frequency))
+                    entry = postings[found_term] = ([], [], [])
+                    previous[found_term] = [0, 0, 0]
+                last = previous[found_term]
+                gap = number - last[position]
+                last[position] = number
+                if frequency > 1:
+                    entry[position].extend((gap * 2 + 1, frequency))
+                else:
+                    entry[position].append(gap * 2)
 
     shards: dict[str, dict[str, list]] = {}
     for term in sorted(postings):
         shard = shards.setdefault(shard_key(term), {"terms": [], "postings": []})
         shard["terms"].append(term)
-        shard["postings"].append([_encode(p) if p else 0 for p in postings[term]])
+        shard["postings"].append([p or 0 for p in postings[term]])
     files = {f"shard-{key}.json": _json({"v": FORMAT_VERSION, **shard}) for key, shard in shards.items()}
 
     for start in range(0, len(documents), CHUNK_SIZE):
