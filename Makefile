@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
+AUDIT_STAMP := audit/node_modules/.installed
 
-.PHONY: setup serve build test bench clean publish lint
+.PHONY: setup serve build test bench audit clean publish lint
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -49,6 +50,15 @@ lint: setup
 
 bench: setup $(BENCH_STAMP)
 	$(BIN)/invoke bench
+
+# Lighthouse is installed only here (audit/package-lock.json), not for the tests.
+$(AUDIT_STAMP): audit/package.json audit/package-lock.json
+	npm ci --prefix audit --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: setup $(AUDIT_STAMP)
+	$(BIN)/invoke system-deps
+	$(BIN)/invoke audit
 
 clean:
 	rm -rf output cache

@@ -1,7 +1,7 @@
 """Tasks (invoke), with pelican-quickstart's names. `make` only bootstraps and calls these.
 
 invoke build | rebuild | regenerate | serve | reserve | preview | livereload | publish | clean
-invoke test | lint | bench | browser-deps
+invoke test | lint | bench | audit | system-deps
 """
 
 from __future__ import annotations
@@ -177,3 +177,9 @@ def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
         c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
     if only in ("", "search"):
         c.run(f'"{sys.executable}" -m benchmarks.search --sizes {sizes}', pty=False)
+
+
+@task(pre=[build])
+def audit(c):
+    """Lighthouse scores and page weights of the demo site: output/audit/index.html."""
+    c.run(f'"{sys.executable}" -m audit.report', pty=False)

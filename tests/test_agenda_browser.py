@@ -70,6 +70,21 @@ def test_agenda_embed_in_an_iframe_of_another_site(page, demo_url, tmp_path):
 @pytest.mark.browser
 def test_actor_page_shows_a_small_map(page, demo_url):
     page.goto(demo_url + "/acteurs/libertic/")
+    page.locator(".mini-map").scroll_into_view_if_needed()  # Leaflet loads when the map comes near
     page.wait_for_selector(".mini-map[data-ready=true]")
     assert page.locator(".mini-map .leaflet-marker-icon").count() == 1
+    assert page.locator("head link[href$='leaflet.css']").count() == 1
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_the_small_map_does_not_block_the_page(page, demo_url):
+    page.set_viewport_size({"width": 400, "height": 300})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(demo_url + "/acteurs/libertic/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "leaflet" in u]  # the map is far below on a phone
+    page.locator(".mini-map").scroll_into_view_if_needed()
+    page.wait_for_selector(".mini-map[data-ready=true]")
+    assert [u for u in requested if u.endswith("leaflet.js")]

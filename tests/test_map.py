@@ -64,7 +64,7 @@ def test_changing_a_filter_updates_the_url_and_the_embed_code(page, demo_url, de
 @pytest.mark.browser
 def test_keyboard_user_opens_a_popup_from_the_list(page, demo_url):
     open_map(page, f"{demo_url}/carte/?type=actor")
-    button = page.get_by_role("button", name="Voir Libertic sur la carte")
+    button = page.get_by_role("button", name="Voir sur la carte : Libertic")
     button.focus()
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")

@@ -92,7 +92,7 @@
       show.type = "button";
       show.className = "show-on-map";
       show.textContent = "Voir sur la carte";
-      show.setAttribute("aria-label", "Voir " + p.name + " sur la carte");
+      show.setAttribute("aria-label", "Voir sur la carte : " + p.name);
       show.addEventListener("click", function () {
         cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
       });

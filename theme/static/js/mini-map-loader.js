@@ -1,0 +1,28 @@
+/* Essaim: a record page's small map loads Leaflet (CSS and script) and map.js only when it
+   comes near the screen: the page itself renders without waiting for them. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var boxes = document.querySelectorAll(".mini-map");
+  if (!boxes.length || !me) return;
+  var loaded = false;
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = me.getAttribute("data-css");
+    document.head.appendChild(css);
+    JSON.parse(me.getAttribute("data-scripts")).forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;  /* in order: Leaflet, then map.js */
+      document.head.appendChild(script);
+    });
+  }
+  if (!("IntersectionObserver" in window)) { load(); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    if (entries.some(function (entry) { return entry.isIntersecting; })) { observer.disconnect(); load(); }
+  }, { rootMargin: "300px" });
+  Array.prototype.forEach.call(boxes, function (box) { observer.observe(box); });
+})();
