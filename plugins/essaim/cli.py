@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
-from .records.problems import ERROR, Problem
+from .records.problems import ERROR, WARNING, Problem
 from .records.read import read_directory
 from .records.territory import read_territory
 
@@ -25,6 +26,19 @@ from .records.territory import read_territory
 def main(ctx: click.Context, root: Path) -> None:
     """Essaim : l'annuaire de l'économie sociale et solidaire de votre territoire."""
     ctx.obj = root.resolve()
+
+
+STALE_MONTHS = 18
+
+
+def stale_records(records, today: date, months: int) -> list:
+    """Records whose last update (git date, or `updated:`) is older than `months`, oldest first."""
+    from dateutil.relativedelta import relativedelta
+
+    limit = today - relativedelta(months=months)
+    return sorted(
+        (r for r in records if r.updated and r.updated < limit), key=lambda r: (r.updated, r.source)
+    )
 
 
 def _default_format() -> str:
@@ -52,7 +66,18 @@ def validate(root: Path, paths: tuple[Path, ...], style: str | None) -> None:
             raise click.UsageError(f"{path} n'existe pas")
     territory, problems = read_territory(root)
     if territory is not None:
-        _, problems = read_directory(root, territory, cache_dir=None)
+        directory, problems = read_directory(root, territory, cache_dir=None)
+        problems += [
+            Problem(
+                record.source,
+                1,
+                1,
+                f"fiche non mise à jour depuis le {record.updated:%d/%m/%Y} : "
+                "demandez à la structure de confirmer ses informations",
+                WARNING,
+            )
+            for record in stale_records(directory.records, date.today(), STALE_MONTHS)
+        ]
     if paths:
         wanted = [p.resolve() for p in paths]
         problems = [p for p in problems if _is_under(root / p.path, wanted)]
@@ -107,3 +132,193 @@ def geocode(root: Path, paths: tuple[Path, ...], endpoint: str | None, timeout: 
     filled = sum(o.status == "filled" for o in outcomes)
     click.echo(f"{filled} fiche(s) complétée(s), {failed} échec(s).", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _problems_of(root: Path, file: Path) -> list[Problem]:
+    """Every problem `essaim validate` reports for one file (its own and cross-record ones)."""
+    territory, problems = read_territory(root)
+    if territory is not None:
+        _, problems = read_directory(root, territory, cache_dir=None)
+    return [p for p in problems if _is_under(root / p.path, [file.resolve()])]
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["actor", "initiative", "event"]))
+@click.option("--name", "--title", "name", help="Nom (acteur, initiative) ou titre (événement).")
+@click.option("--legal-form", help="Statut d'un acteur : association, cooperative, scop, scic...")
+@click.option("--summary", help="Résumé en une ou deux phrases (280 caractères au plus).")
+@click.option("--theme", "themes", multiple=True, help="Un thème (slug) ; répétez l'option pour plusieurs.")
+@click.option("--city", help="Commune.")
+@click.option(
+    "--actor", "actors", multiple=True, help="Acteur porteur ou organisateur (nom de fichier sans .md)."
+)
+@click.option("--start", help="Début d'un événement : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.")
+@click.pass_obj
+def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, start) -> None:
+    """Crée une fiche (acteur, initiative ou événement) à partir d'un modèle commenté.
+
+    Les champs obligatoires manquants sont demandés. Le fichier n'écrase jamais une fiche
+    existante ; il est vérifié aussitôt écrit.
+    """
+    from .contribute.template import record_path, record_text
+
+    title_key = "title" if kind == "event" else "name"
+    values: dict = {title_key: name or click.prompt("Nom" if kind != "event" else "Titre")}
+    if kind != "event" or summary:
+        values["summary"] = summary or click.prompt("Résumé (une ou deux phrases)")
+    if kind == "actor":
+        values["legal_form"] = legal_form or click.prompt(
+            "Statut",
+            type=click.Choice(
+                [
+                    "association",
+                    "cooperative",
+                    "scop",
+                    "scic",
+                    "cae",
+                    "mutuelle",
+                    "fondation",
+                    "entreprise-esus",
+                    "other",
+                ]
+            ),
+            default="association",
+        )
+    values["themes"] = list(themes) or click.prompt("Thèmes (slugs séparés par des virgules)").replace(
+        " ", ""
+    ).split(",")
+    if kind == "event":
+        values["start"] = start or click.prompt("Début (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM)")
+        if actors:
+            values["organizers"] = list(actors)
+        if city:
+            values["location.city"] = city
+    elif kind == "initiative":
+        values["actors"] = list(actors) or click.prompt(
+            "Acteurs porteurs (noms de fichiers, séparés par des virgules)"
+        ).replace(" ", "").split(",")
+        if city:
+            values["address.city"] = city
+    elif city:
+        values["address.city"] = city
+    relative = record_path(kind, values)
+    file = root / relative
+    if file.exists():
+        click.echo(f"{relative} existe déjà : modifiez ce fichier, ou choisissez un autre nom.", err=True)
+        sys.exit(1)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(record_text(kind, values), encoding="utf-8")
+    problems = _problems_of(root, file)
+    report(problems, _default_format())
+    click.echo(f"Fiche créée : {relative}")
+    if any(p.severity == ERROR for p in problems):
+        click.echo(
+            "Corrigez les erreurs ci-dessus dans le fichier, puis lancez « essaim validate ».", err=True
+        )
+        sys.exit(1)
+    click.echo(
+        "Étapes suivantes :\n"
+        f"  1. ouvrez {relative} et complétez les champs commentés (pour remplir une ligne,\n"
+        "     retirez le « # » et l'espace qui le suit) ;\n"
+        "  2. vérifiez : essaim validate ;\n"
+        f'  3. proposez-la : git add {relative} && git commit -m "Ajoute {values[title_key]}",'
+        " puis ouvrez une demande de fusion (pull request)."
+    )
+
+
+@main.command()
+@click.option(
+    "--months", default=STALE_MONTHS, show_default=True, help="Ancienneté à partir de laquelle lister."
+)
+@click.pass_obj
+def stale(root: Path, months: int) -> None:
+    """Liste les fiches non mises à jour depuis plus de MONTHS mois (date du dernier commit git,
+    ou champ « updated »), les plus anciennes d'abord, pour demander aux structures de confirmer."""
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(1)
+    directory, _ = read_directory(root, territory, cache_dir=None)
+    found = stale_records(directory.records, date.today(), months)
+    for record in found:
+        click.echo(f"{record.updated.isoformat()}  {record.source}  {record.name}")
+    click.echo(f"{len(found)} fiche(s) non mise(s) à jour depuis plus de {months} mois.", err=True)
+
+
+def _bounds(value: str | None) -> tuple[float, float, float, float] | None:
+    if not value:
+        return None
+    try:
+        south, west, north, east = (float(x) for x in value.split(","))
+    except ValueError as error:
+        raise click.BadParameter("quatre nombres séparés par des virgules : sud,ouest,nord,est") from error
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise click.BadParameter("attendu : sud < nord (latitudes) et ouest < est (longitudes)")
+    return south, west, north, east
+
+
+@main.command()
+@click.option("--name", help="Nom de l'annuaire, par exemple « Essaim Rennes ».")
+@click.option(
+    "--url", "base_url", help="Adresse publique du site, par exemple https://org.github.io/annuaire."
+)
+@click.option("--repository", default="", help="Dépôt git du territoire (https://github.com/... ou GitLab).")
+@click.option("--branch", default="main", show_default=True)
+@click.option("--contact-email", default="")
+@click.option("--bbox", help="Vue initiale de la carte : sud,ouest,nord,est (degrés).")
+@click.option("--timezone", default="Europe/Paris", show_default=True)
+@click.option(
+    "--licence",
+    type=click.Choice(["etalab-2.0", "odbl-1.0", "cc-by-4.0"]),
+    default="etalab-2.0",
+    show_default=True,
+)
+@click.option("--empty", is_flag=True, help="Supprime les fiches de démonstration.")
+@click.option("--yes", is_flag=True, help="Remplace territory.yml sans demander.")
+@click.pass_obj
+def init(
+    root: Path, name, base_url, repository, branch, contact_email, bbox, timezone, licence, empty, yes
+) -> None:
+    """Prépare l'annuaire d'un nouveau territoire : écrit territory.yml (et, avec --empty,
+    retire les fiches de démonstration), puis indique les étapes suivantes."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .contribute.init import remove_demo_records, territory_yaml
+    from .records.territory import TERRITORY_FILE
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise click.BadParameter(f"fuseau horaire inconnu : {timezone}", param_hint="--timezone") from error
+    bounds = _bounds(bbox)
+    name = name or click.prompt("Nom de l'annuaire")
+    base_url = base_url or click.prompt("Adresse publique du site (https://...)")
+    if not base_url.startswith(("https://", "http://")):
+        raise click.BadParameter("l'adresse doit commencer par https://", param_hint="--url")
+    target = root / TERRITORY_FILE
+    if target.exists() and not yes:
+        click.confirm(f"{TERRITORY_FILE} existe : le remplacer ?", abort=True)
+    text = territory_yaml(
+        name,
+        base_url,
+        contact_email=contact_email,
+        repository=repository,
+        branch=branch,
+        bounds=bounds,
+        timezone=timezone,
+        licence=licence,
+    )
+    target.write_text(text, encoding="utf-8")
+    territory, problems = read_territory(root)
+    report(problems, "text")
+    if territory is None:
+        sys.exit(1)
+    if empty:
+        click.echo(f"{remove_demo_records(root)} fiche(s) de démonstration supprimée(s).")
+    click.echo(
+        f"{TERRITORY_FILE} est prêt. Étapes suivantes :\n"
+        "  1. relisez territory.yml (couleurs, thèmes, adresses des rubriques) ;\n"
+        "  2. ajoutez vos fiches : essaim new actor (ou le formulaire « Proposer une fiche » du site) ;\n"
+        "  3. vérifiez et construisez : make build (puis make serve pour voir le site) ;\n"
+        "  4. publiez : poussez le dépôt ; les workflows de .github/ ou .gitlab-ci.yml déploient le site."
+    )

@@ -175,6 +175,7 @@ def directory_problems(
         )
     )
     problems.extend(_duplicates(initiatives, "name", lambda i: i.sort_name, "le nom"))
+    problems.extend(_similar_names(actors))
     for actor in actors:
         logo = actor.fields.get("logo")
         if isinstance(logo, str) and not (root / logo).is_file():
@@ -200,6 +201,60 @@ def _missing_actor_refs(record: Record, key: str, slugs: list[str], known: set[s
         for index, slug in enumerate(slugs)
         if isinstance(slug, str) and slug not in known
     ]
+
+
+# Words that do not tell two structures apart: « Association La Ruche » and « La Ruche ».
+NAME_NOISE = {
+    "a",
+    "au",
+    "aux",
+    "asso",
+    "association",
+    "cooperative",
+    "coop",
+    "d",
+    "de",
+    "des",
+    "du",
+    "en",
+    "et",
+    "l",
+    "la",
+    "le",
+    "les",
+    "scic",
+    "scop",
+    "sa",
+    "sas",
+    "sarl",
+    "the",
+}
+
+
+def name_key(sort_name: str) -> str:
+    """A name without case, accents, punctuation and common words (likely duplicates share it)."""
+    words = "".join(c if c.isalnum() else " " for c in sort_name).split()
+    return " ".join(w for w in words if w not in NAME_NOISE)
+
+
+def _similar_names(actors: list[Actor]) -> list[Problem]:
+    """Warnings (not errors) for actors whose names differ only by common words or punctuation."""
+    first_seen: dict[str, Actor] = {}
+    problems = []
+    for actor in actors:
+        key = name_key(actor.sort_name)
+        other = first_seen.setdefault(key, actor) if key else actor
+        if other is not actor and other.sort_name != actor.sort_name:
+            problems.append(
+                _problem(
+                    actor,
+                    ("name",),
+                    f"nom très proche de celui de {other.source} (« {other.name} ») : "
+                    "s'agit-il de la même structure ?",
+                    severity="warning",
+                )
+            )
+    return problems
 
 
 def _duplicates(records: list, key: str, value_of, what: str) -> list[Problem]:

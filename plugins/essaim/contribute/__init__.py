@@ -1,0 +1,1 @@
+"""Contributing without git: `essaim new`, the "Proposer une fiche" form, edit and report links."""

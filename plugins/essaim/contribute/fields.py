@@ -1,0 +1,148 @@
+"""The fields of each kind of record as a contributor sees them: French labels and help, in the
+order of the contract. Shared by `essaim new` (the commented template) and the "Proposer une
+fiche" form; the constraints themselves come from the JSON Schemas (records/schemas/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records.schema import bundled
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the form and of the template."""
+
+    key: str  # "name", or "address.city" for a nested field
+    label: str
+    help: str = ""
+    widget: str = (
+        "text"  # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel
+    )
+    example: str = ""  # shown in the commented template
+
+
+ADDRESS = [
+    Field("address.street", "Rue", "Numéro et nom de la voie."),
+    Field("address.postcode", "Code postal", "Cinq chiffres.", example='"44000"'),
+    Field("address.city", "Commune", "La commune, écrite en entier.", example="Nantes"),
+]
+GEO = [
+    Field(
+        "geo.lat",
+        "Latitude",
+        "Facultatif : « essaim geocode » la calcule depuis l'adresse.",
+        "number",
+        "47.2184",
+    ),
+    Field("geo.lon", "Longitude", "", "number", "-1.5536"),
+]
+
+FIELDS: dict[str, list[Field]] = {
+    "actor": [
+        Field("name", "Nom de la structure", "Tel qu'il s'écrit, avec ses accents.", example="La Ruche"),
+        Field("legal_form", "Statut", "Le statut juridique de la structure.", "select", "association"),
+        Field(
+            "summary",
+            "Résumé",
+            "Une ou deux phrases, 280 caractères au plus : ce que fait la structure.",
+            "textarea",
+            "Une association qui répare des vélos avec ses adhérents.",
+        ),
+        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[numerique]"),
+        *ADDRESS,
+        *GEO,
+        Field(
+            "website", "Site web", "Adresse complète, commençant par https://.", "url", "https://exemple.org"
+        ),
+        Field("email", "Courriel", "Une adresse de contact publique.", "email", "contact@exemple.org"),
+        Field("phone", "Téléphone", "", "tel", '"02 40 00 00 00"'),
+        Field("siret", "SIRET", "14 chiffres (le numéro est vérifié).", example='"12345678900007"'),
+        Field("founded", "Année de création", "", "number", "2010"),
+        Field("governance", "Gouvernance", "Qui décide, et comment (une ou deux phrases).", "textarea"),
+        Field("purpose", "Finalité", "L'utilité sociale ou environnementale poursuivie.", "textarea"),
+        Field(
+            "skills_offered", "Savoir-faire proposés", "Séparés par des virgules.", "list", "[comptabilité]"
+        ),
+        Field("skills_sought", "Savoir-faire recherchés", "Séparés par des virgules.", "list", "[graphisme]"),
+        Field(
+            "opening_hours",
+            "Horaires",
+            "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-17:00 ».",
+            example='"Mo-Fr 09:00-17:00"',
+        ),
+        Field("accessibility.wheelchair", "Accès en fauteuil roulant", "", "select", "yes"),
+        Field("accessibility.acceslibre_url", "Fiche Acceslibre", "", "url"),
+    ],
+    "initiative": [
+        Field("name", "Nom de l'initiative", "", example="Un jardin partagé"),
+        Field("summary", "Résumé", "Une ou deux phrases, 280 caractères au plus.", "textarea"),
+        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[environnement]"),
+        Field(
+            "actors",
+            "Structures porteuses",
+            "Le nom de fichier (sans .md) de chaque acteur.",
+            "refs",
+            "[la-ruche]",
+        ),
+        Field("stage", "Avancement", "", "select", "running"),
+        Field("started", "Début", "Date de début (AAAA-MM-JJ).", "date", "2026-01-15"),
+        Field("needs.funding", "Besoin : financement", "Décrivez le besoin en une phrase.", "textarea"),
+        Field("needs.volunteers", "Besoin : bénévoles", "", "textarea"),
+        Field("needs.skills", "Besoin : compétences", "", "textarea"),
+        Field("needs.premises", "Besoin : locaux", "", "textarea"),
+        Field("needs.partners", "Besoin : partenaires", "", "textarea"),
+        Field("crowdfunding_url", "Financement participatif", "", "url"),
+        Field("website", "Site web", "", "url"),
+        *ADDRESS,
+        *GEO,
+    ],
+    "event": [
+        Field("title", "Titre de l'événement", "", example="Atelier de réparation"),
+        Field("summary", "Résumé", "Une ou deux phrases, 280 caractères au plus.", "textarea"),
+        Field("start", "Début", "Date, ou date et heure.", "datetime", '"2026-12-05T14:00"'),
+        Field("end", "Fin", "Facultatif.", "datetime", '"2026-12-05T18:00"'),
+        Field("kind", "Type d'événement", "", "select", "workshop"),
+        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[economie-circulaire]"),
+        Field(
+            "organizers",
+            "Organisateurs",
+            "Le nom de fichier (sans .md) de chaque acteur.",
+            "refs",
+            "[la-ruche]",
+        ),
+        Field("location.name", "Lieu", "Le nom du lieu.", example="Maison des associations"),
+        Field("location.street", "Rue", ""),
+        Field("location.postcode", "Code postal", "", example='"44000"'),
+        Field("location.city", "Commune", "", example="Nantes"),
+        Field("online_url", "Lien en ligne", "Pour un événement en ligne.", "url"),
+        Field("registration_url", "Inscription", "", "url"),
+        Field("price", "Tarif", "En clair, par exemple « 5 € ou prix libre ».", example='"Prix libre"'),
+        Field(
+            "recurrence",
+            "Répétition",
+            "Règle iCalendar, par exemple FREQ=MONTHLY;BYDAY=1SA.",
+            example="FREQ=MONTHLY;BYDAY=1SA",
+        ),
+    ],
+}
+TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
+FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
+KIND_LABELS = {"actor": "un acteur", "initiative": "une initiative", "event": "un événement"}
+
+
+def constraint(kind: str, key: str) -> dict:
+    """The JSON Schema of one field (nested keys resolved), from the published contract."""
+    node = bundled(f"{kind}.json")
+    for step in key.split("."):
+        node = node.get("properties", {}).get(step, {})
+    return node
+
+
+def required(kind: str, key: str) -> bool:
+    """Whether the schema requires this field (a nested field only counts if its parent is there)."""
+    node = bundled(f"{kind}.json")
+    *parents, last = key.split(".")
+    for step in parents:
+        node = node.get("properties", {}).get(step, {})
+    return last in node.get("required", []) and not parents
