@@ -29,6 +29,8 @@ PAGE_TYPES = {
     "past agenda": "/agenda/passes/",
     "content page": "/a-propos/",
     "search": "/recherche/",
+    "propose": "/proposer/",
+    "propose form": "/proposer/acteur/",
     "search with results": "/recherche/?q=numerique&type=actor",
     "404": "/404.html",
 }

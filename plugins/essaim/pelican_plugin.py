@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .agenda.generator import AgendaGenerator
+from .contribute.generator import ContributeGenerator
 from .core_generator import DirectoryGenerator
 from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
@@ -29,7 +30,8 @@ def get_generators(pelican) -> list[type]:
         SearchGenerator,
         AgendaGenerator,
         MapGenerator,
-        OpenDataGenerator,
+        ContributeGenerator,
+        OpenDataGenerator,  # last: the sitemap lists the pages of every other part
     ]
 
 

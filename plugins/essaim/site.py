@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from .pages.urls import Urls
 from .records.model import Directory
@@ -34,13 +35,14 @@ class Site:
         ("themes", "Thèmes"),
         ("cities", "Communes"),
         ("legal_forms", "Statuts"),
+        ("propose", "Proposer une fiche"),
     )
 
     def __post_init__(self) -> None:
         self.section_links = [
             (self.urls.path(section), self.urls.url(section), label)
             for section, label in self.SECTIONS
-            if section != "map" or self.territory.feature("map")
+            if self.territory.feature({"map": "map", "propose": "contribute"}.get(section, "pages"))
         ]
 
     def link_pages(self, pages: list, siteurl: str) -> None:
@@ -85,3 +87,22 @@ class Site:
             return None
         separator = "/-/edit/" if forge["kind"] == "gitlab" else "/edit/"
         return f"{forge['repository']}{separator}{forge['branch']}/{source}"
+
+    def report_url(self, record) -> str | None:
+        """A prefilled issue on the forge ("Signaler une erreur"), or a prefilled e-mail to the
+        maintainers when territory.yml names no forge; None when it names neither."""
+        title = f"Erreur sur la fiche « {record.name} »"
+        body = (
+            f"Fiche : {self.canonical.record(record)}\nFichier : {record.source}\n\n"
+            "Ce qui est inexact ou manque (et, si possible, la bonne information) :\n"
+        )
+        forge, email = self.territory.forge, self.territory.contact_email
+        if forge and forge["kind"] == "gitlab":
+            query = urlencode({"issue[title]": title, "issue[description]": body}, quote_via=quote)
+            return f"{forge['repository']}/-/issues/new?{query}"
+        if forge:
+            query = urlencode({"title": title, "body": body}, quote_via=quote)
+            return f"{forge['repository']}/issues/new?{query}"
+        if email:
+            return f"mailto:{email}?{urlencode({'subject': title, 'body': body}, quote_via=quote)}"
+        return None

@@ -106,7 +106,8 @@ def territory_validator() -> Draft202012Validator:
 
 
 @cache
-def _pattern_messages() -> dict[str, str]:
+def pattern_messages() -> dict[str, str]:
+    """French explanations of each pattern of the contract (also used by the form's checks)."""
     defs = schema("common.json")["$defs"]
     actor = schema("actor.json")["properties"]
     address = defs["address"]["properties"]
@@ -217,7 +218,7 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
             )
         ]
     if kind == "pattern":
-        message = _pattern_messages().get(error.validator_value, "n'a pas la forme attendue")
+        message = pattern_messages().get(error.validator_value, "n'a pas la forme attendue")
         return [at(path, f"« {name} » {message} (reçu : « {value} »)")]
     if kind == "format":
         return [at(path, f"« {name} » : la date « {value} » n'existe pas")]

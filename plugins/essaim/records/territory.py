@@ -29,6 +29,7 @@ DEFAULT_URLS = {
     "data": "donnees",
     "map": "carte",
     "search": "recherche",
+    "propose": "proposer",
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -37,7 +38,14 @@ DEFAULT_MAP = {
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
-DEFAULT_FEATURES = {"pages": True, "search": True, "opendata": True, "agenda": True, "map": True}
+DEFAULT_FEATURES = {
+    "pages": True,
+    "search": True,
+    "opendata": True,
+    "agenda": True,
+    "map": True,
+    "contribute": True,
+}
 DEFAULT_AGENDA = {"horizon_days": 365}
 
 

@@ -1,0 +1,144 @@
+"""The Pelican generator of the "Proposer une fiche" pages: /proposer/ and one form per kind."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from ..output import fingerprint
+from ..part import Part
+from ..records.schema import bundled, pattern_messages
+from ..records.taxonomy import legal_form_label, vocabulary
+from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, constraint, required
+
+logger = logging.getLogger(__name__)
+PART = "contribute"
+KIND_SLUGS = {"actor": "acteur", "initiative": "initiative", "event": "evenement"}
+VOCABULARY_OF = {
+    "legal_form": "legal_forms",
+    "stage": "stages",
+    "kind": "event_kinds",
+    "accessibility.wheelchair": "wheelchair",
+}
+
+
+def _options(key: str, schema: dict[str, Any]) -> list[tuple[str, str]]:
+    words = vocabulary().get(VOCABULARY_OF.get(key, ""), {})
+    options = []
+    for value in schema.get("enum", []):
+        if key == "legal_form":
+            options.append((value, legal_form_label(value)))
+        else:
+            entry = words.get(value, value)
+            options.append((value, entry["label"] if isinstance(entry, dict) else entry))
+    return options
+
+
+def form_fields(kind: str) -> list[dict[str, Any]]:
+    """What the template needs to draw each field, constraints taken from the JSON Schema."""
+    drawn = []
+    for field in FIELDS[kind]:
+        schema = constraint(kind, field.key)
+        drawn.append(
+            {
+                "key": field.key,
+                "id": "f-" + field.key.replace(".", "-").replace("_", "-"),
+                "label": field.label,
+                "help": field.help,
+                "widget": field.widget,
+                "required": required(kind, field.key),
+                "maxlength": schema.get("maxLength"),
+                "options": _options(field.key, schema),
+                "group": field.key.split(".")[0] if "." in field.key else "",
+            }
+        )
+    return drawn
+
+
+GROUP_LABELS = {
+    "address": "Adresse",
+    "geo": "Coordonnées géographiques",
+    "location": "Lieu",
+    "accessibility": "Accessibilité",
+    "needs": "Besoins de l'initiative",
+}
+
+
+def sections(kind: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The fields in order, consecutive fields of one group (address...) in one section."""
+    found: list[tuple[str, list[dict[str, Any]]]] = []
+    for field in form_fields(kind):
+        label = GROUP_LABELS.get(field["group"], "")
+        if found and found[-1][0] == label and label:
+            found[-1][1].append(field)
+        else:
+            found.append((label, [field]))
+    return found
+
+
+class ContributeGenerator(Part):
+    """Writes /proposer/ and its three forms (switch: `features.contribute`)."""
+
+    PART = PART
+
+    def generate_output(self, writer) -> None:
+        """Write the forms; they change only with territory.yml, the themes, the actors' list."""
+        if not self.start():
+            return
+        site, files, urls = self.site, self.files, self.site.urls
+        directory, territory = site.directory, site.territory
+        templates = sorted(
+            (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("propose*.html")
+        )
+        actors = [(a.slug, a.name) for a in sorted(directory.actors, key=lambda a: a.sort_name)]
+        themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
+        key = fingerprint(self.part_stamp(), templates, actors, themes, self.settings.get("SITEURL"))
+        forge = territory.forge or {}
+        messages = {
+            pattern: message.replace(", entre guillemets", "").replace(" entre guillemets", "")
+            for pattern, message in pattern_messages().items()
+        }
+        common = {
+            **self.context,
+            "kind_slugs": KIND_SLUGS,
+            "kind_labels": KIND_LABELS,
+            "forge": forge,
+        }
+        pages = [(urls.path("propose"), "propose_index", {"canonical_url": site.canonical.url("propose")})]
+        for kind, slug in KIND_SLUGS.items():
+            settings = {
+                "kind": kind,
+                "folder": FOLDERS[kind],
+                "title_key": TITLE_KEY[kind],
+                "schema": bundled(f"{kind}.json"),
+                "messages": messages,
+                "forge": forge,
+                "contact_email": territory.contact_email or "",
+                "fields": [
+                    {k: f[k] for k in ("key", "id", "label", "widget", "required")} for f in form_fields(kind)
+                ],
+            }
+            pages.append(
+                (
+                    urls.path("propose", slug),
+                    "propose",
+                    {
+                        "kind": kind,
+                        "sections": sections(kind),
+                        "themes": themes,
+                        "actors": actors,
+                        "form_settings": json.dumps(settings, ensure_ascii=False, sort_keys=True),
+                        "canonical_url": site.canonical.url("propose", slug),
+                    },
+                )
+            )
+        for path, template, variables in pages:
+            save_as = urls.save_as(path)
+            if files.is_fresh(save_as, key):
+                continue
+            html = self.get_template(template).render({**common, **variables, "output_file": save_as})
+            files.write(save_as, html, key)
+        files.finish()
+        self.context.setdefault("essaim_pages", []).extend(path for path, _, _ in pages)

@@ -1,0 +1,146 @@
+"""The "Proposer une fiche" form in Chromium: schema checks with essaim validate's messages, a
+file that essaim validate accepts, the forge's new-file link, keyboard use, no JavaScript."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TERRITORY, build, serve, write
+from essaim.cli import main
+
+pytestmark = pytest.mark.browser
+FORGE = "forge:\n  kind: github\n  repository: https://github.com/org/annuaire\n  branch: main\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("propose")
+    write(root, "territory.yml", TERRITORY + "contact_email: equipe@testville.example.org\n" + FORGE)
+    write(
+        root,
+        "actors/la-ruche.md",
+        "---\nname: La Ruche\nlegal_form: association\nsummary: Test.\nthemes: [numerique]\n---\n",
+    )
+    output = build(root)
+    server, url = serve(output)
+    yield root, url
+    server.shutdown()
+
+
+def test_errors_are_listed_with_the_messages_of_essaim_validate(page, site):
+    _, url = site
+    page.goto(f"{url}/proposer/acteur/")
+    page.fill("#f-summary", "x" * 300)
+    page.fill("#f-siret", "12345678901234")
+    page.fill("#f-website", "www.exemple.org")
+    page.fill("#f-address-postcode", "440")
+    page.click("#propose-form button[type=submit]")
+    summary = page.locator("#propose-errors")
+    assert summary.is_visible() and page.evaluate("document.activeElement.id") == "propose-errors"
+    messages = summary.locator("li").all_inner_texts()
+    assert messages == [
+        "champ obligatoire « Nom de la structure » manquant : remplissez-le",
+        "champ obligatoire « Statut » manquant : remplissez-le",
+        "« Résumé » est trop long : 300 caractères, 280 au plus",
+        "champ obligatoire « Thèmes » manquant : remplissez-le",
+        '« Code postal » doit être un code postal à 5 chiffres (par exemple "44000") (reçu : « 440 »)',
+        "champ obligatoire « Commune » manquant : remplissez-le",  # an address needs its city
+        "« Site web » doit être une adresse web complète commençant par https:// (ou http://) "
+        "(reçu : « www.exemple.org »)",
+        "le SIRET « 12345678901234 » n'est pas valide (clé de contrôle fausse) : recopiez-le depuis "
+        "l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr",
+    ]
+    assert page.get_attribute("#f-summary", "aria-invalid") == "true"
+    assert "280 au plus" in page.inner_text("#f-summary-error")
+    summary.locator("a").first.click()
+    assert page.evaluate("document.activeElement.id") == "f-name"
+    assert page.locator("#propose-result").is_hidden()
+    assert page.console_errors == []
+
+
+def test_a_valid_form_gives_a_file_that_essaim_validate_accepts(page, site, tmp_path):
+    root, url = site
+    page.goto(f"{url}/proposer/acteur/")
+    page.fill("#f-name", "Le Fournil « Solidaire » d'Œuvre")
+    page.select_option("#f-legal-form", "scic")
+    page.fill("#f-summary", 'Une boulangerie coopérative : pain "bio" et emplois.')
+    page.check("input[name=themes][value=numerique]")
+    page.fill("#f-address-city", "Testville")
+    page.fill("#f-address-postcode", "44000")
+    page.fill("#f-geo-lat", "47.2")
+    page.fill("#f-geo-lon", "-1.55")
+    page.fill("#f-founded", "2019")
+    page.fill("#f-skills-offered", "boulangerie, formation")
+    page.fill("#f-siret", "12345678900007")
+    page.select_option("#f-accessibility-wheelchair", "limited")
+    page.fill("#f-body", "Nous faisons du **pain**.")
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "propose-result-title"
+    path = page.inner_text("#propose-path")
+    assert path == "actors/le-fournil-solidaire-d-oeuvre.md"
+    text = page.input_value("#propose-file")
+    # The file joins a copy of the territory: `essaim validate` accepts it.
+    write(tmp_path, "territory.yml", (root / "territory.yml").read_text())
+    write(tmp_path, "actors/la-ruche.md", (root / "actors/la-ruche.md").read_text())
+    (tmp_path / path).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"], env={})
+    assert result.exit_code == 0, result.output + text
+    link = urlparse(page.get_attribute("#propose-forge", "href"))
+    assert link.netloc == "github.com" and link.path == "/org/annuaire/new/main"
+    assert parse_qs(link.query) == {"filename": [path], "value": [text]}
+    mail = page.get_attribute("#propose-mail", "href")
+    assert mail.startswith("mailto:equipe@testville.example.org?subject=")
+    with page.expect_download() as download:
+        page.click("#propose-download")
+    assert download.value.suggested_filename == "le-fournil-solidaire-d-oeuvre.md"
+    assert page.console_errors == []
+
+
+def test_the_form_can_be_filled_with_the_keyboard_alone(page, site):
+    _, url = site
+    page.goto(f"{url}/proposer/evenement/")
+    page.focus("#f-title")
+    page.keyboard.type("Atelier couture")
+    page.keyboard.press("Tab")  # résumé
+    page.keyboard.type("On répare ensemble.")
+    page.keyboard.press("Tab")  # début
+    page.keyboard.type("2026-12-05 14:00")
+    page.keyboard.press("Tab")  # fin
+    page.keyboard.press("Tab")  # type d'événement
+    page.keyboard.press("Tab")  # first theme
+    assert page.evaluate("document.activeElement.name") == "themes"
+    page.keyboard.press("Space")
+    page.focus("#f-body")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    assert page.locator("#propose-errors").is_hidden()
+    assert 'start: "2026-12-05T14:00"' in page.input_value("#propose-file")
+    assert page.console_errors == []
+
+
+def test_without_javascript_the_form_says_how_to_reach_the_team(browser, site):
+    _, url = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{url}/proposer/initiative/")
+    assert "equipe@testville.example.org" in page.locator("noscript").inner_text()
+    context.close()
+
+
+def test_record_pages_link_to_edit_and_to_report_an_error(page, site):
+    _, url = site
+    page.goto(f"{url}/acteurs/la-ruche/")
+    edit = page.get_by_role("link", name="Modifier cette fiche : La Ruche")
+    assert edit.get_attribute("href") == "https://github.com/org/annuaire/edit/main/actors/la-ruche.md"
+    report = urlparse(
+        page.get_by_role("link", name="Signaler une erreur sur la fiche La Ruche").get_attribute("href")
+    )
+    assert report.path == "/org/annuaire/issues/new"
+    query = parse_qs(report.query)
+    assert query["title"] == ["Erreur sur la fiche « La Ruche »"]
+    assert "actors/la-ruche.md" in query["body"][0]

@@ -1,0 +1,249 @@
+/* Essaim: "Proposer une fiche". Checks the form against the record's JSON Schema (embedded in
+   the page, the contract of essaim validate), with the same French messages, then writes the
+   Markdown file and offers to open it on the forge, download it or e-mail it. No framework. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("propose-form");
+  if (!form) return;
+  var settings = JSON.parse(form.getAttribute("data-settings"));
+  var summary = document.getElementById("propose-errors");
+  var result = document.getElementById("propose-result");
+
+  /* ---------- Reading the form ---------- */
+
+  function control(field) { return document.getElementById(field.id); }
+
+  function readValue(field) {
+    if (field.widget === "themes") {
+      return Array.prototype.map.call(control(field).querySelectorAll("input:checked"), function (box) { return box.value; });
+    }
+    var raw = control(field).value.trim();
+    if (raw === "") return undefined;
+    if (field.widget === "list" || field.widget === "refs") {
+      return raw.split(",").map(function (item) { return item.trim(); }).filter(Boolean);
+    }
+    if (field.widget === "number") return Number(raw);
+    if (field.widget === "datetime") return raw.replace(" ", "T");
+    return raw;
+  }
+
+  /* {key: value} in field order, nested for "address.city"; empty fields left out. */
+  function collect() {
+    var data = {};
+    settings.fields.forEach(function (field) {
+      var value = readValue(field);
+      if (value === undefined || (Array.isArray(value) && !value.length && !field.required)) return;
+      var steps = field.key.split("."), node = data;
+      steps.slice(0, -1).forEach(function (step) { node = node[step] || (node[step] = {}); });
+      node[steps[steps.length - 1]] = value;
+    });
+    return data;
+  }
+
+  /* ---------- Checking, as essaim validate does ---------- */
+
+  function schemaOf(key) {
+    var node = settings.schema;
+    key.split(".").forEach(function (step) { node = (node.properties || {})[step] || {}; });
+    return node;
+  }
+
+  function siretIsValid(siret) {
+    if (siret.indexOf("356000000") === 0) {
+      return siret.split("").reduce(function (sum, d) { return sum + Number(d); }, 0) % 5 === 0;
+    }
+    var sum = 0;
+    for (var i = 0; i < 14; i++) {
+      var digit = Number(siret.charAt(13 - i)) * (i % 2 ? 2 : 1);
+      sum += digit > 9 ? digit - 9 : digit;
+    }
+    return sum % 10 === 0;
+  }
+
+  var TYPE_NAMES = { string: "un texte", integer: "un nombre entier", number: "un nombre", array: "une liste" };
+
+  function check(node, value, label) {
+    var errors = [];
+    var type = node.type;
+    if (type === "integer" && !Number.isInteger(value)) return ["« " + label + " » doit être " + TYPE_NAMES.integer];
+    if (type === "number" && !(typeof value === "number" && isFinite(value))) return ["« " + label + " » doit être " + TYPE_NAMES.number];
+    if (node.enum && node.enum.indexOf(value) < 0) {
+      errors.push("valeur « " + value + " » inconnue pour « " + label + " » : choisissez parmi " + node.enum.join(", "));
+    }
+    if (typeof value === "string") {
+      if (node.minLength && value.length < node.minLength) {
+        errors.push("« " + label + " » est vide : écrivez au moins un caractère ou retirez la ligne");
+      }
+      if (node.maxLength && value.length > node.maxLength) {
+        errors.push("« " + label + " » est trop long : " + value.length + " caractères, " + node.maxLength + " au plus");
+      }
+      if (node.pattern && !new RegExp(node.pattern).test(value)) {
+        errors.push("« " + label + " » " + (settings.messages[node.pattern] || "n'a pas la forme attendue") + " (reçu : « " + value + " »)");
+      }
+    }
+    if (typeof value === "number") {
+      if (node.minimum !== undefined && value < node.minimum) {
+        errors.push("« " + label + " » vaut " + value + ", hors des limites permises (au moins " + node.minimum + ")");
+      }
+      if (node.maximum !== undefined && value > node.maximum) {
+        errors.push("« " + label + " » vaut " + value + ", hors des limites permises (au plus " + node.maximum + ")");
+      }
+    }
+    if (Array.isArray(value)) {
+      if (node.minItems && value.length < node.minItems) {
+        errors.push("« " + label + " » doit contenir au moins " + node.minItems + " élément(s)");
+      }
+      if (node.maxItems && value.length > node.maxItems) {
+        errors.push("« " + label + " » contient " + value.length + " éléments, " + node.maxItems + " au plus : gardez les principaux");
+      }
+      if (node.uniqueItems && new Set(value).size !== value.length) {
+        errors.push("« " + label + " » contient deux fois la même valeur");
+      }
+      if (node.items) value.forEach(function (item) { errors = errors.concat(check(node.items, item, label)); });
+    }
+    return errors;
+  }
+
+  /* Every problem of the form: [{field, message}], in the order of the form. */
+  function problems(data) {
+    var found = [];
+    settings.fields.forEach(function (field) {
+      var steps = field.key.split("."), value = data, parent = null;
+      steps.forEach(function (step) { parent = value; value = value === undefined ? undefined : value[step]; });
+      var groupSchema = steps.length > 1 ? schemaOf(steps.slice(0, -1).join(".")) : settings.schema;
+      var needed = field.required || (steps.length > 1 && parent && (groupSchema.required || []).indexOf(steps[steps.length - 1]) >= 0);
+      if (value === undefined || (Array.isArray(value) && !value.length)) {
+        if (needed) {
+          found.push({ field: field, message: "champ obligatoire « " + field.label + " » manquant : remplissez-le" });
+        }
+        return;
+      }
+      check(schemaOf(field.key), value, field.label).forEach(function (message) {
+        found.push({ field: field, message: message });
+      });
+      if (field.key === "siret" && /^[0-9]{14}$/.test(value) && !siretIsValid(value)) {
+        found.push({ field: field, message: "le SIRET « " + value + " » n'est pas valide (clé de contrôle fausse) : " +
+          "recopiez-le depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr" });
+      }
+    });
+    return found;
+  }
+
+  function showProblems(found) {
+    settings.fields.forEach(function (field) {
+      var error = document.getElementById(field.id + "-error");
+      error.hidden = true;
+      error.textContent = "";
+      control(field).removeAttribute("aria-invalid");
+    });
+    summary.replaceChildren();
+    summary.hidden = !found.length;
+    if (!found.length) return;
+    var title = document.createElement("h2");
+    title.textContent = found.length === 1 ? "La fiche a 1 erreur à corriger" : "La fiche a " + found.length + " erreurs à corriger";
+    var list = document.createElement("ul");
+    found.forEach(function (problem) {
+      var error = document.getElementById(problem.field.id + "-error");
+      error.textContent = (error.textContent ? error.textContent + " " : "") + problem.message + ".";
+      error.hidden = false;
+      control(problem.field).setAttribute("aria-invalid", "true");
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = "#" + problem.field.id;
+      link.textContent = problem.message;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var target = control(problem.field);
+        (target.querySelector("input") || target).focus();
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.appendChild(title);
+    summary.appendChild(list);
+    summary.focus();
+  }
+
+  /* ---------- Writing the file ---------- */
+
+  function yamlValue(value) {
+    if (Array.isArray(value)) return "[" + value.map(yamlValue).join(", ") + "]";
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return JSON.stringify(String(value));  /* a JSON string is a valid YAML string */
+  }
+
+  function yaml(data, indent) {
+    return Object.keys(data).map(function (key) {
+      var value = data[key];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        return indent + key + ":\n" + yaml(value, indent + "  ");
+      }
+      return indent + key + ": " + yamlValue(value) + "\n";
+    }).join("");
+  }
+
+  function slugify(text) {
+    var slug = text.replace(/œ/g, "oe").replace(/Œ/g, "OE").replace(/æ/g, "ae").replace(/Æ/g, "AE").replace(/ß/g, "ss")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    if (slug.length > 80) slug = slug.slice(0, 80).replace(/-[^-]*$/, "");
+    return slug || "fiche";
+  }
+
+  function forgeURL(path, text) {
+    var forge = settings.forge;
+    if (forge.kind === "gitlab") {
+      return forge.repository + "/-/new/" + encodeURIComponent(forge.branch) + "?file_name=" +
+        encodeURIComponent(path) + "&content=" + encodeURIComponent(text);
+    }
+    return forge.repository + "/new/" + encodeURIComponent(forge.branch) + "?filename=" +
+      encodeURIComponent(path) + "&value=" + encodeURIComponent(text);
+  }
+
+  function showResult(data) {
+    var body = document.getElementById("f-body").value.trim();
+    var text = "---\n" + yaml(data, "") + "---\n" + (body ? body + "\n" : "");
+    var name = String(data[settings.title_key]);
+    var path = settings.folder + "/" + slugify(name) + ".md";
+    document.getElementById("propose-path").textContent = path;
+    document.getElementById("propose-file").value = text;
+    var forge = document.getElementById("propose-forge");
+    if (forge) forge.href = forgeURL(path, text);
+    var mail = document.getElementById("propose-mail");
+    if (mail) {
+      mail.href = "mailto:" + settings.contact_email + "?subject=" + encodeURIComponent("Nouvelle fiche : " + name) +
+        "&body=" + encodeURIComponent("Fichier " + path + " :\n\n" + text);
+    }
+    document.getElementById("propose-download").onclick = function () {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([text], { type: "text/markdown;charset=utf-8" }));
+      link.download = path.split("/").pop();
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    };
+    result.hidden = false;
+    document.getElementById("propose-result-title").focus();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = collect();
+    var found = problems(data);
+    showProblems(found);
+    if (found.length) { result.hidden = true; return; }
+    showResult(data);
+  });
+
+  /* A corrected field loses its error message as soon as it changes. */
+  form.addEventListener("input", function (event) {
+    var holder = event.target.closest("[aria-invalid], fieldset[aria-invalid]") || event.target;
+    if (holder.getAttribute("aria-invalid")) {
+      holder.removeAttribute("aria-invalid");
+      var error = document.getElementById(holder.id + "-error");
+      if (error) error.hidden = true;
+    }
+  });
+
+  window.essaimPropose = { collect: collect, problems: problems };
+})();
