@@ -322,3 +322,109 @@ def init(
         "  3. vérifiez et construisez : make build (puis make serve pour voir le site) ;\n"
         "  4. publiez : poussez le dépôt ; les workflows de .github/ ou .gitlab-ci.yml déploient le site."
     )
+
+
+ACTIONS = {
+    "create": "à créer",
+    "update": "à remplacer",
+    "exists": "ignorée",
+    "duplicate": "ignorée",
+    "reject": "rejetée",
+}
+
+
+def _import(
+    root: Path, source: str, file: Path, mapping_file: Path | None, update: bool, write: bool
+) -> None:
+    from .contribute.importer import (
+        MappingError,
+        apply_defaults,
+        plan,
+        read_mapping,
+        rows_from_csv,
+        rows_from_gogocarto,
+    )
+    from .contribute.importer import write as write_files
+
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    try:
+        mapping = read_mapping(mapping_file)
+        kind = mapping.get("kind", "actor")
+        if kind not in ("actor", "initiative", "event") or (source == "gogocarto" and kind != "actor"):
+            raise MappingError(f"type de fiche impossible ici : {kind}")
+        rows = rows_from_csv(file, mapping) if source == "csv" else rows_from_gogocarto(file, mapping)
+    except MappingError as error:
+        raise click.UsageError(str(error)) from error
+    rows = apply_defaults(rows, kind, mapping)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    existing = {"actor": directory.actors, "initiative": directory.initiatives, "event": directory.events}[
+        kind
+    ]
+    outcomes = plan(root, territory, directory.themes, kind, rows, existing, update)
+    where = "ligne" if source == "csv" else "élément"
+    for outcome in outcomes:
+        words = [f"{where} {outcome.row.number} :", ACTIONS[outcome.action], outcome.path]
+        reasons = f" : {' ; '.join(outcome.reasons)}" if outcome.reasons else ""
+        click.echo(" ".join(w for w in words if w) + reasons)
+    counts = {action: sum(o.action == action for o in outcomes) for action in ACTIONS}
+    click.echo(
+        f"{counts['create']} à créer, {counts['update']} à remplacer, "
+        f"{counts['duplicate'] + counts['exists']} ignorée(s) (doublons ou fiches existantes), "
+        f"{counts['reject']} rejetée(s).",
+        err=True,
+    )
+    if write:
+        click.echo(
+            f"{write_files(root, outcomes)} fichier(s) écrit(s). Vérifiez-les : essaim validate.", err=True
+        )
+    else:
+        click.echo("Rien n'a été écrit (essai) : relancez avec --write pour créer les fiches.", err=True)
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Importe des fiches en nombre : un tableur (CSV) ou un export GoGoCarto."""
+
+
+@import_group.command(name="csv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_file",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Fichier YAML : colonnes → champs (columns), traductions (values), valeurs par défaut (defaults).",
+)
+@click.option(
+    "--update", is_flag=True, help="Remplace les fiches qui existent déjà sous le même nom de fichier."
+)
+@click.option(
+    "--write", is_flag=True, help="Écrit les fichiers (sans cette option : essai, rien n'est écrit)."
+)
+@click.pass_obj
+def import_csv(root: Path, file: Path, mapping_file: Path, update: bool, write: bool) -> None:
+    """Prépare une fiche par ligne d'un tableur CSV (UTF-8, séparateur , ou ;)."""
+    _import(root, "csv", file, mapping_file, update, write)
+
+
+@import_group.command(name="gogocarto")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, path_type=Path),
+    help="Fichier YAML facultatif : catégories → thèmes (values), statut par défaut (defaults).",
+)
+@click.option(
+    "--update", is_flag=True, help="Remplace les fiches qui existent déjà sous le même nom de fichier."
+)
+@click.option(
+    "--write", is_flag=True, help="Écrit les fichiers (sans cette option : essai, rien n'est écrit)."
+)
+@click.pass_obj
+def import_gogocarto(root: Path, file: Path, mapping_file: Path | None, update: bool, write: bool) -> None:
+    """Prépare une fiche acteur par élément d'un export JSON de GoGoCarto."""
+    _import(root, "gogocarto", file, mapping_file, update, write)
