@@ -127,7 +127,7 @@ def test_a_shard_holds_the_terms_of_its_first_two_letters_only():
         SearchDocument("actor", "Zèbre vélo", "", "", "a/"),
         SearchDocument("actor", "2026 Ørsted", "", "", "b/"),
     ]
-    files = build(docs, {"themes": [], "legal_forms": [], "cities": []})
+    files = build(docs, {"themes": [], "legal_forms": [], "cities": [], "territories": []})
     shards = {name: json.loads(text)["terms"] for name, text in files.items() if name.startswith("shard-")}
     assert shards == {
         "shard-00.json": ["2026"],

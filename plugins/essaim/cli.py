@@ -428,3 +428,46 @@ def import_csv(root: Path, file: Path, mapping_file: Path, update: bool, write: 
 def import_gogocarto(root: Path, file: Path, mapping_file: Path | None, update: bool, write: bool) -> None:
     """Prépare une fiche acteur par élément d'un export JSON de GoGoCarto."""
     _import(root, "gogocarto", file, mapping_file, update, write)
+
+
+@main.group()
+def federation() -> None:
+    """Les annuaires voisins inclus dans celui-ci (territory.yml : federation.peers)."""
+
+
+@federation.command()
+@click.option("--dry-run", is_flag=True, help="Affiche les changements sans rien écrire.")
+@click.option("--timeout", default=20.0, show_default=True, help="Délai maximal par requête (secondes).")
+@click.pass_obj
+def pull(root: Path, dry_run: bool, timeout: float) -> None:
+    """Récupère les données ouvertes de chaque annuaire voisin dans federation/<voisin>/.
+
+    Chaque fiche est vérifiée ; en cas d'erreur (serveur injoignable, délai, JSON ou manifeste
+    invalide, fichier trop gros...), l'instantané précédent du voisin reste tel quel. Sort avec 1
+    si un voisin a échoué.
+    """
+    from .federation.pull import Client, pull_peer
+
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    if not territory.peers:
+        click.echo("Aucun annuaire voisin dans territory.yml (federation: peers:).", err=True)
+        return
+    client = Client(max_bytes=territory.federation_max_bytes, timeout=timeout)
+    failed = 0
+    for peer in territory.peers:
+        outcome = pull_peer(root, peer, client, dry_run)
+        if outcome.error:
+            failed += 1
+            click.echo(f"{outcome.url} : ÉCHEC, {outcome.error} ; l'instantané précédent est conservé")
+            continue
+        click.echo(
+            f"{outcome.url} : {outcome.added} ajoutée(s), {outcome.changed} modifiée(s), "
+            f"{outcome.removed} retirée(s), {len(outcome.rejected)} rejetée(s)"
+            + (" (essai : rien n'est écrit)" if dry_run else f" → {outcome.folder}/")
+        )
+        for where, reason in outcome.rejected:
+            click.echo(f"  rejetée : {where} : {reason}")
+    sys.exit(1 if failed else 0)

@@ -50,6 +50,15 @@ class DirectoryGenerator(Generator):
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
+        if territory.peers and territory.feature("federation"):
+            from .federation.snapshots import load_peers
+
+            site.peers = load_peers(root, territory, directory.actors)
+            logger.info(
+                "essaim: %d records from %d neighbouring directories",
+                len(site.peers.records),
+                len(site.peers.territories),
+            )
         self.context["essaim"] = site
         logger.info(
             "essaim: %d actors, %d initiatives, %d events read in %.2f s",

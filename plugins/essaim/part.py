@@ -42,4 +42,5 @@ class Part(Generator):
         return fingerprint(
             Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
             sorted((p.name, p.stat().st_mtime_ns) for p in code.glob("*.py")),
+            self.site.peers.stamp if self.site.peers else None,  # a pull changes what pages show
         )

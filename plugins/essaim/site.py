@@ -26,6 +26,7 @@ class Site:
     nav_links: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, url, label)
     section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
     footer_links: list[tuple[str, str, str]] = field(default_factory=list)
+    peers: Any = None  # federation.snapshots.PeerRecords, when territory.yml lists peers
 
     SECTIONS = (
         ("actors", "Acteurs"),
@@ -79,6 +80,19 @@ class Site:
     def past_events(self) -> list:
         """Events over at build time, latest first."""
         return self.directory.past_events(self.now)
+
+    @property
+    def peer_records(self) -> list:
+        """Records of the neighbouring directories included here (empty without federation)."""
+        return self.peers.records if self.peers else []
+
+    def also_listed_by(self, record) -> list[str]:
+        """Names of the neighbouring directories that list this local record too."""
+        return self.peers.also_listed_by.get(record.source, []) if self.peers else []
+
+    def record_url(self, record) -> str:
+        """A record's page: ours, or its canonical page on a peer's site."""
+        return getattr(record, "canonical_url", None) or self.urls.record(record)
 
     def edit_url(self, source: str) -> str | None:
         """The forge's edit page of a source file, when territory.yml names a forge."""

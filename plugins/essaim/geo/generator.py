@@ -33,6 +33,8 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     }
     if kind == "actor":
         properties["legal_form"] = record.legal_form
+    if getattr(record, "origin", None):
+        properties["territory"] = record.origin
     return {
         "type": "Feature",
         "id": f"{kind}:{record.slug}",
@@ -62,12 +64,16 @@ class MapGenerator(Part):
             (r, "initiative") for r in directory.initiatives
         ]
         records += [(e, "event") for e in site.upcoming_events]
-        features = [f for r, kind in records if (f := feature(r, urls.record(r), kind))]
+        records += [  # the neighbouring directories' places, linking to their own pages
+            (r, r.KIND) for r in site.peer_records if r.KIND != "event" or r.is_upcoming(site.now)
+        ]
+        features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
         templates = sorted(
             (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("map*.html")
         )
         key = fingerprint(
             record_stamps(r for r, _ in records),
+            [getattr(r, "canonical_url", "") for r, _ in records],
             self.part_stamp(),
             templates,
             self.settings.get("SITEURL"),

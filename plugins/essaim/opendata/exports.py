@@ -109,6 +109,8 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
         "generated_at": generated_at,
         "territory": {"name": territory.name, "url": territory.base_url},
         "licence": dict(territory.licence),
+        # Only this directory's own records; the neighbours it includes are named, not copied.
+        "included_peers": [peer["url"] for peer in territory.peers],
         "records": records,
     }
 

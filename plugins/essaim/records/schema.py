@@ -20,7 +20,7 @@ from .problems import Problem
 
 SCHEMA_VERSION = "1.2.0"
 KINDS = ("actor", "initiative", "event")
-SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json")
+SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json", "federation.json")
 
 TYPE_NAMES = {
     "string": "du texte",

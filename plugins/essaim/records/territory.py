@@ -45,6 +45,7 @@ DEFAULT_FEATURES = {
     "agenda": True,
     "map": True,
     "contribute": True,
+    "federation": True,
 }
 DEFAULT_AGENDA = {"horizon_days": 365}
 
@@ -86,6 +87,8 @@ class Territory:
     features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
+    peers: list[dict[str, Any]] = field(default_factory=list)  # federation.peers, defaults filled in
+    federation_max_bytes: int = 20_000_000
 
     def map_settings(self, features: list[dict[str, Any]]) -> dict[str, Any]:
         """Tiles, attribution and initial bounds [[south, west], [north, east]] of the map.
@@ -138,6 +141,11 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         features={**DEFAULT_FEATURES, **data.get("features", {})},
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
         map={**DEFAULT_MAP, **data.get("map", {})},
+        peers=[
+            {"include": ["actors", "initiatives", "events"], "themes": [], "transitive": False, **peer}
+            for peer in (data.get("federation") or {}).get("peers", [])
+        ],
+        federation_max_bytes=(data.get("federation") or {}).get("max_bytes", 20_000_000),
     )
 
 

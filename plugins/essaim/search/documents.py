@@ -75,10 +75,23 @@ def documents(
     themes: dict[str, Theme],
     now: datetime,
     horizon: timedelta,
+    territory: str = "",
+    peer_records: Iterable[Record] = (),
+    peer_territories: Iterable[str] = (),
 ) -> tuple[list[SearchDocument], dict[str, list[tuple[str, str]]]]:
-    """Every record as a SearchDocument, in name order, and the facet values in display order."""
-    ordered = sorted(records, key=lambda r: (r.sort_name, r.KIND, r.slug))
-    found = [document(r, url_path(r), themes, now, horizon) for r in ordered]
+    """Every record (ours, then the peers') as a SearchDocument, in name order, and the facet
+    values in display order (territories: ours, then the peers in territory.yml's order). A peer
+    record links to its page on its own site."""
+    tagged = [(r, False) for r in records] + [(r, True) for r in peer_records]
+    ordered = sorted(tagged, key=lambda t: (t[0].sort_name, t[0].KIND, t[0].slug, t[1]))
+    found = []
+    for record, peer in ordered:
+        found_document = document(
+            record, record.canonical_url if peer else url_path(record), themes, now, horizon
+        )
+        found_document.peer = peer
+        found_document.territory = record.origin if peer else territory
+        found.append(found_document)
     used_themes = {t for d in found for t in d.themes}
     forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
     cities = sorted({d.city for d in found if d.city}, key=sort_key)
@@ -86,5 +99,10 @@ def documents(
         "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
         "legal_forms": [(form, legal_form_label(form)) for form in forms],
         "cities": [(slugify(city), city) for city in cities],
+        "territories": [
+            (slugify(name), name)
+            for name in dict.fromkeys([territory, *peer_territories, *(d.territory for d in found)])
+            if name
+        ],
     }
     return found, labels

@@ -42,11 +42,23 @@ class SearchGenerator(Part):
                 if not files.is_fresh(save_as, key):
                     files.write(save_as, source.read_bytes(), key)
 
-        key = fingerprint(record_stamps(directory.records), self.part_stamp(), site.now.date())
+        key = fingerprint(
+            record_stamps(directory.records),
+            record_stamps(site.peer_records),
+            self.part_stamp(),
+            site.now.date(),
+        )
         if not files.keep_all(INDEX_FOLDER, key):
             started = time.perf_counter()
             found, labels = documents(
-                directory.records, urls.record_path, directory.themes, site.now, site.horizon
+                directory.records,
+                urls.record_path,
+                directory.themes,
+                site.now,
+                site.horizon,
+                site.territory.name,
+                site.peer_records,
+                [name for name, _ in site.peers.territories] if site.peers else [],
             )
             for name, text in build(found, labels).items():
                 files.write(INDEX_FOLDER + name, text, key)
@@ -69,6 +81,7 @@ class SearchGenerator(Part):
                     "index_url": f"{siteurl}/{INDEX_FOLDER}",
                     "index_stamp": stamp,
                     "search_shards": meta["shards"],
+                    "search_territories": len(meta["labels"]["territories"]),
                     "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
                 }
             )

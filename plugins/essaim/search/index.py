@@ -67,6 +67,8 @@ class SearchDocument:
     legal_form: str = ""
     date: str = ""  # events: YYYY-MM-DD of the next (or last) day it takes place
     date_label: str = ""
+    territory: str = ""  # the directory it comes from (facet "Territoire")
+    peer: bool = False  # a neighbouring directory's record: its URL is absolute
 
 
 def _json(data: Any) -> str:
@@ -124,7 +126,7 @@ def build(
 
     for start in range(0, len(documents), CHUNK_SIZE):
         chunk = [
-            [d.name, d.url_path, d.summary, d.city, d.date_label]
+            [d.name, d.url_path, d.summary, d.city, d.date_label, d.territory if d.peer else ""]
             for d in documents[start : start + CHUNK_SIZE]
         ]
         files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
@@ -143,6 +145,7 @@ def build(
         "legal_form": [index_of["legal_forms"].get(d.legal_form, -1) for d in documents],
         "city": [index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents],
         "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
+        "territory": [index_of["territories"].get(slugify(d.territory), -1) for d in documents],
         "labels": labels,
         "shards": {
             name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]

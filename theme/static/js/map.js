@@ -45,7 +45,7 @@
     var box = document.createElement("div");
     var kind = document.createElement("p");
     kind.className = "popup-kind";
-    kind.textContent = TYPE_LABELS[p.type] + (p.city ? " · " + p.city : "");
+    kind.textContent = TYPE_LABELS[p.type] + (p.city ? " · " + p.city : "") + (p.territory ? " · annuaire " + p.territory : "");
     var title = document.createElement("a");
     title.href = p.url;
     title.textContent = p.name;

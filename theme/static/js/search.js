@@ -16,7 +16,7 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var facetBox = document.getElementById("search-facets");
-  var FACETS = ["type", "theme", "legal_form", "city", "when"];
+  var FACETS = ["type", "theme", "legal_form", "city", "when", "territory"];
   var PAGE = 20;
   var SEPARATOR = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\-'\u2019\u02bc]+/;
   var KIND_LABELS = ["Acteur", "Initiative", "Événement"];
@@ -309,7 +309,7 @@
   function facetValues() {
     if (!values) {
       values = [meta.kinds.slice(), meta.labels.themes.map(first), meta.labels.legal_forms.map(first),
-                meta.labels.cities.map(first), ["upcoming", "past"]];
+                meta.labels.cities.map(first), ["upcoming", "past"], meta.labels.territories.map(first)];
     }
     var day = today();
     if (day !== whenDay) {
@@ -330,15 +330,16 @@
       wanted.push(index === -1 ? -3 : index);  /* -2: no filter; -3: a value no document has */
       counts.push(new Int32Array(all[i].length));
     });
-    var kinds = meta.kind, themes = meta.themes, forms = meta.legal_form, cities = meta.city;
+    var kinds = meta.kind, themes = meta.themes, forms = meta.legal_form, cities = meta.city, origins = meta.territory;
     for (var k = 0; k < matches.length; k++) {
-      var d = matches[k].doc, v0 = kinds[d], v1 = themes[d], v2 = forms[d], v3 = cities[d], v4 = when[d];
+      var d = matches[k].doc, v0 = kinds[d], v1 = themes[d], v2 = forms[d], v3 = cities[d], v4 = when[d], v5 = origins[d];
       var fails = 0, failed = -1;
       if (wanted[0] !== -2 && v0 !== wanted[0]) { fails++; failed = 0; }
       if (wanted[1] !== -2 && v1.indexOf(wanted[1]) < 0) { fails++; failed = 1; }
       if (wanted[2] !== -2 && v2 !== wanted[2]) { fails++; failed = 2; }
       if (wanted[3] !== -2 && v3 !== wanted[3]) { fails++; failed = 3; }
       if (wanted[4] !== -2 && v4 !== wanted[4]) { fails++; failed = 4; }
+      if (wanted[5] !== -2 && v5 !== wanted[5]) { fails++; failed = 5; }
       if (fails === 0) kept.push(matches[k]);
       else if (fails > 1) continue;
       if (failed < 0 || failed === 0) counts[0][v0]++;
@@ -346,6 +347,7 @@
       if ((failed < 0 || failed === 2) && v2 >= 0) counts[2][v2]++;
       if ((failed < 0 || failed === 3) && v3 >= 0) counts[3][v3]++;
       if ((failed < 0 || failed === 4) && v4 >= 0) counts[4][v4]++;
+      if ((failed < 0 || failed === 5) && v5 >= 0) counts[5][v5]++;
     }
     return { kept: kept, counts: counts };
   }
@@ -368,7 +370,8 @@
     return window.location.pathname + (query ? "?" + query : "");
   }
 
-  var FACET_LABELS = [["Acteurs", "Initiatives", "Événements"], null, null, null, ["À venir", "Passés"]];
+  var FACET_LABELS = [["Acteurs", "Initiatives", "Événements"], null, null, null, ["À venir", "Passés"], null];
+  var LABEL_LISTS = ["", "themes", "legal_forms", "cities", "", "territories"];
   var MOST_CITIES = 50;
 
   /* Each select lists the values found, with their counts; the city list keeps the 50 most
@@ -377,6 +380,7 @@
     var all = facetValues();
     FACETS.forEach(function (name, i) {
       var select = document.getElementById("facet-" + name);
+      if (!select) return;  /* "Territoire" only when the directory includes its neighbours */
       var selected = state.filters[name] || "";
       var shown = [];
       for (var v = 0; v < all[i].length; v++) if (counts[i][v] || all[i][v] === selected) shown.push(v);
@@ -387,7 +391,7 @@
       }
       var options = [new Option(select.getAttribute("data-all"), "")];
       shown.forEach(function (v) {
-        var text = FACET_LABELS[i] ? FACET_LABELS[i][v] : meta.labels[["", "themes", "legal_forms", "cities"][i]][v][1];
+        var text = FACET_LABELS[i] ? FACET_LABELS[i][v] : meta.labels[LABEL_LISTS[i]][v][1];
         options.push(new Option(text + " (" + counts[i][v] + ")", all[i][v]));
       });
       select.replaceChildren.apply(select, options);
@@ -408,7 +412,9 @@
     });
   }
 
+  /* A page of this site (a path), or a neighbouring directory's page (an http(s) URL). */
   function safeURL(path) {
+    if (/^https?:\/\/[^\s]+$/i.test(path)) return path;
     return /^[a-z0-9][a-z0-9\-\/]*\/$/.test(path) ? root + "/" + path : root + "/";
   }
 
@@ -427,6 +433,7 @@
     var details = [KIND_LABELS[kind]];
     if (card[4]) details.push(card[4]);
     if (card[3]) details.push(card[3]);
+    if (card[5]) details.push("annuaire " + card[5]);
     about.textContent = details.join(" · ");
     item.appendChild(about);
     if (card[2]) {
@@ -518,6 +525,7 @@
     input.value = state.q;
     FACETS.forEach(function (name) {
       var select = document.getElementById("facet-" + name);
+      if (!select) return;
       if (state.filters[name] && !select.querySelector('option[value="' + CSS.escape(state.filters[name]) + '"]')) {
         select.appendChild(new Option(state.filters[name], state.filters[name]));
       }

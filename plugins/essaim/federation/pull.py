@@ -1,0 +1,327 @@
+"""`essaim federation pull`: fetch each peer's manifest and datasets, check every record, and
+keep a snapshot per peer under federation/<peer>/ — never losing the previous one on an error."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from jsonschema import Draft202012Validator
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from ..records.schema import SCHEMA_VERSION, bundled, problems_for_mapping, schema, validator
+from .manifest import KIND_DATASETS, PROTOCOL
+
+FOLDER = "federation"
+PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
+
+
+def _version() -> str:
+    try:
+        return metadata.version("essaim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "0"
+
+
+USER_AGENT = f"Essaim/{_version()} (annuaire fédéré de l'ESS; federation pull)"
+
+
+class PeerError(Exception):
+    """A peer could not be pulled (the message says why, in French)."""
+
+
+@dataclass
+class Fetched:
+    """A response body, or None when the server said 304 Not Modified."""
+
+    body: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class Client:
+    """HTTP GET with time-outs, retries with back-off (connection errors, 5xx), a size cap,
+    conditional requests, at most 5 redirects and a User-Agent naming the project."""
+
+    def __init__(
+        self, max_bytes: int = 20_000_000, timeout: float = 20.0, retries: int = 3, backoff: float = 0.5
+    ):
+        self.max_bytes = max_bytes
+        self.timeout = (min(5.0, timeout), timeout)
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.max_redirects = 5
+        retry = Retry(
+            total=retries,
+            backoff_factor=backoff,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods=("GET",),
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """The body of `url` (None if unchanged since `etag`/`last_modified`); PeerError otherwise."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            with self.session.get(url, headers=headers, timeout=self.timeout, stream=True) as response:
+                if response.status_code == 304:
+                    return Fetched(None, etag, last_modified)
+                if response.status_code != 200:
+                    raise PeerError(f"{url} : réponse HTTP {response.status_code}")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    raise PeerError(f"{url} : {declared} octets, au-delà de la limite de {self.max_bytes}")
+                body = bytearray()
+                for chunk in response.iter_content(65536):
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise PeerError(f"{url} : plus de {self.max_bytes} octets, téléchargement interrompu")
+                return Fetched(
+                    bytes(body), response.headers.get("ETag"), response.headers.get("Last-Modified")
+                )
+        except requests.exceptions.TooManyRedirects as error:
+            raise PeerError(f"{url} : trop de redirections") from error
+        except requests.exceptions.Timeout as error:
+            raise PeerError(f"{url} : délai dépassé") from error
+        except requests.exceptions.ConnectionError as error:
+            # After the retries, a read time-out arrives wrapped in a connection error.
+            reason = getattr(error.args[0] if error.args else None, "reason", None)
+            if isinstance(reason, ReadTimeoutError):
+                raise PeerError(f"{url} : délai dépassé") from error
+            raise PeerError(f"{url} : serveur injoignable") from error
+        except requests.exceptions.RequestException as error:
+            raise PeerError(f"{url} : {error}") from error
+
+
+def peer_folder(url: str) -> str:
+    """federation/<this>: the peer's host (and path, for a site in a sub-folder), file-safe."""
+    parts = urlsplit(url)
+    name = (parts.netloc + parts.path.rstrip("/")).lower()
+    return "".join(c if c.isalnum() or c in ".-" else "-" for c in name).strip("-")
+
+
+def _json(body: bytes, url: str) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise PeerError(f"{url} : JSON invalide ({error})") from error
+
+
+def _major(version: str) -> str:
+    return str(version).split(".")[0]
+
+
+def check_manifest(data: Any, url: str) -> dict[str, Any]:
+    """The manifest if it follows the protocol (same major version), PeerError otherwise."""
+    errors = sorted(Draft202012Validator(schema("federation.json")).iter_errors(data), key=lambda e: e.path)
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "racine"
+        raise PeerError(f"{url} : manifeste invalide ({where} : {errors[0].message})")
+    if data["protocol"] != PROTOCOL:  # pragma: no cover - the schema says so already
+        raise PeerError(f"{url} : protocole inconnu")
+    if _major(data["schema_version"]) != _major(SCHEMA_VERSION):
+        raise PeerError(
+            f"{url} : schéma des fiches en version {data['schema_version']}, incompatible avec la "
+            f"version {SCHEMA_VERSION} d'Essaim (même version majeure requise)"
+        )
+    return data
+
+
+@dataclass
+class KindResult:
+    """One dataset of one peer."""
+
+    records: list[dict[str, Any]]
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (record url or position, reason)
+    ignored_fields: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0
+    fetched: Fetched | None = None
+    unchanged: bool = False
+
+
+def check_records(
+    kind: str, data: Any, url: str, origin: str, themes: list[str], transitive: bool
+) -> KindResult:
+    """Keep the records that follow the contract and come from the peer itself."""
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        raise PeerError(f"{url} : pas de liste « records »")
+    if _major(data.get("schema_version", "0")) != _major(SCHEMA_VERSION):
+        raise PeerError(f"{url} : fiches en version {data.get('schema_version')}, version majeure différente")
+    known = set(bundled(f"{kind}.json")["properties"])
+    check = validator(kind)
+    result = KindResult([])
+    for position, record in enumerate(data["records"], start=1):
+        where = (
+            str(record.get("url") or f"fiche n° {position}")
+            if isinstance(record, dict)
+            else f"fiche n° {position}"
+        )
+        if not isinstance(record, dict):
+            result.rejected.append((where, "n'est pas un objet JSON"))
+            continue
+        for extra in set(record) - known:  # a newer minor version may add fields: set aside
+            result.ignored_fields[extra] = result.ignored_fields.get(extra, 0) + 1
+        kept = {k: v for k, v in record.items() if k in known}
+        errors = list(check.iter_errors(kept))
+        if errors:
+            problems = problems_for_mapping(errors, where, {})
+            result.rejected.append((where, problems[0].message))
+            continue
+        if not str(kept.get("url", "")).startswith(origin + "/") and not transitive:
+            result.rejected.append(
+                (where, f"fiche d'un autre annuaire que {origin} (reprise non transitive)")
+            )
+            continue
+        if themes and not set(kept.get("themes") or []) & set(themes):
+            result.filtered += 1
+            continue
+        result.records.append(kept)
+    result.records.sort(key=lambda r: r.get("url", ""))
+    return result
+
+
+@dataclass
+class PeerReport:
+    """What a pull did (or would do) for one peer."""
+
+    url: str
+    folder: str
+    error: str = ""
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: bool = False
+
+
+def _record_lines(records: list[dict[str, Any]]) -> str:
+    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records) + "\n]\n"
+
+
+def _read_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = False) -> PeerReport:
+    """Pull one peer; on any error its snapshot stays exactly as it was."""
+    base = peer["url"].rstrip("/")
+    folder = root / FOLDER / peer_folder(base)
+    report = PeerReport(base, str(folder.relative_to(root)))
+    provenance = _read_json(folder / "provenance.json", {})
+    try:
+        manifest_url = f"{base}/federation.json"
+        fetched = client.get(manifest_url)
+        manifest = check_manifest(_json(fetched.body or b"", manifest_url), manifest_url)
+        origin = manifest["territory"]["url"].rstrip("/")
+        results: dict[str, KindResult] = {}
+        for plural in peer["include"]:
+            url = manifest["datasets"].get(plural)
+            if not url:
+                continue
+            before = provenance.get("datasets", {}).get(plural, {})
+            same_url = before.get("url") == url and (folder / f"{plural}.json").is_file()
+            got = client.get(
+                url, *(before.get("etag"), before.get("last_modified")) if same_url else (None, None)
+            )
+            if got.body is None:
+                kept = KindResult(_read_json(folder / f"{plural}.json", []), fetched=got, unchanged=True)
+                results[plural] = kept
+                continue
+            result = check_records(
+                PLURAL_KINDS[plural], _json(got.body, url), url, origin, peer["themes"], peer["transitive"]
+            )
+            result.fetched = got
+            results[plural] = result
+    except PeerError as error:
+        report.error = str(error)
+        return report
+    for plural, result in results.items():
+        previous = {r.get("url"): r for r in _read_json(folder / f"{plural}.json", [])}
+        current = {r.get("url"): r for r in result.records}
+        report.added += len(set(current) - set(previous))
+        report.removed += len(set(previous) - set(current))
+        report.changed += sum(1 for u in set(current) & set(previous) if current[u] != previous[u])
+        report.rejected += result.rejected
+    report.unchanged = not (report.added or report.removed or report.changed)
+    if dry_run:
+        return report
+    pulled_at = datetime.now(UTC).isoformat(timespec="seconds")
+    files = {"manifest.json": json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n"}
+    datasets = {}
+    for plural, result in results.items():
+        text = _record_lines(result.records)
+        files[f"{plural}.json"] = text
+        datasets[plural] = {
+            "url": manifest["datasets"][plural],
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "etag": result.fetched.etag if result.fetched else None,
+            "last_modified": result.fetched.last_modified if result.fetched else None,
+            "records": len(result.records),
+            "rejected": [list(r) for r in result.rejected],
+            "ignored_fields": result.ignored_fields,
+            "filtered_out_by_theme": result.filtered,
+        }
+    files["provenance.json"] = (
+        json.dumps(
+            {
+                "peer": base,
+                "manifest_url": f"{base}/federation.json",
+                "territory": manifest["territory"],
+                "licence": manifest["licence"],
+                "pulled_at": pulled_at,
+                "datasets": datasets,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=1,
+        )
+        + "\n"
+    )
+    same = all(_read_text(folder / name) == text for name, text in files.items() if name != "provenance.json")
+    if not same:  # an unchanged peer leaves its snapshot (and git) untouched
+        _replace_folder(folder, files)
+    return report
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _replace_folder(folder: Path, files: dict[str, str]) -> None:
+    """Write the new snapshot beside the old one, then swap them (never half a snapshot)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = folder.with_name(folder.name + ".new")
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
+    for name, text in files.items():
+        (fresh / name).write_text(text, encoding="utf-8")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    fresh.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""Peers' records for a build, read from the snapshots under federation/ (no network here).
+
+A peer record keeps its origin (`origin`, `origin_url`) and its canonical page (`canonical_url`,
+on the peer's site). Records already listed locally, or by an earlier peer, are dropped: the same
+SIRET, the same website, or the same name (common words aside) within 1 km; the record kept
+notes who else lists it (`also_listed_by`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..records.checks import name_key
+from ..records.model import RECORD_TYPES, Actor, Event, Record, slugify
+from ..records.territory import Territory
+from .pull import FOLDER, PLURAL_KINDS, peer_folder
+
+EXPORT_KEYS = ("slug", "url", "updated", "description")
+SAME_PLACE_KM = 1.0
+
+
+@dataclass
+class PeerRecords:
+    """Every peer's records, deduplicated, with the territories they come from."""
+
+    records: list[Record] = field(default_factory=list)
+    territories: list[tuple[str, str]] = field(default_factory=list)  # (name, url), in territory.yml order
+    also_listed_by: dict[str, list[str]] = field(default_factory=dict)  # local source → peer names
+    stamp: str = ""  # changes when any snapshot changes
+
+
+def _record(
+    kind: str, data: dict[str, Any], source: str, tz: ZoneInfo, origin: tuple[str, str]
+) -> Record | None:
+    fields = {k: v for k, v in data.items() if k not in EXPORT_KEYS}
+    cls = RECORD_TYPES[kind]
+    name = str(fields.get("title" if kind == "event" else "name") or "")
+    record = cls(
+        slug=str(data.get("slug") or slugify(name)),
+        source=source,
+        fields=fields,
+        body=str(data.get("description") or ""),
+        body_line=0,
+        digest=hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest(),
+    )
+    try:
+        record.updated = date.fromisoformat(str(data.get("updated"))[:10]) if data.get("updated") else None
+    except ValueError:
+        record.updated = None
+    if isinstance(record, Event):
+        try:
+            record.set_times(tz)
+        except (ValueError, TypeError):
+            return None
+    record.origin, record.origin_url = origin  # type: ignore[attr-defined]
+    record.canonical_url = str(data["url"])  # type: ignore[attr-defined]
+    return record
+
+
+def distance_km(a: dict[str, float] | None, b: dict[str, float] | None) -> float:
+    """Great-circle distance between two {lat, lon}; infinite when one is missing."""
+    if not a or not b:
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+class _Seen:
+    """The actors already listed: by SIRET, website, and name (with their place)."""
+
+    def __init__(self) -> None:
+        self.by_siret: dict[str, Record] = {}
+        self.by_site: dict[str, Record] = {}
+        self.by_name: dict[str, list[Record]] = {}
+
+    def add(self, actor: Actor) -> None:
+        if actor.fields.get("siret"):
+            self.by_siret.setdefault(str(actor.fields["siret"]), actor)
+        if actor.website_key:
+            self.by_site.setdefault(actor.website_key, actor)
+        self.by_name.setdefault(name_key(actor.sort_name), []).append(actor)
+
+    def twin(self, actor: Actor) -> Record | None:
+        found = self.by_siret.get(str(actor.fields.get("siret") or "")) or self.by_site.get(actor.website_key)
+        if found:
+            return found
+        for other in self.by_name.get(name_key(actor.sort_name), []):
+            if distance_km(actor.geo, other.geo) <= SAME_PLACE_KM:
+                return other
+        return None
+
+
+def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> PeerRecords:
+    """The records of every peer of territory.yml that has a snapshot, deduplicated."""
+    found = PeerRecords()
+    seen = _Seen()
+    for actor in local_actors:
+        seen.add(actor)
+    for peer in territory.peers:
+        folder = root / FOLDER / peer_folder(peer["url"])
+        try:
+            provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not pulled yet: `essaim federation pull`
+        origin = (str(provenance["territory"]["name"]), str(provenance["territory"]["url"]))
+        found.stamp = hashlib.sha1(
+            (found.stamp + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
+        ).hexdigest()
+        found.territories.append(origin)
+        for plural in peer["include"]:
+            try:
+                rows = json.loads((folder / f"{plural}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            source = f"{FOLDER}/{folder.name}/{plural}.json"
+            for data in rows:
+                record = _record(PLURAL_KINDS[plural], data, source, territory.tz, origin)
+                if record is None:
+                    continue
+                if isinstance(record, Actor):
+                    twin = seen.twin(record)
+                    if twin is not None:
+                        key = getattr(twin, "canonical_url", None) or twin.source
+                        found.also_listed_by.setdefault(key, []).append(origin[0])
+                        continue
+                    seen.add(record)
+                found.records.append(record)
+    return found
