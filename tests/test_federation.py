@@ -214,6 +214,9 @@ def test_records_are_checked_one_by_one(peers, tmp_path):
         {**good, "nouveau_champ": "v1.3"},
         {**good, "url": "https://ailleurs.example.org/acteurs/x/", "name": "Copie"},
         {**good, "url": f"{url}/acteurs/sans-theme/", "name": "Sans thème", "themes": []},
+        {**good, "url": f"{url}/acteurs/js/", "name": "JS", "website": "javascript:alert(1)"},
+        {**good, "url": "javascript:alert(1)", "name": "Lien piégé"},
+        {**good, "url": f"{url}/acteurs/script/", "name": "<script>alert(1)</script>"},
     ]
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
@@ -228,8 +231,10 @@ def test_records_are_checked_one_by_one(peers, tmp_path):
         report = pull_peer(tmp_path, peer, Client(retries=0))
     finally:
         server.shutdown()
-    assert report.added == 1 and not report.error
+    assert report.added == 2 and not report.error  # the first one, and the <script> name (kept as text)
     reasons = dict(report.rejected)
+    assert "« website » doit être une adresse web complète" in reasons[f"{url}/acteurs/js/"]
+    assert "« url » doit être une adresse web complète" in reasons["javascript:alert(1)"]
     assert "autre annuaire" in reasons["https://ailleurs.example.org/acteurs/x/"]
     assert "« themes »" in reasons[f"{url}/acteurs/sans-theme/"]
     provenance = json.loads((tmp_path / "federation" / peer_folder(base) / "provenance.json").read_text())
