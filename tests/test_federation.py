@@ -50,6 +50,13 @@ def peers(tmp_path_factory):
                 f"actors/{slug}.md",
                 actor_text(json.dumps(actor_name), geo="{lat: 47.2, lon: -1.55}", **extra),
             )
+        if key == "reze":
+            write(
+                root,
+                "events/repair-cafe.md",
+                "---\ntitle: Repair café de Rezé\nstart: 2026-12-12T14:00\n"
+                "themes: [economie-circulaire]\n---\n",
+            )
         build(root, output)
         sites[key] = (root, url, server)
     yield sites
@@ -80,7 +87,9 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     write(tmp_path, "actors/ruche-nantes.md", actor_text("La Ruche (Nantes)", siret=f'"{SIRET}"'))
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={})
     assert result.exit_code == 0, result.output
-    assert f"{reze} : 2 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s)" in result.output
+    assert (
+        f"{reze} : 3 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s)" in result.output
+    )  # 2 actors, 1 event
     folder = tmp_path / "federation" / peer_folder(reze)
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     assert provenance["peer"] == reze and provenance["datasets"]["actors"]["records"] == 2
@@ -108,6 +117,10 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     fournil = next(f for f in places if f["properties"]["name"] == "Le Fournil")
     assert fournil["properties"]["territory"] == "Annuaire de Rezé"
     assert not (output / "acteurs/le-fournil").exists()  # no local page: the link goes to Rezé
+    agenda = (output / "agenda/index.html").read_text(encoding="utf-8")
+    assert f'<a href="{reze}/agenda/repair-cafe/">Repair café de Rezé</a>' in agenda
+    assert "annuaire Annuaire de Rezé" in agenda
+    assert f"{reze}/agenda/repair-cafe/" in (output / "agenda/embed/index.html").read_text(encoding="utf-8")
     exported = json.loads((output / "data/actors.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in exported["records"]] == ["La Ruche (Nantes)"]  # only our own records
     assert exported["included_peers"] == [reze, herblain]

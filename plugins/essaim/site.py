@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .pages.urls import Urls
-from .records.model import Directory
+from .records.model import Directory, Occurrence
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
 
@@ -75,6 +75,19 @@ class Site:
     def occurrences(self) -> list:
         """Occurrences to come within the agenda's horizon (recurring events expanded)."""
         return self.directory.occurrences(self.now, self.horizon)
+
+    @cached_property
+    def agenda(self) -> list:
+        """The agenda page's occurrences: ours and the neighbouring directories' events."""
+        peers = [
+            Occurrence(event, start)
+            for event in self.peer_records
+            if event.KIND == "event"
+            for start in event.starts(self.now, self.now + self.horizon)
+        ]
+        if not peers:
+            return self.occurrences
+        return sorted(self.occurrences + peers, key=lambda o: (o.start, o.event.slug))
 
     @cached_property
     def past_events(self) -> list:

@@ -318,7 +318,7 @@ class PagesGenerator(Part):
         return entry["plural"]
 
     def _agenda(self) -> None:
-        upcoming = self.site.occurrences
+        upcoming = self.site.agenda
         past: list[Event] = self.site.past_events
         self._listing(
             "events",
