@@ -162,10 +162,46 @@ def essaim_index_seconds(root: Path) -> tuple[float, int]:
     return round(statistics.median(runs), 2), len(found)
 
 
-def run_size(count: int, work: Path) -> dict:
-    """Every measurement for one size."""
+def search_figures(output: Path, words: list[str], pagefind: bool = False) -> dict:
+    """Essaim's (and optionally Pagefind's) search figures on a built site, served on loopback."""
     from playwright.sync_api import sync_playwright
 
+    result: dict = {}
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(output))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            result["essaim"] = measure_pages(
+                browser,
+                base,
+                output,
+                lambda w: f"/recherche/?q={w}",
+                "document.querySelectorAll('#search-results li').length > 0",
+                words,
+            )
+            result["essaim"].update(essaim_query_times(browser, base, words))
+            if pagefind:
+                result["pagefind"] = measure_pages(
+                    browser,
+                    base,
+                    output,
+                    lambda w: f"/pagefind-bench.html?q={w}",
+                    "window.firstResultsAt !== undefined",
+                    words,
+                )
+                result["pagefind"].update(pagefind_query_times(browser, base, words))
+            browser.close()
+    finally:
+        server.shutdown()
+    return result
+
+
+def run_size(count: int, work: Path) -> dict:
+    """Every measurement for one size."""
     print(f"\n== N = {count}", flush=True)
     records = actor_records(count)
     root = work / "essaim"
@@ -196,35 +232,7 @@ def run_size(count: int, work: Path) -> dict:
     (output / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
     words = queries(records)
     result["queries"] = words
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(output))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            result["essaim"] = measure_pages(
-                browser,
-                base,
-                output,
-                lambda w: f"/recherche/?q={w}",
-                "document.querySelectorAll('#search-results li').length > 0",
-                words,
-            )
-            result["essaim"].update(essaim_query_times(browser, base, words))
-            result["pagefind"] = measure_pages(
-                browser,
-                base,
-                output,
-                lambda w: f"/pagefind-bench.html?q={w}",
-                "window.firstResultsAt !== undefined",
-                words,
-            )
-            result["pagefind"].update(pagefind_query_times(browser, base, words))
-            browser.close()
-    finally:
-        server.shutdown()
+    result.update(search_figures(output, words, pagefind=True))
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return result
 

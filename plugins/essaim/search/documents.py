@@ -91,6 +91,8 @@ def documents(
         )
         found_document.peer = peer
         found_document.territory = record.origin if peer else territory
+        if peer:  # a peer's long description stays on its own site: name, summary, themes... are indexed
+            found_document.body = ""
         found.append(found_document)
     used_themes = {t for d in found for t in d.themes}
     forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
