@@ -170,13 +170,16 @@ def test(c):
 
 @task
 def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
-    """Benchmarks: the build (Essaim vs bare Pelican vs Hugo) and search (Essaim vs Pagefind),
-    each measured against its baseline in the same run. `--only build` or `--only search`."""
+    """Benchmarks: the build (Essaim vs bare Pelican vs Hugo), search (Essaim vs Pagefind), and a
+    national aggregate of 50,000 peer records, each against its baseline or target in the same
+    run. `--only build`, `--only search` or `--only federation`."""
     flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
     if only in ("", "build"):
         c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
     if only in ("", "search"):
         c.run(f'"{sys.executable}" -m benchmarks.search --sizes {sizes}', pty=False)
+    if only in ("", "federation"):
+        c.run(f'"{sys.executable}" -m benchmarks.federation --peers 20 --records 2500', pty=False)
 
 
 @task(pre=[build])
