@@ -117,6 +117,9 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     fournil = next(f for f in places if f["properties"]["name"] == "Le Fournil")
     assert fournil["properties"]["territory"] == "Annuaire de Rezé"
     assert not (output / "acteurs/le-fournil").exists()  # no local page: the link goes to Rezé
+    theme = (output / "themes/numerique/index.html").read_text(encoding="utf-8")
+    assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in theme
+    assert '<span class="badge">annuaire Annuaire de Rezé</span>' in theme
     agenda = (output / "agenda/index.html").read_text(encoding="utf-8")
     assert f'<a href="{reze}/agenda/repair-cafe/">Repair café de Rezé</a>' in agenda
     assert "annuaire Annuaire de Rezé" in agenda

@@ -99,6 +99,19 @@ class Site:
         """Records of the neighbouring directories included here (empty without federation)."""
         return self.peers.records if self.peers else []
 
+    @cached_property
+    def peers_by_theme(self) -> dict[str, dict[str, list]]:
+        """The neighbouring directories' actors, initiatives and upcoming events, by theme."""
+        found: dict[str, dict[str, list]] = {}
+        for record in self.peer_records:
+            if record.KIND == "event" and not record.is_upcoming(self.now):
+                continue
+            for slug in record.themes:
+                found.setdefault(slug, {"actor": [], "initiative": [], "event": []})[record.KIND].append(
+                    record
+                )
+        return found
+
     def also_listed_by(self, record) -> list[str]:
         """Names of the neighbouring directories that list this local record too."""
         return self.peers.also_listed_by.get(record.source, []) if self.peers else []

@@ -19,11 +19,17 @@ class Cards:
         self.template = template
         self.urls = urls
         self.themes = themes
-        self.rendered: dict[tuple[str, str, str, str], Markup] = {}
+        self.rendered: dict[tuple[str, str, str, str, str], Markup] = {}
 
     def __call__(self, record: Any, heading: str = "h3") -> Markup:
         """The card of `record` with its title as `heading` (h2 or h3)."""
-        key = (record.KIND, record.slug, heading, str(getattr(record, "start", "")))
+        key = (
+            record.KIND,
+            record.slug,
+            heading,
+            str(getattr(record, "start", "")),
+            getattr(record, "origin", ""),
+        )
         html = self.rendered.get(key)
         if html is None:
             html = Markup(

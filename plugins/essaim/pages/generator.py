@@ -257,7 +257,11 @@ class PagesGenerator(Part):
     def _taxonomies(self) -> None:
         directory = self.site.directory
         urls = self.site.urls
-        themes = [(entries.theme, entries.count) for entries in directory.by_theme.values()]
+        peers = self.site.peers_by_theme
+        themes = [
+            (entries.theme, entries.count + sum(len(v) for v in peers.get(slug, {}).values()))
+            for slug, entries in directory.by_theme.items()
+        ]
         self._emit(
             urls.save_as(urls.path("themes")),
             "themes",
@@ -266,13 +270,20 @@ class PagesGenerator(Part):
         )
         for slug, entries in directory.by_theme.items():
             upcoming = [e for e in entries.events if e.is_upcoming(self.site.now)]
+            actors, initiatives = entries.actors, entries.initiatives
+            neighbours = peers.get(slug)
+            if neighbours:  # the neighbouring directories' records join ours, linking to their site
+                actors = sorted([*actors, *neighbours["actor"]], key=lambda r: (r.sort_name, r.slug))
+                initiatives = sorted([*initiatives, *neighbours["initiative"]], key=lambda r: r.sort_name)
+                upcoming = sorted([*upcoming, *neighbours["event"]], key=lambda e: (e.start, e.slug))
             self._listing(
                 "themes",
                 slug,
-                entries.actors,
+                actors,
                 "theme",
-                extra_inputs=record_stamps([*entries.initiatives, *upcoming]),
+                extra_inputs=record_stamps([*initiatives, *upcoming]),
                 entries=entries,
+                initiatives=initiatives,
                 title=entries.theme.label,
                 kind="actor",
                 upcoming=upcoming,
