@@ -120,6 +120,8 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     theme = (output / "themes/numerique/index.html").read_text(encoding="utf-8")
     assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in theme
     assert '<span class="badge">annuaire Annuaire de Rezé</span>' in theme
+    testville = (output / "communes/testville/index.html").read_text(encoding="utf-8")  # the peers' city
+    assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in testville
     agenda = (output / "agenda/index.html").read_text(encoding="utf-8")
     assert f'<a href="{reze}/agenda/repair-cafe/">Repair café de Rezé</a>' in agenda
     assert "annuaire Annuaire de Rezé" in agenda

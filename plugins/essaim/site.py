@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .pages.urls import Urls
-from .records.model import Directory, Occurrence
+from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
 
@@ -111,6 +111,23 @@ class Site:
                     record
                 )
         return found
+
+    @cached_property
+    def cities(self) -> dict:
+        """City pages: ours, with the neighbouring directories' actors joined (and the cities only
+        they list), in name order."""
+        if not self.peer_records:
+            return self.directory.by_city
+        cities = {
+            slug: City(slug, city.name, list(city.actors)) for slug, city in self.directory.by_city.items()
+        }
+        for record in self.peer_records:
+            if record.KIND == "actor" and record.city:
+                slug = slugify(record.city)
+                cities.setdefault(slug, City(slug, record.city)).actors.append(record)
+        for city in cities.values():
+            city.actors.sort(key=lambda r: (r.sort_name, r.slug))
+        return dict(sorted(cities.items(), key=lambda item: sort_key(item[1].name)))
 
     def also_listed_by(self, record) -> list[str]:
         """Names of the neighbouring directories that list this local record too."""

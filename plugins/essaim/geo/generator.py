@@ -89,8 +89,10 @@ class MapGenerator(Part):
         for record, kind in records:
             if record.geo and record.city:
                 by_city.setdefault(record.city, []).append((record, kind))
-        cities = [
-            (city, len(places), urls.url("cities", slugify(city))) for city, places in sorted(by_city.items())
+        cities = [  # only cities that have a page (a city page lists actors)
+            (city, len(places), urls.url("cities", slugify(city)))
+            for city, places in sorted(by_city.items())
+            if slugify(city) in site.cities
         ]
         variables = {
             "geojson_url": f"{self.settings.get('SITEURL', '')}/{geojson_path}",

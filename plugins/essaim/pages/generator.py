@@ -185,7 +185,7 @@ class PagesGenerator(Part):
             len(directory.actors),
             len(directory.initiatives),
             len(directory.events),
-            len(directory.by_city),
+            len(self.site.cities),
             [(s, e.count) for s, e in directory.by_theme.items()],
         )
         self._emit(
@@ -309,7 +309,7 @@ class PagesGenerator(Part):
             )
         groups = [
             (slug, city.name, urls.url("cities", slug), len(city.actors))
-            for slug, city in directory.by_city.items()
+            for slug, city in self.site.cities.items()
         ]
         self._emit(
             urls.save_as(urls.path("cities")),
@@ -319,7 +319,7 @@ class PagesGenerator(Part):
             title="Les acteurs par commune",
             intro="",
         )
-        for slug, city in directory.by_city.items():
+        for slug, city in self.site.cities.items():
             self._listing(
                 "cities", slug, city.actors, "records", title=f"Les acteurs à {city.name}", kind="actor"
             )
