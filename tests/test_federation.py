@@ -120,6 +120,8 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     theme = (output / "themes/numerique/index.html").read_text(encoding="utf-8")
     assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in theme
     assert '<span class="badge">annuaire Annuaire de Rezé</span>' in theme
+    associations = (output / "statuts/association/index.html").read_text(encoding="utf-8")
+    assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in associations
     testville = (output / "communes/testville/index.html").read_text(encoding="utf-8")  # the peers' city
     assert f'<a href="{reze}/acteurs/le-fournil/">Le Fournil</a>' in testville
     agenda = (output / "agenda/index.html").read_text(encoding="utf-8")
@@ -282,3 +284,23 @@ def test_peer_records_are_searchable_and_their_text_stays_text(peers, tmp_path, 
         assert page.console_errors == []
     finally:
         server.shutdown()
+
+
+def test_an_aggregator_can_render_pages_canonical_to_the_origin(peers, tmp_path):
+    reze = peers["reze"][1]
+    text = territory_yml("Essaim France", "https://france.example.org", [reze]) + "  render_pages: true\n"
+    write(tmp_path, "territory.yml", text)
+    assert CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={}).exit_code == 0
+    output = build(tmp_path)
+    page = (output / "acteurs/le-fournil--annuaire-de-reze/index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{reze}/acteurs/le-fournil/">' in page
+    assert f'<a href="{reze}/acteurs/le-fournil/">voir la fiche d\'origine</a>' in page
+    assert "Modifier cette fiche" not in page and "Signaler une erreur" not in page
+    event = (output / "agenda/repair-cafe--annuaire-de-reze/index.html").read_text(encoding="utf-8")
+    assert f'href="{reze}/agenda/repair-cafe/"' in event
+    # Links now stay here; the sitemap lists only the aggregator's own pages.
+    meta = json.loads((output / "search/meta.json").read_text(encoding="utf-8"))
+    cards = json.loads((output / "search/docs-0.json").read_text(encoding="utf-8"))
+    assert any(c[1] == "acteurs/le-fournil--annuaire-de-reze/" and c[5] == "Annuaire de Rezé" for c in cards)
+    assert meta["count"] == 3
+    assert "le-fournil--" not in (output / "sitemap.xml").read_text(encoding="utf-8")

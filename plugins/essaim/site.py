@@ -129,6 +129,19 @@ class Site:
             city.actors.sort(key=lambda r: (r.sort_name, r.slug))
         return dict(sorted(cities.items(), key=lambda item: sort_key(item[1].name)))
 
+    @cached_property
+    def legal_forms(self) -> dict[str, list]:
+        """Actors by legal form: ours, with the neighbouring directories' joined."""
+        if not self.peer_records:
+            return self.directory.by_legal_form
+        forms = {value: list(actors) for value, actors in self.directory.by_legal_form.items()}
+        for record in self.peer_records:
+            if record.KIND == "actor":
+                forms.setdefault(record.legal_form, []).append(record)
+        for actors in forms.values():
+            actors.sort(key=lambda r: (r.sort_name, r.slug))
+        return forms
+
     def also_listed_by(self, record) -> list[str]:
         """Names of the neighbouring directories that list this local record too."""
         return self.peers.also_listed_by.get(record.source, []) if self.peers else []

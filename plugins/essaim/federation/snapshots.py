@@ -37,7 +37,7 @@ class PeerRecords:
 
 
 def _record(
-    kind: str, data: dict[str, Any], source: str, tz: ZoneInfo, origin: tuple[str, str]
+    kind: str, data: dict[str, Any], source: str, tz: ZoneInfo, origin: tuple[str, str], local_page: bool
 ) -> Record | None:
     fields = {k: v for k, v in data.items() if k not in EXPORT_KEYS}
     cls = RECORD_TYPES[kind]
@@ -60,7 +60,13 @@ def _record(
         except (ValueError, TypeError):
             return None
     record.origin, record.origin_url = origin  # type: ignore[attr-defined]
-    record.canonical_url = str(data["url"])  # type: ignore[attr-defined]
+    if local_page:
+        # A page here too (render_pages): its slug cannot be a local file's (no "--" in those),
+        # and its canonical link is the origin's page.
+        record.slug = f"{record.slug}--{slugify(origin[0])}"
+        record.origin_page = str(data["url"])  # type: ignore[attr-defined]
+    else:
+        record.canonical_url = str(data["url"])  # type: ignore[attr-defined]
     return record
 
 
@@ -122,13 +128,20 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                 continue
             source = f"{FOLDER}/{folder.name}/{plural}.json"
             for data in rows:
-                record = _record(PLURAL_KINDS[plural], data, source, territory.tz, origin)
+                record = _record(
+                    PLURAL_KINDS[plural],
+                    data,
+                    source,
+                    territory.tz,
+                    origin,
+                    territory.federation_render_pages,
+                )
                 if record is None:
                     continue
                 if isinstance(record, Actor):
                     twin = seen.twin(record)
                     if twin is not None:
-                        key = getattr(twin, "canonical_url", None) or twin.source
+                        key = twin.source if not hasattr(twin, "origin") else twin.slug
                         found.also_listed_by.setdefault(key, []).append(origin[0])
                         continue
                     seen.add(record)

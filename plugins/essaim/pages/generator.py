@@ -61,6 +61,7 @@ class PagesGenerator(Part):
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
         started = time.perf_counter()
+        self.peer_pages: set[str] = set()
         self._home()
         self._records()
         self._lists()
@@ -68,8 +69,10 @@ class PagesGenerator(Part):
         self._agenda()
         self._render_jobs()
         self.files.finish()
-        self.context["essaim_pages"] = [
-            path.removesuffix("index.html") for path in self.files.current if path.endswith(".html")
+        self.context["essaim_pages"] = [  # the sitemap: our pages, not copies of our neighbours'
+            path.removesuffix("index.html")
+            for path in self.files.current
+            if path.endswith(".html") and path not in self.peer_pages
         ]
         logger.info("essaim: pages done in %.2f s", time.perf_counter() - started)
 
@@ -106,8 +109,11 @@ class PagesGenerator(Part):
         record = variables.get("record")
         if record is not None:  # computed here, in the process that renders the page
             related = variables.get("actors") or variables.get("organizers") or []
+            origin = getattr(record, "origin_page", None)  # a neighbouring directory's record
+            if origin:
+                context["canonical_url"] = origin
             context["structured_data"] = structured_data(
-                record, self.canonical.record(record), self.canonical.record, related
+                record, origin or self.canonical.record(record), self.canonical.record, related
             )
         self.files.write(save_as, self.get_template(template).render(context), key)
 
@@ -238,6 +244,30 @@ class PagesGenerator(Part):
                 else [],
             )
 
+        # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
+        for record in self.site.peer_records:
+            if not hasattr(record, "origin_page"):
+                continue
+            save_as = urls.save_as(urls.record_path(record))
+            self.peer_pages.add(save_as)
+            extra: dict[str, Any] = {
+                "actor": {"initiatives": [], "upcoming": [], "past": []},
+                "initiative": {"actors": []},
+                "event": {
+                    "organizers": [],
+                    "is_past": record.KIND == "event" and not record.is_upcoming(self.site.now),
+                    "next_starts": [],
+                },
+            }[record.KIND]
+            self._emit(
+                save_as,
+                record.KIND,
+                record_stamps([record]),
+                record=record,
+                body=MarkdownBody(record.body),
+                **extra,
+            )
+
     def _actors(self, slugs: Iterable[str]) -> list[Actor]:
         by_slug = self.site.directory.actor_by_slug
         return [by_slug[s] for s in slugs if s in by_slug]
@@ -292,7 +322,8 @@ class PagesGenerator(Part):
         groups = [
             (value, self._form_title(value), urls.url("legal_forms", value), len(actors))
             for value, actors in sorted(
-                directory.by_legal_form.items(), key=lambda item: list(forms).index(item[0])
+                self.site.legal_forms.items(),
+                key=lambda item: list(forms).index(item[0]) if item[0] in forms else len(forms),
             )
         ]
         self._emit(
@@ -303,7 +334,7 @@ class PagesGenerator(Part):
             title="Les acteurs par statut juridique",
             intro="Le statut, la gouvernance et la finalité font une structure de l'ESS.",
         )
-        for value, actors in directory.by_legal_form.items():
+        for value, actors in self.site.legal_forms.items():
             self._listing(
                 "legal_forms", value, actors, "records", title=self._form_title(value), kind="actor"
             )

@@ -89,6 +89,7 @@ class Territory:
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
     peers: list[dict[str, Any]] = field(default_factory=list)  # federation.peers, defaults filled in
     federation_max_bytes: int = 20_000_000
+    federation_render_pages: bool = False  # peer records get a page here, rel=canonical to theirs
 
     def map_settings(self, features: list[dict[str, Any]]) -> dict[str, Any]:
         """Tiles, attribution and initial bounds [[south, west], [north, east]] of the map.
@@ -146,6 +147,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
             for peer in (data.get("federation") or {}).get("peers", [])
         ],
         federation_max_bytes=(data.get("federation") or {}).get("max_bytes", 20_000_000),
+        federation_render_pages=(data.get("federation") or {}).get("render_pages", False),
     )
 
 

@@ -86,9 +86,8 @@ def documents(
     ordered = sorted(tagged, key=lambda t: (t[0].sort_name, t[0].KIND, t[0].slug, t[1]))
     found = []
     for record, peer in ordered:
-        found_document = document(
-            record, record.canonical_url if peer else url_path(record), themes, now, horizon
-        )
+        url = getattr(record, "canonical_url", None) or url_path(record)  # a page here, or theirs
+        found_document = document(record, url, themes, now, horizon)
         found_document.peer = peer
         found_document.territory = record.origin if peer else territory
         if peer:  # a peer's long description stays on its own site: name, summary, themes... are indexed

@@ -68,7 +68,7 @@ class SearchDocument:
     date: str = ""  # events: YYYY-MM-DD of the next (or last) day it takes place
     date_label: str = ""
     territory: str = ""  # the directory it comes from (facet "Territoire")
-    peer: bool = False  # a neighbouring directory's record: its URL is absolute
+    peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
 
 
 def _json(data: Any) -> str:
