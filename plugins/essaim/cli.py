@@ -64,6 +64,20 @@ def validate(root: Path, paths: tuple[Path, ...], style: str | None) -> None:
     for path in paths:
         if not path.exists():
             raise click.UsageError(f"{path} n'existe pas")
+    problems = _problems(root, [p.resolve() for p in paths])
+    report(problems, style)
+    errors = sum(p.severity == ERROR for p in problems)
+    if errors:
+        click.echo(
+            f"{errors} erreur(s) : corrigez les lignes indiquées puis relancez « essaim validate ».", err=True
+        )
+        sys.exit(1)
+    click.echo("Toutes les fiches sont valides.", err=True)
+
+
+def _problems(root: Path, wanted: list[Path]) -> list[Problem]:
+    """What `essaim validate` reports: every file's problems and the stale-record warnings, only
+    for the files under `wanted` when it is not empty."""
     territory, problems = read_territory(root)
     if territory is not None:
         directory, problems = read_directory(root, territory, cache_dir=None)
@@ -78,17 +92,9 @@ def validate(root: Path, paths: tuple[Path, ...], style: str | None) -> None:
             )
             for record in stale_records(directory.records, date.today(), STALE_MONTHS)
         ]
-    if paths:
-        wanted = [p.resolve() for p in paths]
+    if wanted:
         problems = [p for p in problems if _is_under(root / p.path, wanted)]
-    report(problems, style)
-    errors = sum(p.severity == ERROR for p in problems)
-    if errors:
-        click.echo(
-            f"{errors} erreur(s) : corrigez les lignes indiquées puis relancez « essaim validate ».", err=True
-        )
-        sys.exit(1)
-    click.echo("Toutes les fiches sont valides.", err=True)
+    return problems
 
 
 def _is_under(file: Path, wanted: list[Path]) -> bool:
@@ -134,14 +140,6 @@ def geocode(root: Path, paths: tuple[Path, ...], endpoint: str | None, timeout: 
     sys.exit(1 if failed else 0)
 
 
-def _problems_of(root: Path, file: Path) -> list[Problem]:
-    """Every problem `essaim validate` reports for one file (its own and cross-record ones)."""
-    territory, problems = read_territory(root)
-    if territory is not None:
-        _, problems = read_directory(root, territory, cache_dir=None)
-    return [p for p in problems if _is_under(root / p.path, [file.resolve()])]
-
-
 @main.command()
 @click.argument("kind", type=click.Choice(["actor", "initiative", "event"]))
 @click.option("--name", "--title", "name", help="Nom (acteur, initiative) ou titre (événement).")
@@ -160,6 +158,7 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
     Les champs obligatoires manquants sont demandés. Le fichier n'écrase jamais une fiche
     existante ; il est vérifié aussitôt écrit.
     """
+    from .contribute.fields import constraint
     from .contribute.template import record_path, record_text
 
     title_key = "title" if kind == "event" else "name"
@@ -169,19 +168,7 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
     if kind == "actor":
         values["legal_form"] = legal_form or click.prompt(
             "Statut",
-            type=click.Choice(
-                [
-                    "association",
-                    "cooperative",
-                    "scop",
-                    "scic",
-                    "cae",
-                    "mutuelle",
-                    "fondation",
-                    "entreprise-esus",
-                    "other",
-                ]
-            ),
+            type=click.Choice(constraint("actor", "legal_form")["enum"]),
             default="association",
         )
     values["themes"] = list(themes) or click.prompt("Thèmes (slugs séparés par des virgules)").replace(
@@ -208,7 +195,7 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
         sys.exit(1)
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(record_text(kind, values), encoding="utf-8")
-    problems = _problems_of(root, file)
+    problems = _problems(root, [file.resolve()])
     report(problems, _default_format())
     click.echo(f"Fiche créée : {relative}")
     if any(p.severity == ERROR for p in problems):
@@ -389,6 +376,16 @@ def import_group() -> None:
     """Importe des fiches en nombre : un tableur (CSV) ou un export GoGoCarto."""
 
 
+def _import_options(command):
+    """--update and --write, shared by every import source."""
+    command = click.option(
+        "--write", is_flag=True, help="Écrit les fichiers (sans cette option : essai, rien n'est écrit)."
+    )(command)
+    return click.option(
+        "--update", is_flag=True, help="Remplace les fiches qui existent déjà sous le même nom de fichier."
+    )(command)
+
+
 @import_group.command(name="csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -398,12 +395,7 @@ def import_group() -> None:
     type=click.Path(exists=True, path_type=Path),
     help="Fichier YAML : colonnes → champs (columns), traductions (values), valeurs par défaut (defaults).",
 )
-@click.option(
-    "--update", is_flag=True, help="Remplace les fiches qui existent déjà sous le même nom de fichier."
-)
-@click.option(
-    "--write", is_flag=True, help="Écrit les fichiers (sans cette option : essai, rien n'est écrit)."
-)
+@_import_options
 @click.pass_obj
 def import_csv(root: Path, file: Path, mapping_file: Path, update: bool, write: bool) -> None:
     """Prépare une fiche par ligne d'un tableur CSV (UTF-8, séparateur , ou ;)."""
@@ -418,12 +410,7 @@ def import_csv(root: Path, file: Path, mapping_file: Path, update: bool, write: 
     type=click.Path(exists=True, path_type=Path),
     help="Fichier YAML facultatif : catégories → thèmes (values), statut par défaut (defaults).",
 )
-@click.option(
-    "--update", is_flag=True, help="Remplace les fiches qui existent déjà sous le même nom de fichier."
-)
-@click.option(
-    "--write", is_flag=True, help="Écrit les fichiers (sans cette option : essai, rien n'est écrit)."
-)
+@_import_options
 @click.pass_obj
 def import_gogocarto(root: Path, file: Path, mapping_file: Path | None, update: bool, write: bool) -> None:
     """Prépare une fiche acteur par élément d'un export JSON de GoGoCarto."""

@@ -66,10 +66,10 @@ GROUP_LABELS = {
 }
 
 
-def sections(kind: str) -> list[tuple[str, list[dict[str, Any]]]]:
+def sections(fields: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The fields in order, consecutive fields of one group (address...) in one section."""
     found: list[tuple[str, list[dict[str, Any]]]] = []
-    for field in form_fields(kind):
+    for field in fields:
         label = GROUP_LABELS.get(field["group"], "")
         if found and found[-1][0] == label and label:
             found[-1][1].append(field)
@@ -108,6 +108,7 @@ class ContributeGenerator(Part):
         }
         pages = [(urls.path("propose"), "propose_index", {"canonical_url": site.canonical.url("propose")})]
         for kind, slug in KIND_SLUGS.items():
+            fields = form_fields(kind)
             settings = {
                 "kind": kind,
                 "folder": FOLDERS[kind],
@@ -126,7 +127,7 @@ class ContributeGenerator(Part):
                     "propose",
                     {
                         "kind": kind,
-                        "sections": sections(kind),
+                        "sections": sections(fields),
                         "themes": themes,
                         "actors": actors,
                         "form_settings": json.dumps(settings, ensure_ascii=False, sort_keys=True),

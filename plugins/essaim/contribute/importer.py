@@ -14,12 +14,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from ..records.checks import name_key, record_problems
-from ..records.model import sort_key
+from ..records.model import sort_key, website_key
 from ..records.read import read_record
 from ..records.territory import Territory
 from .fields import FOLDERS, TITLE_KEY, constraint
@@ -195,20 +194,13 @@ def record_text(kind: str, values: dict[str, Any], body: str) -> str:
     return "---\n" + "\n".join(lines(nested, "")) + "\n---\n" + (body + "\n" if body else "")
 
 
-def _website_key(url: Any) -> str:
-    if not isinstance(url, str):
-        return ""
-    parts = urlsplit(url.strip().lower())
-    return parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
-
-
 def plan(
     root: Path, territory: Territory, themes: dict, kind: str, rows: list[Row], existing: list, update: bool
 ) -> list[Outcome]:
     """What each row would become; nothing is written here. `themes`: the territory's themes."""
     by_name = {name_key(r.sort_name): r for r in existing}
     by_siret = {r.fields.get("siret"): r for r in existing if r.fields.get("siret")}
-    by_site = {_website_key(r.fields.get("website")): r for r in existing if r.fields.get("website")}
+    by_site = {website_key(r.fields.get("website")): r for r in existing if r.fields.get("website")}
     seen: dict[str, int] = {}
     outcomes = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -234,7 +226,7 @@ def plan(
             seen[path] = row.number
             twin = (
                 by_siret.get(values.get("siret"))
-                or by_site.get(_website_key(values.get("website")))
+                or by_site.get(website_key(values.get("website")))
                 or by_name.get(name_key(sort_key(str(title))))
             )
             if (root / path).exists():

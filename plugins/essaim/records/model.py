@@ -45,6 +45,14 @@ def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
     return moment, False
 
 
+def website_key(url: Any) -> str:
+    """Host (without www.) and path of a website, lowercased ("" for anything but a string)."""
+    if not isinstance(url, str):
+        return ""
+    parts = urlsplit(url.strip().lower())
+    return parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+
+
 def _string_list(value: Any) -> list[str]:
     """The strings of a list field; nothing when the field is not a list (invalid record)."""
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
@@ -128,11 +136,7 @@ class Actor(Record):
     @cached_property
     def website_key(self) -> str:
         """Host (without www.) and path of the website, lowercased: equal for the same site."""
-        url = self.fields.get("website")
-        if not isinstance(url, str):
-            return ""
-        parts = urlsplit(url.strip().lower())
-        return parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+        return website_key(self.fields.get("website"))
 
     @property
     def legal_form(self) -> str:

@@ -48,7 +48,9 @@ class SearchGenerator(Part):
             self.part_stamp(),
             site.now.date(),
         )
-        if not files.keep_all(INDEX_FOLDER, key):
+        if files.keep_all(INDEX_FOLDER, key):  # unchanged: the page needs the index's stamp and shards
+            meta = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))
+        else:
             started = time.perf_counter()
             found, labels = documents(
                 directory.records,
@@ -60,12 +62,13 @@ class SearchGenerator(Part):
                 site.peer_records,
                 [name for name, _ in site.peers.territories] if site.peers else [],
             )
-            for name, text in build(found, labels).items():
+            index_files = build(found, labels)
+            for name, text in index_files.items():
                 files.write(INDEX_FOLDER + name, text, key)
+            meta = json.loads(index_files["meta.json"])
             logger.info(
                 "essaim: search index of %s records in %.2f s", len(found), time.perf_counter() - started
             )
-        meta = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))
         stamp = meta["stamp"]
 
         siteurl = self.settings.get("SITEURL", "")
