@@ -128,11 +128,38 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     assert f'<a href="{reze}/agenda/repair-cafe/">Repair café de Rezé</a>' in agenda
     assert "annuaire Annuaire de Rezé" in agenda
     assert f"{reze}/agenda/repair-cafe/" in (output / "agenda/embed/index.html").read_text(encoding="utf-8")
+    check_peer_event_in_feeds(output, reze, peers["reze"][0])
     exported = json.loads((output / "data/actors.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in exported["records"]] == ["La Ruche (Nantes)"]  # only our own records
     assert exported["included_peers"] == [reze, herblain]
     manifest = json.loads((output / "federation.json").read_text(encoding="utf-8"))
     assert manifest["peers"] == [{"url": reze}, {"url": herblain}]
+
+
+def check_peer_event_in_feeds(output: Path, reze: str, reze_root: Path) -> None:
+    """Rezé's event in the whole agenda's and its theme's iCalendar, and in the Atom feed."""
+    import feedparser
+    from icalendar import Calendar
+
+    host = reze.split("://", 1)[1]
+    for path in ("agenda.ics", "themes/economie-circulaire/agenda.ics"):
+        calendar = Calendar.from_ical((output / path).read_bytes())
+        events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+        event = events["Repair café de Rezé"]
+        assert str(event["url"]) == f"{reze}/agenda/repair-cafe/"
+        assert str(event["uid"]) == f"repair-cafe@{host}"  # the UID Rezé's own calendar gives it
+        assert "Annuaire : Annuaire de Rezé" in str(event["description"])
+        assert event.decoded("dtstart").isoformat() == "2026-12-12T14:00:00+01:00"
+    (rezes_own,) = Calendar.from_ical((reze_root / "output/agenda.ics").read_bytes()).walk("VEVENT")
+    assert str(rezes_own["uid"]) == f"repair-cafe@{host}"  # one event for an app subscribed to both
+    feed = feedparser.parse((output / "feeds/evenements.atom.xml").read_bytes())
+    assert not feed.bozo
+    entry = next(e for e in feed.entries if e.title == "Repair café de Rezé")
+    assert entry.link == f"{reze}/agenda/repair-cafe/" and entry.author == "Annuaire de Rezé"
+    actors = feedparser.parse((output / "feeds/acteurs.atom.xml").read_bytes())
+    fournil = next(e for e in actors.entries if e.title == "Le Fournil")
+    assert fournil.link == f"{reze}/acteurs/le-fournil/" and fournil.author == "Annuaire de Rezé"
+    assert not (output / "acteurs/le-fournil/agenda.ics").exists()
 
 
 def test_a_second_pull_asks_if_modified_and_changes_nothing(peers, tmp_path):
@@ -298,6 +325,14 @@ def test_an_aggregator_can_render_pages_canonical_to_the_origin(peers, tmp_path)
     assert "Modifier cette fiche" not in page and "Signaler une erreur" not in page
     event = (output / "agenda/repair-cafe--annuaire-de-reze/index.html").read_text(encoding="utf-8")
     assert f'href="{reze}/agenda/repair-cafe/"' in event
+    # Its "Ajouter à mon agenda" file exists, and names the event as Rezé's calendar does.
+    assert 'href="/agenda/repair-cafe--annuaire-de-reze/evenement.ics"' in event
+    from icalendar import Calendar
+
+    ics = Calendar.from_ical((output / "agenda/repair-cafe--annuaire-de-reze/evenement.ics").read_bytes())
+    (only,) = ics.walk("VEVENT")
+    assert str(only["uid"]) == f"repair-cafe@{reze.split('://', 1)[1]}"
+    assert str(only["url"]) == f"{reze}/agenda/repair-cafe/"
     # Links now stay here; the sitemap lists only the aggregator's own pages.
     meta = json.loads((output / "search/meta.json").read_text(encoding="utf-8"))
     cards = json.loads((output / "search/docs-0.json").read_text(encoding="utf-8"))

@@ -72,6 +72,12 @@ class Site:
         return self.directory.upcoming_events(self.now)
 
     @cached_property
+    def peer_upcoming_events(self) -> list:
+        """The neighbouring directories' events not over at build time, soonest first."""
+        events = [r for r in self.peer_records if r.KIND == "event" and r.is_upcoming(self.now)]
+        return sorted(events, key=lambda e: (e.start, e.slug))
+
+    @cached_property
     def occurrences(self) -> list:
         """Occurrences to come within the agenda's horizon (recurring events expanded)."""
         return self.directory.occurrences(self.now, self.horizon)
@@ -149,6 +155,15 @@ class Site:
     def record_url(self, record) -> str:
         """A record's page: ours, or its canonical page on a peer's site."""
         return getattr(record, "canonical_url", None) or self.urls.record(record)
+
+    def public_url(self, record) -> str:
+        """A record's canonical address for feeds and exports: on our public address, or on
+        its origin's site for a neighbouring directory's record (with or without a page here)."""
+        return (
+            getattr(record, "origin_page", None)
+            or getattr(record, "canonical_url", None)
+            or self.canonical.record(record)
+        )
 
     def edit_url(self, source: str) -> str | None:
         """The forge's edit page of a source file, when territory.yml names a forge."""

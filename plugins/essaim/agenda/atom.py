@@ -11,7 +11,8 @@ from ..records.model import Record
 
 
 def atom(title: str, link: str, feed_url: str, records: list[tuple[Record, str]], tz: Any) -> str:
-    """An Atom feed of records (newest updated first), each linking to its page."""
+    """An Atom feed of records (newest updated first), each linking to its page; a neighbouring
+    directory's record names that directory as its author."""
     feed = Atom1Feed(title=title, link=link, description=title, feed_url=feed_url, language="fr")
     for record, url in records:
         updated = datetime.combine(record.updated, time(0, 0), tzinfo=tz)
@@ -23,5 +24,6 @@ def atom(title: str, link: str, feed_url: str, records: list[tuple[Record, str]]
             updateddate=updated,
             pubdate=updated,
             categories=record.themes,
+            author_name=getattr(record, "origin", None),
         )
     return feed.writeString("utf-8")

@@ -1,5 +1,9 @@
 """The Pelican generator of the agenda's feeds: iCalendar (all, per theme, per organizer, per
-event) and Atom (new events, new actors)."""
+event) and Atom (new events, new actors).
+
+The neighbouring directories' records (federation) join the feeds that gather many records
+(the whole agenda, each theme, the Atom feeds), linking to their canonical page on their site.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +39,12 @@ class AgendaGenerator(Part):
         now = site.now
 
         def entries(events: list[Event]) -> list:
-            return [
-                (e, canonical.record(e), [by_slug[s] for s in e.organizer_slugs if s in by_slug])
-                for e in events
-            ]
+            return [(e, site.public_url(e), self._organizers(e)) for e in events]
+
+        def with_peers(events: list[Event], peer_events: list[Event]) -> list[Event]:
+            if not peer_events:
+                return events
+            return sorted([*events, *peer_events], key=lambda e: (e.start, e.slug))
 
         def write_calendar(save_as: str, name: str, events: list[Event]) -> None:
             key = fingerprint(base_key, record_stamps(events), [e.organizer_slugs for e in events])
@@ -46,9 +52,15 @@ class AgendaGenerator(Part):
                 text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
                 files.write(save_as, text, key)
 
-        write_calendar("agenda.ics", f"{territory.name} : agenda", site.upcoming_events)
+        write_calendar(
+            "agenda.ics",
+            f"{territory.name} : agenda",
+            with_peers(site.upcoming_events, site.peer_upcoming_events),
+        )
+        peers = site.peers_by_theme
         for slug, theme_entries in directory.by_theme.items():
             events = [e for e in theme_entries.events if e.is_upcoming(now)]
+            events = with_peers(events, peers.get(slug, {}).get("event", []))
             if events:
                 name = f"{territory.name} : {theme_entries.theme.label}"
                 write_calendar(f"{canonical.path('themes', slug)}agenda.ics", name, events)
@@ -56,23 +68,45 @@ class AgendaGenerator(Part):
             if slug in by_slug:
                 name = f"{by_slug[slug].name} ({territory.name})"
                 write_calendar(f"{canonical.path('actors', slug)}agenda.ics", name, events)
-        for event in directory.events:
+        # One file per event page: ours, and the neighbours' events that have a page here too.
+        paged = [e for e in site.peer_records if e.KIND == "event" and hasattr(e, "origin_page")]
+        for event in [*directory.events, *paged]:
             write_calendar(f"{canonical.path('events', event.slug)}evenement.ics", event.name, [event])
         self._atom(files, canonical, base_key)
         files.finish()
 
+    def _organizers(self, event: Event) -> list:
+        """The event's organizers that are our actors (a neighbour's event names its own)."""
+        if hasattr(event, "origin"):
+            return []
+        by_slug = self.site.directory.actor_by_slug
+        return [by_slug[s] for s in event.organizer_slugs if s in by_slug]
+
     def _atom(self, files: OutputFiles, canonical: Urls, base_key: str) -> None:
-        territory, directory = self.site.territory, self.site.directory
+        site = self.site
+        territory, directory = site.territory, site.directory
+        peers = {"event": [], "actor": []}
+        for record in site.peer_records:  # a neighbour's record without a date cannot be "new"
+            if record.KIND in peers and record.updated:
+                peers[record.KIND].append(record)
         feeds = [
-            ("feeds/evenements.atom.xml", f"{territory.name} : nouveaux événements", directory.events),
-            ("feeds/acteurs.atom.xml", f"{territory.name} : nouveaux acteurs", directory.actors),
+            (
+                "feeds/evenements.atom.xml",
+                f"{territory.name} : nouveaux événements",
+                [*directory.events, *peers["event"]],
+            ),
+            (
+                "feeds/acteurs.atom.xml",
+                f"{territory.name} : nouveaux acteurs",
+                [*directory.actors, *peers["actor"]],
+            ),
         ]
         for save_as, title, records in feeds:
             newest = sorted(records, key=lambda r: (r.updated, r.slug), reverse=True)[:ATOM_ITEMS]
             key = fingerprint(base_key, record_stamps(newest))
             if files.is_fresh(save_as, key):
                 continue
-            items = [(r, canonical.record(r)) for r in newest]
+            items = [(r, site.public_url(r)) for r in newest]
             text = atom(
                 title, territory.base_url + "/", f"{territory.base_url}/{save_as}", items, territory.tz
             )

@@ -18,10 +18,18 @@ def _dtstamp(event: Event) -> datetime:
 
 
 def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=lambda a: "") -> VEvent:
-    """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept."""
+    """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept.
+
+    A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`), so
+    a calendar subscribed to both sees one event, and says which directory lists it.
+    """
     fields = event.fields
     item = VEvent()
-    item.add("uid", f"{event.slug}@{host}")
+    origin_url = getattr(event, "origin_url", None)
+    if origin_url:
+        item.add("uid", f"{event.origin_slug}@{urlsplit(origin_url).netloc}")
+    else:
+        item.add("uid", f"{event.slug}@{host}")
     item.add("dtstamp", _dtstamp(event))
     item.add("summary", event.name)
     if event.all_day:
@@ -37,7 +45,8 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
             moment, all_day = parse_when(str(value), event.start.tzinfo)
             item.add("exdate", moment.date() if all_day else moment)
     item.add("url", url)
-    description = "\n\n".join(part for part in (event.summary, url) if part)
+    listed_by = f"Annuaire : {event.origin}" if origin_url else ""
+    description = "\n\n".join(part for part in (event.summary, listed_by, url) if part)
     item.add("description", description)
     location = fields.get("location") or {}
     if location:

@@ -60,6 +60,7 @@ def _record(
         except (ValueError, TypeError):
             return None
     record.origin, record.origin_url = origin  # type: ignore[attr-defined]
+    record.origin_slug = record.slug  # type: ignore[attr-defined]  # its slug at home (iCalendar UID)
     if local_page:
         # A page here too (render_pages): its slug cannot be a local file's (no "--" in those),
         # and its canonical link is the origin's page.
