@@ -216,7 +216,8 @@ def test_the_python_index_answers_as_a_lunr_js_index_of_the_same_documents(page,
             fields.forEach((f, i) => this.field(f, {boost: boosts[i]}));
             docs.forEach(d => this.add(d));
           });
-          const fromJs = q => essaimSearch.match(essaimSearch.queryWords(q), () => index)
+          const whole = new essaimSearch.WholeIndex(index);
+          const fromJs = q => essaimSearch.match(essaimSearch.queryWords(q), () => whole)
             .map(m => [m.doc, m.score]);
           return Promise.all(queries.map(q => essaimSearch.find(q).then(found =>
             [q, found.map(m => [m.doc, m.score]), fromJs(q)])));

@@ -13,7 +13,7 @@ from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
 from essaim.search.analysis import SEPARATOR, register_lunr_py_pipeline
 from essaim.search.documents import documents
-from essaim.search.index import BOOSTS, CHUNK_SIZE, FIELDS, SearchDocument, build, shard_key
+from essaim.search.index import BOOSTS, CHUNK_SIZE, FIELDS, SearchDocument, build, pack, shard_key, unpack
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +82,10 @@ def test_postings_and_lengths_are_those_of_lunr_py(demo):
         for field, postings in zip(FIELDS, per_field, strict=True):
             assert set(postings) == {int(ref) for ref in reference.inverted_index[term][field]}, term
     meta = json.loads(files["meta.json"])
+    assert isinstance(meta["lengths"], str)  # packed: one character per length
+    packed_lengths = unpack(meta["lengths"])
     lengths = {
-        f"{field}/{n}": meta["lengths"][n * 3 + i]
-        for n in range(len(found))
-        for i, field in enumerate(FIELDS)
+        f"{field}/{n}": packed_lengths[n * 3 + i] for n in range(len(found)) for i, field in enumerate(FIELDS)
     }
     assert lengths == {str(ref): length for ref, length in builder.field_lengths.items()}
     frequencies = {
@@ -113,11 +113,13 @@ def test_documents_are_in_name_order_with_their_cards(demo):
 def test_facets_point_to_their_labels(demo):
     found, labels, files = demo
     meta = json.loads(files["meta.json"])
+    kind, themes, forms = unpack(meta["kind"]), unpack(meta["themes"], multi=True), unpack(meta["legal_form"])
+    assert len(kind) == len(themes) == len(forms) == len(found)
     for number, doc in enumerate(found):
-        assert meta["kinds"][meta["kind"][number]] == doc.kind
-        assert [meta["labels"]["themes"][i][0] for i in meta["themes"][number]] == doc.themes
+        assert meta["kinds"][kind[number]] == doc.kind
+        assert [meta["labels"]["themes"][i][0] for i in themes[number]] == doc.themes
         if doc.kind == "actor":
-            assert meta["labels"]["legal_forms"][meta["legal_form"][number]][0] == doc.legal_form
+            assert meta["labels"]["legal_forms"][forms[number]][0] == doc.legal_form
         if doc.kind == "event":
             assert meta["date"][str(number)] == doc.date and doc.date_label
 
@@ -135,3 +137,11 @@ def test_a_shard_holds_the_terms_of_its_first_two_letters_only():
         "shard-ze.json": ["zebr"],
         "shard-_r.json": ["ørsted"],
     }
+
+
+def test_columns_are_packed_one_character_per_value_and_read_back():
+    assert pack([0, 1, -1, 17]) == "01/A"
+    assert pack([[3, 1], [], [0]]) == "31  0 "
+    assert unpack(pack([[3, 1], [], [0]]), multi=True) == [[3, 1], [], [0]]
+    big = [5, 60_000]  # beyond one UTF-16 unit below the surrogates: left as a list
+    assert pack(big) == big and unpack(pack(big)) == big

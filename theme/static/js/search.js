@@ -70,6 +70,8 @@
     if (!metaReady) {
       metaReady = fetchJSON(base + "meta.json?v=" + stamp).then(function (data) {
         var n = data.count, nf = data.fields.length;
+        ["lengths", "kind", "legal_form", "city", "territory"].forEach(function (name) { data[name] = unpack(data[name]); });
+        unpackThemes(data);
         data.average = data.fields.map(function (_, f) {
           var sum = 0;
           for (var d = 0; d < n; d++) sum += data.lengths[d * nf + f];
@@ -80,6 +82,29 @@
       });
     }
     return metaReady;
+  }
+
+  /* A column index.py packed (one character per value, offset 0x30), or a plain list. */
+  function unpack(packed) {
+    if (typeof packed !== "string") return Int32Array.from(packed);
+    var out = new Int32Array(packed.length);
+    for (var i = 0; i < packed.length; i++) out[i] = packed.charCodeAt(i) - 48;
+    return out;
+  }
+  /* Themes: document d's are themeValues[themeStart[d] .. themeStart[d + 1]). */
+  function unpackThemes(data) {
+    var start = new Int32Array(data.count + 1), values = [], packed = data.themes, d = 0;
+    if (typeof packed === "string") {
+      for (var i = 0; i < packed.length; i++) {
+        if (packed.charCodeAt(i) === 32) start[++d] = values.length;
+        else values.push(packed.charCodeAt(i) - 48);
+      }
+    } else {
+      packed.forEach(function (list) { values.push.apply(values, list); start[++d] = values.length; });
+    }
+    data.themeStart = start;
+    data.themeValues = Int32Array.from(values);
+    delete data.themes;
   }
 
   /* The shard of a term: its first two letters, as index.py's shard_key. */
@@ -120,15 +145,19 @@
     return out;
   }
 
-  /* A shard's postings → lunr's serialised index (BM25 vectors computed exactly as
-     lunr.Builder#createFieldVectors does) → lunr.Index.load. */
+  /* Some of a shard's terms (their positions, ascending; all when omitted) → lunr's serialised
+     index (BM25 vectors computed exactly as lunr.Builder#createFieldVectors does) →
+     lunr.Index.load. lunr 2 divides a score by the query vector's magnitude, never the
+     document's, so an index of the few terms a word can match scores them as the whole index
+     would: building only those keeps a large index's first query fast. */
   var NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata: share one */
-  function rebuild(shard) {
+  function rebuild(shard, selected) {
     var fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
     var lengths = meta.lengths, average = meta.average, boosts = meta.boosts;
     var invertedIndex = [], perField = fields.map(function () { return []; });
-    shard.terms.forEach(function (term, t) {
-      var posting = { _index: t }, decoded = [], withTerm = 0, f, i;
+    var positions = selected || shard.terms.map(function (_, t) { return t; });
+    positions.forEach(function (t) {
+      var term = shard.terms[t], posting = { _index: t }, decoded = [], withTerm = 0, f, i;
       for (f = 0; f < nf; f++) {
         var docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
         for (i = 0; i < pairs.length; i += 2) docs[pairs[i]] = NO_METADATA;
@@ -155,7 +184,7 @@
     var fieldVectors = [];
     perField.forEach(function (vectors, f) {
       vectors.forEach(function (elements, doc) { fieldVectors.push([fields[f] + "/" + doc, elements]); });
-    });  /* forEach skips the holes: documents without this shard's terms */
+    });  /* forEach skips the holes: documents without these terms */
     return window.lunr.Index.load({
       version: window.lunr.version,
       fields: fields,
@@ -164,6 +193,59 @@
       pipeline: ["trimmer-essaim", "accentFold-fr", "stemmer-fr"]
     });
   }
+
+  /* The first position in sorted `terms` not before `term`. */
+  function lowerBound(terms, term) {
+    var low = 0, high = terms.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (terms[middle] < term) low = middle + 1; else high = middle;
+    }
+    return low;
+  }
+
+  /* What a word is searched in: one shard (its lunr index built for the terms asked, kept for
+     the next time), or a whole lunr index (tests compare the two). */
+  function ShardSource(shard) {
+    this.shard = shard;
+    this.terms = shard.terms;  /* sorted, as index.py writes them */
+    this.built = {};
+    this.count = 0;
+  }
+  ShardSource.prototype.wordTerms = function (analysed) {
+    var terms = this.terms, found = [];
+    [analysed.term, analysed.singular].forEach(function (exact) {
+      var at = exact ? lowerBound(terms, exact) : -1;
+      if (at >= 0 && terms[at] === exact) found.push(at);
+    });
+    if (analysed.folded.length >= 3) {
+      for (var t = lowerBound(terms, analysed.folded); t < terms.length && terms[t].lastIndexOf(analysed.folded, 0) === 0; t++) {
+        found.push(t);
+      }
+    }
+    return found;
+  };
+  ShardSource.prototype.index = function (positions) {
+    var unique = positions.filter(function (t, i) { return positions.indexOf(t) === i; }).sort(function (a, b) { return a - b; });
+    var key = unique.join(",");
+    if (!(key in this.built)) {
+      if (++this.count > 64) { this.built = {}; this.count = 1; }
+      this.built[key] = rebuild(this.shard, unique);
+    }
+    return this.built[key];
+  };
+  ShardSource.prototype.positions = function (terms) {
+    var all = this.terms;
+    return terms.map(function (term) { return lowerBound(all, term); });
+  };
+
+  function WholeIndex(index) {
+    this.whole = index;
+    this.terms = Object.keys(index.invertedIndex);
+  }
+  WholeIndex.prototype.wordTerms = function () { return []; };
+  WholeIndex.prototype.index = function () { return this.whole; };
+  WholeIndex.prototype.positions = function () { return []; };
 
   /* A shard's file, fetched as soon as its key is known (even before lunr has loaded). */
   var rawShards = {};
@@ -175,7 +257,9 @@
   function ensureShard(key) {
     if (!(key in shardHashes)) return Promise.resolve(null);
     if (!shards[key]) {
-      shards[key] = Promise.all([fetchShard(key), ensureLunr()]).then(function (loaded) { return rebuild(loaded[0]); });
+      shards[key] = Promise.all([fetchShard(key), ensureLunr()]).then(function (loaded) {
+        return new ShardSource(loaded[0]);
+      });
     }
     return shards[key];
   }
@@ -217,10 +301,11 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  function typoTerms(index, analysed) {
+  function typoTerms(terms, analysed) {
     var word = analysed.folded, found = [], key = shardKey(analysed.term);
     if (word.length < 5) return found;
-    for (var term in index.invertedIndex) {
+    for (var n = 0; n < terms.length; n++) {
+      var term = terms[n];
       if (term.length < 4 || term === analysed.term || term === analysed.singular || term.lastIndexOf(word, 0) === 0) continue;
       if (shardKey(term) !== key || Math.abs(term.length - word.length) > 6) continue;
       for (var len = Math.max(4, term.length - 1); len <= term.length + 1; len++) {
@@ -232,9 +317,9 @@
 
   /* Results of one word in one lunr index: the exact stem (and its singular's), and the word as
      a prefix (3 letters or more), with less weight. When nothing matches as typed, one typo. */
-  function searchWord(index, analysed) {
+  function searchWord(source, analysed) {
     var lunr = window.lunr;
-    var found = index.query(function (q) {
+    var found = source.index(source.wordTerms(analysed)).query(function (q) {
       q.term(analysed.term, { usePipeline: false, boost: 10 });
       if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
       if (analysed.folded.length >= 3) {
@@ -242,8 +327,8 @@
       }
     });
     if (found.length) return found;
-    var typos = typoTerms(index, analysed);
-    return typos.length ? index.query(function (q) {
+    var typos = typoTerms(source.terms, analysed);
+    return typos.length ? source.index(source.positions(typos)).query(function (q) {
       typos.forEach(function (term) { q.term(term, { usePipeline: false }); });
     }) : [];
   }
@@ -260,12 +345,12 @@
   }
 
   /* Every word must match (AND); a document's score is the sum of its words' lunr scores.
-     `indexFor(analysed)` gives the lunr index to ask (a shard, or a whole index in tests). */
-  function match(words, indexFor) {
+     `sourceFor(analysed)` gives what to search (its shard, or a WholeIndex in tests). */
+  function match(words, sourceFor) {
     var scores = null, matched = {};
     words.forEach(function (analysed) {
-      var index = indexFor(analysed), found = {};
-      (index ? searchWord(index, analysed) : []).forEach(function (result) {
+      var source = sourceFor(analysed), found = {};
+      (source ? searchWord(source, analysed) : []).forEach(function (result) {
         found[result.ref] = result.score;
         var terms = matched[result.ref] || (matched[result.ref] = {});
         Object.keys(result.matchData.metadata).forEach(function (term) { terms[term] = true; });
@@ -330,12 +415,17 @@
       wanted.push(index === -1 ? -3 : index);  /* -2: no filter; -3: a value no document has */
       counts.push(new Int32Array(all[i].length));
     });
-    var kinds = meta.kind, themes = meta.themes, forms = meta.legal_form, cities = meta.city, origins = meta.territory;
+    var kinds = meta.kind, themeStart = meta.themeStart, themes = meta.themeValues, forms = meta.legal_form;
+    var cities = meta.city, origins = meta.territory;
     for (var k = 0; k < matches.length; k++) {
-      var d = matches[k].doc, v0 = kinds[d], v1 = themes[d], v2 = forms[d], v3 = cities[d], v4 = when[d], v5 = origins[d];
+      var d = matches[k].doc, v0 = kinds[d], v2 = forms[d], v3 = cities[d], v4 = when[d], v5 = origins[d];
+      var from = themeStart[d], to = themeStart[d + 1], t;
       var fails = 0, failed = -1;
       if (wanted[0] !== -2 && v0 !== wanted[0]) { fails++; failed = 0; }
-      if (wanted[1] !== -2 && v1.indexOf(wanted[1]) < 0) { fails++; failed = 1; }
+      if (wanted[1] !== -2) {
+        for (t = from; t < to && themes[t] !== wanted[1]; t++);
+        if (t === to) { fails++; failed = 1; }
+      }
       if (wanted[2] !== -2 && v2 !== wanted[2]) { fails++; failed = 2; }
       if (wanted[3] !== -2 && v3 !== wanted[3]) { fails++; failed = 3; }
       if (wanted[4] !== -2 && v4 !== wanted[4]) { fails++; failed = 4; }
@@ -343,7 +433,7 @@
       if (fails === 0) kept.push(matches[k]);
       else if (fails > 1) continue;
       if (failed < 0 || failed === 0) counts[0][v0]++;
-      if (failed < 0 || failed === 1) for (var t = 0; t < v1.length; t++) counts[1][v1[t]]++;
+      if (failed < 0 || failed === 1) for (t = from; t < to; t++) counts[1][themes[t]]++;
       if ((failed < 0 || failed === 2) && v2 >= 0) counts[2][v2]++;
       if ((failed < 0 || failed === 3) && v3 >= 0) counts[3][v3]++;
       if ((failed < 0 || failed === 4) && v4 >= 0) counts[4][v4]++;
@@ -441,7 +531,8 @@
       highlight(summary, card[2], m.terms);
       item.appendChild(summary);
     }
-    var themes = meta.themes[m.doc].map(function (i) { return meta.labels.themes[i][1]; });
+    var themes = Array.from(meta.themeValues.subarray(meta.themeStart[m.doc], meta.themeStart[m.doc + 1]),
+      function (i) { return meta.labels.themes[i][1]; });
     if (themes.length) {
       var tags = document.createElement("p");
       tags.className = "search-result-themes";
@@ -584,6 +675,7 @@
     ensureMeta: ensureMeta,
     shardKey: shardKey,
     rebuild: rebuild,
+    WholeIndex: WholeIndex,
     run: function (q) { state.q = q; input.value = q; return run(); }
   };
 
