@@ -10,7 +10,7 @@ from .core_generator import DirectoryGenerator
 from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters
-from .pages.generator import PagesGenerator
+from .pages.generator import PagesGenerator, finish_pages
 from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
 
@@ -45,3 +45,4 @@ def register() -> None:
     signals.initialized.connect(configure_jinja)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finish_pages)  # pages rendered in the background while other parts ran

@@ -26,19 +26,60 @@ from .paginate import paginate
 logger = logging.getLogger(__name__)
 PART = "pages"
 PARALLEL_PAGES = 300  # below this many pages to render, forking workers costs more than it saves
-_PARENT: PagesGenerator | None = None  # the generator whose jobs forked workers render
+CHUNK = 64  # pages a process takes at a time from the shared queue
+_PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
 
 
-def _render_share(share: tuple[int, int]) -> tuple[dict[str, str], int]:
-    """Worker entry point (forked): render every `count`-th job from `index`, write the files."""
-    index, count = share
-    generator = _PARENT
-    assert generator is not None
-    files = generator.files
-    files.current, files.written = {}, 0
-    for job in generator.jobs[index::count]:
-        generator._render(*job)
-    return files.current, files.written
+class _Background:
+    """Pages rendered by forked workers while this process goes on with the other parts (search,
+    agenda, map, open data...); when those are done, this process renders what is left with them
+    (`join`). Workers and this process take the next `CHUNK` pages from a shared counter, so the
+    work is shared out whatever each process had to do besides."""
+
+    def __init__(self, generator: PagesGenerator, workers: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.generator = generator
+        self.next = context.Value("i", 0)
+        self.results = context.SimpleQueue()
+        self.processes = [context.Process(target=self._work, daemon=True) for _ in range(workers)]
+        for process in self.processes:
+            process.start()
+
+    def _take(self) -> list:
+        with self.next.get_lock():
+            start = self.next.value
+            self.next.value = start + CHUNK
+        return self.generator.jobs[start : start + CHUNK]
+
+    def _work(self) -> None:  # in a forked worker: render, then send back what was written
+        files = self.generator.files
+        files.current, files.written = {}, 0
+        while jobs := self._take():
+            for job in jobs:
+                self.generator._render(*job)
+        self.results.put((files.current, files.written))
+
+    def join(self) -> None:
+        """Render the pages no worker has taken yet, then gather the workers' files."""
+        files = self.generator.files
+        while jobs := self._take():
+            for job in jobs:
+                self.generator._render(*job)
+        for _ in self.processes:
+            current, written = self.results.get()
+            files.current.update(current)
+            files.written += written
+            files.rendered += len(current)
+        for process in self.processes:
+            process.join()
+            if process.exitcode != 0:
+                raise RuntimeError(f"essaim: a page-rendering worker failed (exit code {process.exitcode})")
+
+
+def finish_pages(*_: Any) -> None:
+    """Signal `finalized`: finish the pages still being rendered in the background."""
+    while _PENDING:
+        _PENDING.pop(0).generator._finish()
 
 
 class PagesGenerator(Part):
@@ -48,8 +89,10 @@ class PagesGenerator(Part):
 
     def generate_output(self, writer) -> None:
         """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
+        finish_pages()  # a previous build of this process that stopped on an error
         if not self.start():
             return
+        self.env.auto_reload = False  # templates do not change during a build: no stat() per use
         site = self.site
         self.global_key = self._global_key()
         self.page_size = site.territory.listing["page_size"]
@@ -60,21 +103,31 @@ class PagesGenerator(Part):
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
-        started = time.perf_counter()
+        self.started = time.perf_counter()
         self.peer_pages: set[str] = set()
         self._home()
         self._records()
         self._lists()
         self._taxonomies()
         self._agenda()
-        self._render_jobs()
-        self.files.finish()
         self.context["essaim_pages"] = [  # the sitemap: our pages, not copies of our neighbours'
             path.removesuffix("index.html")
-            for path in self.files.current
+            for path in [*self.files.current, *(job[0] for job in self.jobs)]
             if path.endswith(".html") and path not in self.peer_pages
         ]
-        logger.info("essaim: pages done in %.2f s", time.perf_counter() - started)
+        self.background: _Background | None = None
+        self._render_jobs()
+        if self.background is None:
+            self._finish()
+
+    def _finish(self) -> None:
+        """Wait for the pages rendered in the background, if any; save the manifest."""
+        if self.background is not None:
+            self.background.join()
+            self.background = None
+            gc.unfreeze()
+        self.files.finish()
+        logger.info("essaim: pages done in %.2f s", time.perf_counter() - self.started)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -118,7 +171,8 @@ class PagesGenerator(Part):
         self.files.write(save_as, self.get_template(template).render(context), key)
 
     def _render_jobs(self) -> None:
-        """Render the queued pages: here, or split between forked workers when there are many."""
+        """Render the queued pages: here when they are few, else mostly in forked workers that go
+        on while Pelican runs the other parts (`finish_pages` waits for them at the end)."""
         workers = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
         fork = "fork" in multiprocessing.get_all_start_methods()
         if len(self.jobs) < PARALLEL_PAGES or workers < 2 or not fork:
@@ -127,22 +181,9 @@ class PagesGenerator(Part):
             return
         for template in {job[1] for job in self.jobs}:
             self.get_template(template)  # compiled once, before the fork
-        global _PARENT
-        _PARENT = self
         gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
-        try:
-            # workers - 1 forked children render shares 1..n-1 while this process renders share 0.
-            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-                pending = pool.map_async(_render_share, [(i, workers) for i in range(1, workers)])
-                for job in self.jobs[0::workers]:
-                    self._render(*job)
-                shares = pending.get()
-        finally:
-            _PARENT = None
-        for current, written in shares:
-            self.files.current.update(current)
-            self.files.written += written
-            self.files.rendered += len(current)
+        self.background = _Background(self, workers - 1)
+        _PENDING.append(self.background)
 
     def _listing(
         self,

@@ -43,6 +43,15 @@ def _drop_empty_links(tag: str, attribute: str, value: str) -> str | None:
     return None if attribute == "href" and not value.strip() else value
 
 
+_CLEANER = nh3.Cleaner(  # built once: nh3.clean() builds its allow-lists again at every call
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="nofollow noopener noreferrer",
+    attribute_filter=_drop_empty_links,
+)
+
+
 def render_markdown(text: str) -> Markup:
     """Render a record body: no raw HTML, no images, headings below the page's h1,
     only http(s) and mailto links (with rel="nofollow noopener noreferrer")."""
@@ -50,16 +59,7 @@ def render_markdown(text: str) -> Markup:
         return Markup("")
     # cmark's default (safe) mode omits raw HTML and drops javascript: and data: links.
     html = _HEADING.sub(_shift_heading, cmarkgfm.markdown_to_html(text))
-    return Markup(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            link_rel="nofollow noopener noreferrer",
-            attribute_filter=_drop_empty_links,
-        )
-    )
+    return Markup(_CLEANER.clean(html))
 
 
 class MarkdownBody:

@@ -36,6 +36,7 @@ YAML_PROBLEMS = {
 }
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
 
 
 class FrontMatterLoader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -50,6 +51,30 @@ FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+assert not FrontMatterLoader.yaml_path_resolvers and None not in FrontMatterLoader.yaml_implicit_resolvers
+_IMPLICIT = FrontMatterLoader.yaml_implicit_resolvers
+
+
+def _resolve(self: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    """PyYAML's Resolver.resolve for a loader without path resolvers, in fewer steps: libyaml's
+    composer calls it for every scalar, and most values (names, texts) start with a letter no
+    implicit type claims."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
+                if regexp.match(value):
+                    return tag
+        return STR_TAG
+    return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+
+def _no_path(*_: Any) -> None:
+    """Path resolvers are not used: nothing to track while descending the document."""
+
+
+FrontMatterLoader.resolve = _resolve  # type: ignore[method-assign]
+FrontMatterLoader.descend_resolver = _no_path  # type: ignore[method-assign,assignment]
+FrontMatterLoader.ascend_resolver = _no_path  # type: ignore[method-assign,assignment]
 
 LinePath = tuple[str | int, ...]
 
@@ -125,7 +150,6 @@ def load_yaml_mapping(
     return data, lines, problems
 
 
-STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -186,7 +210,10 @@ class _Builder:
 
 def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None, list[Problem]]:
     """Read `file` (a record of `kind`) and split it into front matter and body."""
-    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
+    try:
+        rel = file.relative_to(root).as_posix()
+    except ValueError:
+        rel = file.as_posix()
     problems: list[Problem] = []
     slug = file.stem
     if not SLUG_RE.match(slug):

@@ -44,8 +44,12 @@ def record_files(root: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[Problem]]:
-    """Read one file and check it against its schema; the record is None when unusable."""
+def read_record(
+    file: Path, root: Path, kind: str, mtime: float | None = None
+) -> tuple[Record | None, list[Problem]]:
+    """Read one file and check it against its schema; the record is None when unusable.
+
+    `mtime`: the file's modification time when the caller has it already (one stat() less)."""
     source, problems = read_source(file, root, kind)
     if source is None:
         return None, problems
@@ -58,7 +62,7 @@ def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[
         body_line=source.body_line,
         digest=source.digest,
         file=str(file),
-        mtime=file.stat().st_mtime,
+        mtime=file.stat().st_mtime if mtime is None else mtime,
         # Most records are valid: they drop their line map (a third of their weight when cached
         # or sent between processes) and find it again if a later check needs a position.
         lines=source.lines if problems else None,
@@ -69,9 +73,9 @@ def read_record(file: Path, root: Path, kind: str) -> tuple[Record | None, list[
     return record, problems
 
 
-def _read_many(jobs: list[tuple[str, str, str]]) -> list[tuple[Record | None, list[Problem]]]:
-    """Worker entry point: read a chunk of (path, root, kind)."""
-    return [read_record(Path(path), Path(root), kind) for path, root, kind in jobs]
+def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | None, list[Problem]]]:
+    """Worker entry point: read a chunk of (path, root, kind, modification time in ns)."""
+    return [read_record(Path(path), Path(root), kind, ns / 1e9) for path, root, kind, ns in jobs]
 
 
 def _code_stamp() -> str:
@@ -159,12 +163,13 @@ def read_records(
         batches = [theirs[i : i + chunk] for i in range(0, len(theirs), chunk)]
         with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             futures = [
-                pool.submit(_read_many, [(str(f), str(root), k) for _, k, f, _ in batch]) for batch in batches
+                pool.submit(_read_many, [(str(f), str(root), k, st[0]) for _, k, f, st in batch])
+                for batch in batches
             ]
-            own = [read_record(file, root, kind) for _, kind, file, _ in mine]
+            own = [read_record(file, root, kind, stamp[0] / 1e9) for _, kind, file, stamp in mine]
             fresh = [result for future in futures for result in future.result()] + own
     else:
-        fresh = [read_record(file, root, kind) for _, kind, file, _ in todo]
+        fresh = [read_record(file, root, kind, stamp[0] / 1e9) for _, kind, file, stamp in todo]
     for (index, _, file, stamp), result in zip(todo, fresh, strict=True):
         results[index] = result
         cache.put(file, stamp, result)
