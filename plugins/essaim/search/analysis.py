@@ -17,8 +17,6 @@ import re
 from functools import cache
 from importlib import resources
 
-from nltk.stem.snowball import FrenchStemmer
-
 # lunr.fr.wordCharacters (lunr-languages 1.22) plus the digits.
 WORD_CHARACTERS = (
     "0-9A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
@@ -46,7 +44,6 @@ _FOLDS = [
 _FOLD_TABLE = str.maketrans(
     {**{c: target for chars, target in _FOLDS for c in chars}, "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe"}
 )
-_stemmer = FrenchStemmer()
 
 
 @cache
@@ -66,9 +63,18 @@ def fold(word: str) -> str:
     return word.translate(_FOLD_TABLE)
 
 
+@cache
+def _french_stemmer():
+    """NLTK's Snowball French stemmer, imported on first use (NLTK takes 0.25 s to import: a
+    build with search switched off does without it)."""
+    from nltk.stem.snowball import FrenchStemmer
+
+    return FrenchStemmer()
+
+
 def stem(word: str) -> str:
     """Snowball French stem of a folded word."""
-    return _stemmer.stem(word)
+    return _french_stemmer().stem(word)
 
 
 @cache
