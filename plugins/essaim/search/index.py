@@ -11,16 +11,16 @@ What a visitor downloads (everything under `search/`):
 - `shard-<cc>.json`: the postings of the terms that begin with the two characters `cc` (a–z,
   0 for a digit, _ for the rest). A query word only needs the shard of its first two letters:
   prefix searches (three letters or more) and typo tolerance stay within it, so a typo in the
-  first two letters is not tolerated. Smaller shards are what keep the first results under
-  half a second at 10,000 records: rebuilding a shard costs in proportion to its postings.
+  first two letters is not tolerated. Small shards keep the first download small; search.js then
+  builds a lunr index of only the terms a query word can match (its cost follows their postings).
 - `docs-<n>.json`: what a result shows (name, URL, summary, city, date), 32 documents per file,
   fetched for the results on screen only.
 
 Postings hold term frequencies, not scores: search.js computes lunr's BM25 field vectors with
 lunr's own formula (k1 = 1.2, b = 0.75, three decimals), so an index rebuilt from these files
 answers exactly as a lunr.js `Builder` fed the same documents would (tests/test_search_browser.py
-checks this). Field vectors only hold the shard's terms: lunr 2 divides a score by the query
-vector's magnitude, never the document's, so a shard scores its terms as the whole index would.
+checks this). Field vectors only hold the terms built: lunr 2 divides a score by the query
+vector's magnitude, never the document's, so a few terms score as the whole index would.
 """
 
 from __future__ import annotations
