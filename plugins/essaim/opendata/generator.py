@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -17,22 +16,19 @@ from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson, t
 
 logger = logging.getLogger(__name__)
 PART = "opendata"
-PARALLEL_RECORDS = 2000  # below this many actors, a second process costs more than it saves
-_PARENT: OpenDataGenerator | None = None  # the generator a forked process works for
 
 
-def _export_share(share: int, generator: OpenDataGenerator | None = None):
-    """Share 0: the actors' JSON, CSV and GeoJSON. Share 1: initiatives, events, data·inclusion.
+def _export_texts(generator: OpenDataGenerator) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The actors', initiatives' and events' JSON and CSV, the actors' GeoJSON and data·inclusion.
 
     Returns {output path: text} and the actors data·inclusion refused, as (source, reason).
+    Written in this process: the pages are being rendered by forked workers meanwhile, and
+    another fork here cost more (copied memory, texts sent back) than it saved.
     """
-    generator = generator or _PARENT
-    assert generator is not None
     directory, territory = generator.site.directory, generator.site.territory
     url_of = generator.canonical.record
     texts: dict[str, str] = {}
-    kinds = ["actor"] if share == 0 else ["initiative", "event"]
-    for kind in kinds:
+    for kind in ("actor", "initiative", "event"):
         plural = KIND_PLURALS[kind]
         exported = [export_record(r, url_of(r)) for r in getattr(directory, plural)]
         envelope = dataset(kind, exported, territory, generator.generated_at)
@@ -40,12 +36,9 @@ def _export_share(share: int, generator: OpenDataGenerator | None = None):
         texts[f"data/{plural}.csv"] = to_csv(kind, exported)
         if kind == "actor":
             texts["data/actors.geojson"] = to_json(to_geojson(exported, kind), "features")
-    refused: list[tuple[str, str]] = []
-    if share == 1:
-        accepted, rejected = structures(directory.actors, url_of, territory)
-        texts["data/data-inclusion/structures.json"] = to_json(accepted)
-        refused = [(actor.source, reason) for actor, reason in rejected]
-    return texts, refused
+    accepted, rejected = structures(directory.actors, url_of, territory)
+    texts["data/data-inclusion/structures.json"] = to_json(accepted)
+    return texts, [(actor.source, reason) for actor, reason in rejected]
 
 
 # The files of /donnees/, in the order shown, with what a reader needs to know (French).
@@ -101,12 +94,9 @@ class OpenDataGenerator(Part):
             files.finish()
             return
         self.generated_at = site.now.isoformat(timespec="seconds")
-        shares = self._exports()
-        rejected: list[tuple[str, str]] = []
-        for texts, refused in shares:
-            for name, text in texts.items():
-                files.write(name, text, key)
-            rejected.extend(refused)
+        texts, rejected = _export_texts(self)
+        for name, text in texts.items():
+            files.write(name, text, key)
         for source, reason in rejected:
             logger.warning("essaim: data·inclusion: %s n'est pas exporté : %s", source, reason)
         files.write("data/datapackage.json", to_json(datapackage(territory, self.generated_at)), key)
@@ -119,23 +109,6 @@ class OpenDataGenerator(Part):
         )
         self._data_page(files, key, self.generated_at, len(rejected))
         files.finish()
-
-    def _exports(self) -> list[tuple[dict[str, str], list[tuple[str, str]]]]:
-        """The export files' texts in two shares: actors, and the rest with data·inclusion.
-
-        With many actors, a forked process makes the first share while this one makes the second.
-        """
-        global _PARENT
-        if len(self.site.directory.actors) < PARALLEL_RECORDS or "fork" not in get_all_start_methods():
-            return [_export_share(0, self), _export_share(1, self)]
-        _PARENT = self
-        try:
-            with get_context("fork").Pool(1) as pool:
-                pending = pool.apply_async(_export_share, (0,))
-                mine = _export_share(1, self)
-                return [pending.get(), mine]
-        finally:
-            _PARENT = None
 
     def _sitemap(self) -> str:
         """Every page of the site, with the date of its record when it shows one."""
