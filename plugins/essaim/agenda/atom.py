@@ -10,10 +10,15 @@ from feedgenerator import Atom1Feed
 from ..records.model import Record
 
 
-def atom(title: str, link: str, feed_url: str, records: list[tuple[Record, str]], tz: Any) -> str:
+def atom(
+    title: str, link: str, feed_url: str, records: list[tuple[Record, str]], tz: Any, now: datetime
+) -> str:
     """An Atom feed of records (newest updated first), each linking to its page; a neighbouring
-    directory's record names that directory as its author."""
+    directory's record names that directory as its author. An empty feed is dated `now` (the
+    build's: ESSAIM_NOW in reproducible builds), not the clock feedgenerator would read."""
     feed = Atom1Feed(title=title, link=link, description=title, feed_url=feed_url, language="fr")
+    if not records:
+        feed.latest_post_date = lambda: now  # type: ignore[method-assign]
     for record, url in records:
         updated = datetime.combine(record.updated, time(0, 0), tzinfo=tz)
         feed.add_item(

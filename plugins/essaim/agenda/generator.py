@@ -108,6 +108,11 @@ class AgendaGenerator(Part):
                 continue
             items = [(r, site.public_url(r)) for r in newest]
             text = atom(
-                title, territory.base_url + "/", f"{territory.base_url}/{save_as}", items, territory.tz
+                title,
+                territory.base_url + "/",
+                f"{territory.base_url}/{save_as}",
+                items,
+                territory.tz,
+                site.now,
             )
             files.write(save_as, text, key)

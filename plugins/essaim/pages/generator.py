@@ -40,10 +40,14 @@ class _Background:
         context = multiprocessing.get_context("fork")
         self.generator = generator
         self.next = context.Value("i", 0)
-        self.results = context.SimpleQueue()
-        self.processes = [context.Process(target=self._work, daemon=True) for _ in range(workers)]
+        self.pipes = [context.Pipe(duplex=False) for _ in range(workers)]
+        self.processes = [
+            context.Process(target=self._work, args=(sender,), daemon=True) for _, sender in self.pipes
+        ]
         for process in self.processes:
             process.start()
+        for _, sender in self.pipes:
+            sender.close()  # the worker holds its end: a worker that dies closes the pipe
 
     def _take(self) -> list:
         with self.next.get_lock():
@@ -51,13 +55,19 @@ class _Background:
             self.next.value = start + CHUNK
         return self.generator.jobs[start : start + CHUNK]
 
-    def _work(self) -> None:  # in a forked worker: render, then send back what was written
+    def _work(self, sender: Any) -> None:
+        """In a forked worker: render pages until none is left, then send back what was written
+        (or why it stopped: the build then fails with that message instead of waiting)."""
         files = self.generator.files
         files.current, files.written = {}, 0
-        while jobs := self._take():
-            for job in jobs:
-                self.generator._render(*job)
-        self.results.put((files.current, files.written))
+        try:
+            while jobs := self._take():
+                for job in jobs:
+                    self.generator._render(*job)
+        except BaseException as error:  # reported to the build process, which raises it
+            sender.send(("error", f"{type(error).__name__}: {error}"))
+            raise
+        sender.send(("done", (files.current, files.written)))
 
     def join(self) -> None:
         """Render the pages no worker has taken yet, then gather the workers' files."""
@@ -65,15 +75,30 @@ class _Background:
         while jobs := self._take():
             for job in jobs:
                 self.generator._render(*job)
-        for _ in self.processes:
-            current, written = self.results.get()
+        failures = []
+        for (receiver, _), process in zip(self.pipes, self.processes, strict=True):
+            try:
+                status, payload = receiver.recv()
+            except EOFError:  # the worker died without a word (killed, out of memory)
+                status, payload = "error", "stopped without finishing"
+            process.join()
+            if status == "error":
+                failures.append(f"{payload} (exit code {process.exitcode})")
+                continue
+            current, written = payload
             files.current.update(current)
             files.written += written
             files.rendered += len(current)
-        for process in self.processes:
+        if failures:
+            raise RuntimeError("essaim: a page-rendering worker failed: " + "; ".join(failures))
+
+
+def _abandon_pending() -> None:
+    """Stop the workers of a build that failed before its end (they were rendering its pages)."""
+    while _PENDING:
+        for process in _PENDING.pop(0).processes:
+            process.terminate()
             process.join()
-            if process.exitcode != 0:
-                raise RuntimeError(f"essaim: a page-rendering worker failed (exit code {process.exitcode})")
 
 
 def finish_pages(*_: Any) -> None:
@@ -89,7 +114,7 @@ class PagesGenerator(Part):
 
     def generate_output(self, writer) -> None:
         """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
-        finish_pages()  # a previous build of this process that stopped on an error
+        _abandon_pending()  # a previous build of this process (`make serve`) stopped on an error
         if not self.start():
             return
         self.env.auto_reload = False  # templates do not change during a build: no stat() per use
