@@ -339,3 +339,41 @@ def test_an_aggregator_can_render_pages_canonical_to_the_origin(peers, tmp_path)
     assert any(c[1] == "acteurs/le-fournil--annuaire-de-reze/" and c[5] == "Annuaire de Rezé" for c in cards)
     assert meta["count"] == 3
     assert "le-fournil--" not in (output / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_peer_area_keeps_only_the_records_placed_inside_it(peers, tmp_path):
+    """`area: [west, south, east, north]`: records with coordinates in the box; changing the
+    filter fetches the peer again in full (no "not modified" answer with the old selection)."""
+    reze = peers["reze"][1]
+
+    def pull_with(area: str) -> str:
+        text = territory_yml("Essaim Nantes", "https://nantes.example.org", [reze])
+        write(tmp_path, "territory.yml", text + f"      area: {area}\n")
+        result = CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    # Rezé's two actors are at 47.2, -1.55; its event has no coordinates.
+    output = pull_with("[-1.6, 47.1, -1.5, 47.3]")
+    assert f"{reze} : 2 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s), 1 laissée(s) de côté" in output
+    folder = tmp_path / "federation" / peer_folder(reze)
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["datasets"]["actors"]["filters"]["area"] == [-1.6, 47.1, -1.5, 47.3]
+    assert provenance["datasets"]["events"]["outside_area"] == 1
+    output = pull_with("[2.2, 48.8, 2.5, 48.9]")  # Paris: nothing of Rezé's
+    assert f"{reze} : 0 ajoutée(s), 0 modifiée(s), 2 retirée(s)" in output
+    assert json.loads((folder / "actors.json").read_text(encoding="utf-8")) == []
+
+
+def test_in_area_reads_actors_and_events_coordinates():
+    from essaim.federation.pull import in_area
+
+    box = [-1.6, 47.1, -1.5, 47.3]
+    assert in_area({"geo": {"lat": 47.2, "lon": -1.55}}, box)
+    assert in_area({"location": {"geo": {"lat": 47.2, "lon": -1.55}}}, box)
+    assert not in_area({"geo": {"lat": 48.85, "lon": 2.35}}, box)
+    assert not in_area({"location": {"name": "en ligne"}}, box)  # no coordinates: not in any area
+    pacific = [170.0, -50.0, -170.0, 0.0]  # across the antimeridian (west > east)
+    assert in_area({"geo": {"lat": -20.0, "lon": 175.0}}, pacific)
+    assert in_area({"geo": {"lat": -20.0, "lon": -175.0}}, pacific)
+    assert not in_area({"geo": {"lat": -20.0, "lon": 0.0}}, pacific)

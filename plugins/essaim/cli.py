@@ -453,6 +453,7 @@ def pull(root: Path, dry_run: bool, timeout: float) -> None:
         click.echo(
             f"{outcome.url} : {outcome.added} ajoutée(s), {outcome.changed} modifiée(s), "
             f"{outcome.removed} retirée(s), {len(outcome.rejected)} rejetée(s)"
+            + (f", {outcome.left_out} laissée(s) de côté par les filtres" if outcome.left_out else "")
             + (" (essai : rien n'est écrit)" if dry_run else f" → {outcome.folder}/")
         )
         for where, reason in outcome.rejected:

@@ -152,15 +152,36 @@ class KindResult:
     records: list[dict[str, Any]]
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (record url or position, reason)
     ignored_fields: dict[str, int] = field(default_factory=dict)
-    filtered: int = 0
+    filtered: int = 0  # left out by the peer's `themes` filter
+    outside_area: int = 0  # left out by its `area` filter
     fetched: Fetched | None = None
     unchanged: bool = False
 
 
+def in_area(record: dict[str, Any], area: list[float]) -> bool:
+    """True when the record's coordinates (`geo`, or an event's `location.geo`) are in the box
+    [west, south, east, north]; a record without coordinates is not in any area."""
+    geo = record.get("geo") or (record.get("location") or {}).get("geo")
+    if not isinstance(geo, dict):
+        return False
+    west, south, east, north = area
+    lat, lon = geo.get("lat"), geo.get("lon")
+    if not isinstance(lat, int | float) or not isinstance(lon, int | float) or not south <= lat <= north:
+        return False
+    return west <= lon <= east if west <= east else (lon >= west or lon <= east)
+
+
 def check_records(
-    kind: str, data: Any, url: str, origin: str, themes: list[str], transitive: bool
+    kind: str,
+    data: Any,
+    url: str,
+    origin: str,
+    themes: list[str],
+    transitive: bool,
+    area: list[float] | None = None,
 ) -> KindResult:
-    """Keep the records that follow the contract and come from the peer itself."""
+    """Keep the records that follow the contract, come from the peer itself and pass the peer's
+    filters (themes, area)."""
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise PeerError(f"{url} : pas de liste « records »")
     if _major(data.get("schema_version", "0")) != _major(SCHEMA_VERSION):
@@ -193,6 +214,9 @@ def check_records(
         if themes and not set(kept.get("themes") or []) & set(themes):
             result.filtered += 1
             continue
+        if area and not in_area(kept, area):
+            result.outside_area += 1
+            continue
         result.records.append(kept)
     result.records.sort(key=lambda r: r.get("url", ""))
     return result
@@ -209,6 +233,7 @@ class PeerReport:
     changed: int = 0
     removed: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    left_out: int = 0  # valid records the peer's filters (themes, area) leave out
     unchanged: bool = False
 
 
@@ -235,12 +260,18 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
         manifest = check_manifest(_json(fetched.body or b"", manifest_url), manifest_url)
         origin = manifest["territory"]["url"].rstrip("/")
         results: dict[str, KindResult] = {}
+        # A snapshot made with other filters is fetched again in full (no "not modified").
+        filters = {"themes": peer["themes"], "area": peer.get("area"), "transitive": peer["transitive"]}
         for plural in peer["include"]:
             url = manifest["datasets"].get(plural)
             if not url:
                 continue
             before = provenance.get("datasets", {}).get(plural, {})
-            same_url = before.get("url") == url and (folder / f"{plural}.json").is_file()
+            same_url = (
+                before.get("url") == url
+                and before.get("filters", filters) == filters
+                and (folder / f"{plural}.json").is_file()
+            )
             got = client.get(
                 url, *(before.get("etag"), before.get("last_modified")) if same_url else (None, None)
             )
@@ -249,7 +280,13 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
                 results[plural] = kept
                 continue
             result = check_records(
-                PLURAL_KINDS[plural], _json(got.body, url), url, origin, peer["themes"], peer["transitive"]
+                PLURAL_KINDS[plural],
+                _json(got.body, url),
+                url,
+                origin,
+                peer["themes"],
+                peer["transitive"],
+                peer.get("area"),
             )
             result.fetched = got
             results[plural] = result
@@ -263,6 +300,7 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
         report.removed += len(set(previous) - set(current))
         report.changed += sum(1 for u in set(current) & set(previous) if current[u] != previous[u])
         report.rejected += result.rejected
+        report.left_out += result.filtered + result.outside_area
     report.unchanged = not (report.added or report.removed or report.changed)
     if dry_run:
         return report
@@ -280,7 +318,9 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
             "records": len(result.records),
             "rejected": [list(r) for r in result.rejected],
             "ignored_fields": result.ignored_fields,
+            "filters": filters,
             "filtered_out_by_theme": result.filtered,
+            "outside_area": result.outside_area,
         }
     files["provenance.json"] = (
         json.dumps(

@@ -143,7 +143,13 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
         map={**DEFAULT_MAP, **data.get("map", {})},
         peers=[
-            {"include": ["actors", "initiatives", "events"], "themes": [], "transitive": False, **peer}
+            {
+                "include": ["actors", "initiatives", "events"],
+                "themes": [],
+                "transitive": False,
+                "area": None,
+                **peer,
+            }
             for peer in (data.get("federation") or {}).get("peers", [])
         ],
         federation_max_bytes=(data.get("federation") or {}).get("max_bytes", 20_000_000),
