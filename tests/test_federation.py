@@ -308,6 +308,18 @@ def test_peer_records_are_searchable_and_their_text_stays_text(peers, tmp_path, 
         assert link.get_attribute("href") == f"{herblain}/acteurs/atelier/"
         assert "annuaire Annuaire de Saint-Herblain" in page.inner_text(".search-result-meta")
         assert page.locator("#facet-territory option").count() == 3
+        # On the map: a marker for the neighbour's actor, its popup names its directory and links
+        # to its page there; its hostile name stays text.
+        page.goto(f"{url}/carte/?type=actor")
+        page.wait_for_selector("#carte[data-ready=true]")
+        assert "Atelier" in page.locator("#lieux-visibles").inner_text()  # the local actor has no place
+        page.get_by_role("button", name="Voir sur la carte : <img src=x onerror=alert(1)> Atelier").click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "annuaire Annuaire de Saint-Herblain" in popup.inner_text()
+        assert popup.locator("img").count() == 0
+        link = popup.get_by_role("link", name="<img src=x onerror=alert(1)> Atelier")
+        assert link.get_attribute("href") == f"{herblain}/acteurs/atelier/"
         assert page.console_errors == []
     finally:
         server.shutdown()
