@@ -106,6 +106,11 @@ class Site:
         return self.peers.records if self.peers else []
 
     @cached_property
+    def peer_records_with_pages(self) -> list:
+        """The neighbours' records that get a page here too (`render_pages: true`)."""
+        return [record for record in self.peer_records if hasattr(record, "origin_page")]
+
+    @cached_property
     def peers_by_theme(self) -> dict[str, dict[str, list]]:
         """The neighbouring directories' actors, initiatives and upcoming events, by theme."""
         found: dict[str, dict[str, list]] = {}

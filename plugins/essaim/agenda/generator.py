@@ -69,7 +69,7 @@ class AgendaGenerator(Part):
                 name = f"{by_slug[slug].name} ({territory.name})"
                 write_calendar(f"{canonical.path('actors', slug)}agenda.ics", name, events)
         # One file per event page: ours, and the neighbours' events that have a page here too.
-        paged = [e for e in site.peer_records if e.KIND == "event" and hasattr(e, "origin_page")]
+        paged = [e for e in site.peer_records_with_pages if e.KIND == "event"]
         for event in [*directory.events, *paged]:
             write_calendar(f"{canonical.path('events', event.slug)}evenement.ics", event.name, [event])
         self._atom(files, canonical, base_key)

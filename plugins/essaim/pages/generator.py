@@ -55,15 +55,19 @@ class _Background:
             self.next.value = start + CHUNK
         return self.generator.jobs[start : start + CHUNK]
 
+    def _render_taken(self) -> None:
+        """Render pages, `CHUNK` at a time from the shared counter, until none is left."""
+        while jobs := self._take():
+            for job in jobs:
+                self.generator._render(*job)
+
     def _work(self, sender: Any) -> None:
         """In a forked worker: render pages until none is left, then send back what was written
         (or why it stopped: the build then fails with that message instead of waiting)."""
         files = self.generator.files
         files.current, files.written = {}, 0
         try:
-            while jobs := self._take():
-                for job in jobs:
-                    self.generator._render(*job)
+            self._render_taken()
         except BaseException as error:  # reported to the build process, which raises it
             sender.send(("error", f"{type(error).__name__}: {error}"))
             raise
@@ -72,9 +76,7 @@ class _Background:
     def join(self) -> None:
         """Render the pages no worker has taken yet, then gather the workers' files."""
         files = self.generator.files
-        while jobs := self._take():
-            for job in jobs:
-                self.generator._render(*job)
+        self._render_taken()
         failures = []
         for (receiver, _), process in zip(self.pipes, self.processes, strict=True):
             try:
@@ -311,9 +313,7 @@ class PagesGenerator(Part):
             )
 
         # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
-        for record in self.site.peer_records:
-            if not hasattr(record, "origin_page"):
-                continue
+        for record in self.site.peer_records_with_pages:
             save_as = urls.save_as(urls.record_path(record))
             self.peer_pages.add(save_as)
             extra: dict[str, Any] = {
