@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .output import OutputFiles, fingerprint
+from .output import OutputFiles
 from .pages.urls import Urls
 from .records.problems import ERROR, WARNING, InvalidContent
 from .records.read import read_directory
@@ -82,8 +82,5 @@ class DirectoryGenerator(Generator):
         if site.territory.logo:
             logos.append(site.territory.logo)
         for logo in sorted(set(logos)):
-            source = root / logo
-            key = fingerprint(logo, source.stat().st_mtime_ns, source.stat().st_size)
-            if not files.is_fresh(logo, key):
-                files.write(logo, source.read_bytes(), key)
+            files.copy(logo, root / logo)
         files.finish()

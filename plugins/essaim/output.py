@@ -88,6 +88,14 @@ class OutputFiles:
         target.write_bytes(data)
         self.written += 1
 
+    def copy(self, save_as: str, source: Path) -> None:
+        """Copy a file (a library, a logo) unless the same file — same modification time and
+        size — was copied to `save_as` last time and is still there."""
+        info = source.stat()
+        key = fingerprint(info.st_mtime_ns, info.st_size)
+        if not self.is_fresh(save_as, key):
+            self.write(save_as, source.read_bytes(), key)
+
     def finish(self) -> None:
         """Remove files this part no longer produces, then save the manifest."""
         for stale in set(self.previous) - set(self.current):

@@ -57,9 +57,7 @@ class MapGenerator(Part):
         root = Path(self.settings["ESSAIM_ROOT"])
         for library in ("leaflet", "leaflet.markercluster"):
             for source, save_as in vendor_files(root, library):
-                key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)
-                if not files.is_fresh(save_as, key):
-                    files.write(save_as, source.read_bytes(), key)
+                files.copy(save_as, source)
         records = [(r, "actor") for r in directory.actors] + [
             (r, "initiative") for r in directory.initiatives
         ]

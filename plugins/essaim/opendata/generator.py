@@ -18,29 +18,6 @@ logger = logging.getLogger(__name__)
 PART = "opendata"
 
 
-def _export_texts(generator: OpenDataGenerator) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """The actors', initiatives' and events' JSON and CSV, the actors' GeoJSON and data·inclusion.
-
-    Returns {output path: text} and the actors data·inclusion refused, as (source, reason).
-    Written in this process: the pages are being rendered by forked workers meanwhile, and
-    another fork here cost more (copied memory, texts sent back) than it saved.
-    """
-    directory, territory = generator.site.directory, generator.site.territory
-    url_of = generator.canonical.record
-    texts: dict[str, str] = {}
-    for kind in ("actor", "initiative", "event"):
-        plural = KIND_PLURALS[kind]
-        exported = [export_record(r, url_of(r)) for r in getattr(directory, plural)]
-        envelope = dataset(kind, exported, territory, generator.generated_at)
-        texts[f"data/{plural}.json"] = to_json(envelope, "records")
-        texts[f"data/{plural}.csv"] = to_csv(kind, exported)
-        if kind == "actor":
-            texts["data/actors.geojson"] = to_json(to_geojson(exported, kind), "features")
-    accepted, rejected = structures(directory.actors, url_of, territory)
-    texts["data/data-inclusion/structures.json"] = to_json(accepted)
-    return texts, [(actor.source, reason) for actor, reason in rejected]
-
-
 # The files of /donnees/, in the order shown, with what a reader needs to know (French).
 FILE_NOTES = [
     ("data/actors.csv", "Les acteurs, une ligne par structure (tableur : LibreOffice, Excel)."),
@@ -94,7 +71,7 @@ class OpenDataGenerator(Part):
             files.finish()
             return
         self.generated_at = site.now.isoformat(timespec="seconds")
-        texts, rejected = _export_texts(self)
+        texts, rejected = self._exports()
         for name, text in texts.items():
             files.write(name, text, key)
         for source, reason in rejected:
@@ -109,6 +86,28 @@ class OpenDataGenerator(Part):
         )
         self._data_page(files, key, self.generated_at, len(rejected))
         files.finish()
+
+    def _exports(self) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The actors', initiatives' and events' JSON and CSV, the actors' GeoJSON and data·inclusion.
+
+        Returns {output path: text} and the actors data·inclusion refused, as (source, reason).
+        Written in this process: the pages are being rendered by forked workers meanwhile, and
+        another fork here cost more (copied memory, texts sent back) than it saved.
+        """
+        directory, territory = self.site.directory, self.site.territory
+        url_of = self.canonical.record
+        texts: dict[str, str] = {}
+        for kind in ("actor", "initiative", "event"):
+            plural = KIND_PLURALS[kind]
+            exported = [export_record(r, url_of(r)) for r in getattr(directory, plural)]
+            envelope = dataset(kind, exported, territory, self.generated_at)
+            texts[f"data/{plural}.json"] = to_json(envelope, "records")
+            texts[f"data/{plural}.csv"] = to_csv(kind, exported)
+            if kind == "actor":
+                texts["data/actors.geojson"] = to_json(to_geojson(exported, kind), "features")
+        accepted, rejected = structures(directory.actors, url_of, territory)
+        texts["data/data-inclusion/structures.json"] = to_json(accepted)
+        return texts, [(actor.source, reason) for actor, reason in rejected]
 
     def _sitemap(self) -> str:
         """Every page of the site, with the date of its record when it shows one."""

@@ -38,9 +38,7 @@ class SearchGenerator(Part):
         root = Path(self.settings["ESSAIM_ROOT"])
         for library in ("lunr", "lunr-languages"):
             for source, save_as in vendor_files(root, library):
-                key = fingerprint(source.stat().st_mtime_ns, source.stat().st_size)
-                if not files.is_fresh(save_as, key):
-                    files.write(save_as, source.read_bytes(), key)
+                files.copy(save_as, source)
 
         key = fingerprint(
             record_stamps(directory.records),
