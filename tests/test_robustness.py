@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TERRITORY, actor_text
+from essaim.records.load import load_yaml_mapping
 from essaim.records.read import read_directory, read_record
 from essaim.records.territory import load_territory
 
@@ -110,3 +111,35 @@ def test_a_bad_file_never_hides_the_good_ones(fields):
         directory, problems = read_directory(root, load_territory(root), git_dates=False)
         assert "bon" in [a.slug for a in directory.actors]
         assert all(p.path == "actors/hasard.md" for p in problems)
+
+
+@SETTINGS
+@given(front_matters)
+def test_reading_without_the_line_map_gives_the_same_data_and_problems(fields):
+    # Valid records are read without noting where each key is (`lines=False`); a record with a
+    # problem is parsed again to find its lines. Both readings must agree on what the file says.
+    text = yaml.safe_dump(fields, allow_unicode=True)
+    with_lines = load_yaml_mapping(text, "actors/x.md", 1)
+    without = load_yaml_mapping(text, "actors/x.md", 1, lines=False)
+    assert without[0] == with_lines[0]
+    assert without[2] == with_lines[2]
+    assert without[1] == {} and (with_lines[1] or not fields)
+
+
+def test_reading_without_the_line_map_keeps_codes_answers_and_duplicates():
+    text = (
+        "name: A\naddress:\n  postcode: 01000\n  city: Bourg\naccessibility:\n  wheelchair: yes\n"
+        "skills_offered: [1, yes, 01000]\nname: B\n"
+    )
+    data, lines, problems = load_yaml_mapping(text, "actors/x.md", 1, lines=False)
+    assert data == {
+        "name": "B",
+        "address": {"postcode": "01000", "city": "Bourg"},
+        "accessibility": {"wheelchair": "yes"},
+        "skills_offered": [1, True, 512],  # YAML 1.1 octal: only code fields keep their digits
+    }
+    assert lines == {}
+    assert [(p.line, p.message) for p in problems] == [
+        (9, "la clé « name » est écrite deux fois : gardez-en une")
+    ]
+    assert load_yaml_mapping(text, "actors/x.md", 1)[0] == data

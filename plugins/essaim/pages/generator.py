@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 PART = "pages"
 PARALLEL_PAGES = 300  # below this many pages to render, forking workers costs more than it saves
 CHUNK = 64  # pages a process takes at a time from the shared queue
+RECORD_TEMPLATES = frozenset({"actor", "initiative", "event"})  # one page per record; the rest are lists
 _PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
 
 
@@ -208,6 +209,10 @@ class PagesGenerator(Part):
             return
         for template in {job[1] for job in self.jobs}:
             self.get_template(template)  # compiled once, before the fork
+        # Lists first: the worker starts alone (this process goes on with the other parts), so it
+        # renders most lists, and each record's card once, instead of both processes rendering
+        # the same cards for their own share of the lists.
+        self.jobs.sort(key=lambda job: job[1] in RECORD_TEMPLATES)
         gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
         self.background = _Background(self, workers - 1)
         _PENDING.append(self.background)

@@ -7,8 +7,9 @@ Nothing here knows about schemas or other records: `validate` does. Every failur
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,23 +90,34 @@ class SourceRecord:
     fields: dict[str, Any]
     body: str
     body_line: int
-    lines: dict[LinePath, tuple[int, int]] = field(default_factory=dict)
+    lines: dict[LinePath, tuple[int, int]] | None = None  # None: found from `front_matter` on demand
     digest: str = ""  # SHA-1 of the file's bytes: a record's identity for change detection
+    front_matter: str = ""
+
+    def line_map(self) -> dict[LinePath, tuple[int, int]]:
+        """Where every key is. Most records are valid and never need it: it is only made when a
+        problem needs a position, by parsing the front matter again."""
+        if self.lines is None:
+            _, lines, _ = load_yaml_mapping(self.front_matter, self.path, line_offset=1)
+            self.lines = lines
+        return self.lines
 
     def position(self, path: LinePath) -> tuple[int, int]:
         """Line and column of the deepest key of `path` present in the file (1, 1 if none)."""
+        lines = self.line_map()
         for end in range(len(path), 0, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
+            if path[:end] in lines:
+                return lines[path[:end]]
         return (1, 1)
 
 
 def load_yaml_mapping(
-    text: str, path: str, line_offset: int = 0
+    text: str, path: str, line_offset: int = 0, lines: bool = True
 ) -> tuple[dict[str, Any] | None, dict[LinePath, tuple[int, int]], list[Problem]]:
     """Parse YAML text that must be a mapping; return data, line map and problems.
 
     `line_offset` is the number of file lines before the YAML text (1 for front matter).
+    `lines=False` skips the line map (returned empty): the same data, a third faster.
     """
     problems: list[Problem] = []
     loader = FrontMatterLoader(text)
@@ -120,8 +132,8 @@ def load_yaml_mapping(
             )
             return None, {}, problems
         builder = _Builder(loader, path, line_offset)
-        data = builder.build(node, ())
-        lines = builder.lines
+        data = builder.build(node, ()) if lines else builder.plain(node, None)
+        line_map = builder.lines
         problems.extend(builder.problems)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -147,14 +159,15 @@ def load_yaml_mapping(
         return None, {}, problems
     finally:
         loader.dispose()
-    return data, lines, problems
+    return data, line_map, problems
 
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Builder:
-    """Turns a composed YAML node into Python data in one pass, noting where every key is.
+    """Turns a composed YAML node into Python data in one pass: `build` notes where every key
+    is (the line map of error messages), `plain` does not (valid records never need it).
 
     Plain text (most values) is taken as it is; other scalars (numbers, booleans, null) go
     through PyYAML's safe constructor. Codes keep their written digits (`postcode: 01000`) and
@@ -169,16 +182,9 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: LinePath) -> Any:
+        """The data of `node`, noting the position of every key and list item under `path`."""
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == STR_TAG:
-                return node.value
-            value = self.loader.construct_object(node)
-            key = path[-1] if path else None
-            if key in TEXT_CODE_KEYS and not node.style and isinstance(value, int | float):
-                return node.value if not isinstance(value, bool) else value
-            if key in YES_NO_KEYS and isinstance(value, bool):
-                return "yes" if value else "no"
-            return value
+            return node.value if node.tag == STR_TAG else self._scalar(node, path[-1] if path else None)
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
@@ -187,46 +193,91 @@ class _Builder:
             return items
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.MarkedYAMLError(
-                    problem="clé non prise en charge (« << » ou clé complexe)",
-                    problem_mark=key_node.start_mark,
-                )
-            key = key_node.value if key_node.tag == STR_TAG else self.loader.construct_object(key_node)
-            position = self._position(key_node)
+            key = self._key(key_node)
             if key in mapping:
-                self.problems.append(
-                    Problem(
-                        self.file_path, *position, f"la clé « {key} » est écrite deux fois : gardez-en une"
-                    )
-                )
-            self.lines.setdefault(path + (str(key),), position)
+                self._duplicate(key, key_node)
+            self.lines.setdefault(path + (str(key),), self._position(key_node))
             mapping[key] = self.build(value_node, path + (str(key),))
         return mapping
+
+    def plain(self, node: yaml.Node, key: Any) -> Any:
+        """The same data as `build`, without noting positions (`key`: the parent key, if any)."""
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == STR_TAG else self._scalar(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.plain(item, None) for item in node.value]
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            name = self._key(key_node)
+            if name in mapping:
+                self._duplicate(name, key_node)
+            mapping[name] = self.plain(value_node, name)
+        return mapping
+
+    def _scalar(self, node: yaml.ScalarNode, key: Any) -> Any:
+        """A scalar that is not plain text: a number, a boolean, null (codes and yes/no kept)."""
+        value = self.loader.construct_object(node)
+        if key in TEXT_CODE_KEYS and not node.style and isinstance(value, int | float):
+            return node.value if not isinstance(value, bool) else value
+        if key in YES_NO_KEYS and isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+    def _key(self, key_node: yaml.Node) -> Any:
+        if key_node.tag == MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.MarkedYAMLError(
+                problem="clé non prise en charge (« << » ou clé complexe)",
+                problem_mark=key_node.start_mark,
+            )
+        return key_node.value if key_node.tag == STR_TAG else self.loader.construct_object(key_node)
+
+    def _duplicate(self, key: Any, key_node: yaml.Node) -> None:
+        self.problems.append(
+            Problem(
+                self.file_path,
+                *self._position(key_node),
+                f"la clé « {key} » est écrite deux fois : gardez-en une",
+            )
+        )
 
     def _position(self, node: yaml.Node) -> tuple[int, int]:
         return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
 
-def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None, list[Problem]]:
+def _relative(path: str, root: str) -> str:
+    """`path` relative to `root`, with forward slashes (`path` itself when outside `root`)."""
+    prefix = os.path.join(root, "")
+    if path.startswith(prefix) and prefix not in ("", "." + os.sep):
+        rel = path[len(prefix) :]
+    else:
+        try:
+            rel = str(Path(path).relative_to(root))
+        except ValueError:
+            rel = path
+    return rel.replace(os.sep, "/")
+
+
+def read_source(
+    file: str | os.PathLike[str], root: str | os.PathLike[str], kind: str
+) -> tuple[SourceRecord | None, list[Problem]]:
     """Read `file` (a record of `kind`) and split it into front matter and body."""
-    try:
-        rel = file.relative_to(root).as_posix()
-    except ValueError:
-        rel = file.as_posix()
+    path = os.fspath(file)
+    rel = _relative(path, os.fspath(root))
     problems: list[Problem] = []
-    slug = file.stem
+    name = os.path.basename(path)
+    slug = os.path.splitext(name)[0]
     if not SLUG_RE.match(slug):
         problems.append(
             Problem(
                 rel,
                 1,
                 1,
-                f"nom de fichier « {file.name} » invalide : utilisez des minuscules sans accents, "
+                f"nom de fichier « {name} » invalide : utilisez des minuscules sans accents, "
                 "des chiffres et des tirets (par exemple « ma-structure.md »)",
             )
         )
-    data = file.read_bytes()
+    with open(path, "rb") as handle:
+        data = handle.read()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -265,7 +316,7 @@ def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None,
         )
         return None, problems
     front_matter = "\n".join(lines[1:closing])
-    fields, line_map, yaml_problems = load_yaml_mapping(front_matter, rel, line_offset=1)
+    fields, _, yaml_problems = load_yaml_mapping(front_matter, rel, line_offset=1, lines=False)
     problems.extend(yaml_problems)
     if fields is None:
         return None, problems
@@ -277,8 +328,8 @@ def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None,
         fields=fields,
         body=body,
         body_line=closing + 2,
-        lines=line_map,
         digest=hashlib.sha1(data).hexdigest(),
+        front_matter=front_matter,
     )
     return source, problems
 
@@ -286,4 +337,4 @@ def read_source(file: Path, root: Path, kind: str) -> tuple[SourceRecord | None,
 def line_map(file: Path) -> dict[LinePath, tuple[int, int]]:
     """Positions of the keys of a record file (re-read on demand: valid records drop theirs)."""
     source, _ = read_source(file, file.parent, "record")
-    return source.lines if source else {}
+    return source.line_map() if source else {}

@@ -45,7 +45,7 @@ def record_files(root: Path) -> list[tuple[str, Path]]:
 
 
 def read_record(
-    file: Path, root: Path, kind: str, mtime: float | None = None
+    file: str | os.PathLike[str], root: str | os.PathLike[str], kind: str, mtime: float | None = None
 ) -> tuple[Record | None, list[Problem]]:
     """Read one file and check it against its schema; the record is None when unusable.
 
@@ -61,11 +61,11 @@ def read_record(
         body=source.body,
         body_line=source.body_line,
         digest=source.digest,
-        file=str(file),
-        mtime=file.stat().st_mtime if mtime is None else mtime,
+        file=os.fspath(file),
+        mtime=os.stat(file).st_mtime if mtime is None else mtime,
         # Most records are valid: they drop their line map (a third of their weight when cached
         # or sent between processes) and find it again if a later check needs a position.
-        lines=source.lines if problems else None,
+        lines=source.line_map() if problems else None,
     )
     record.sort_name  # noqa: B018 - computed here, in parallel, and kept in the cache
     if isinstance(record, Actor):
@@ -75,7 +75,7 @@ def read_record(
 
 def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | None, list[Problem]]]:
     """Worker entry point: read a chunk of (path, root, kind, modification time in ns)."""
-    return [read_record(Path(path), Path(root), kind, ns / 1e9) for path, root, kind, ns in jobs]
+    return [read_record(path, root, kind, ns / 1e9) for path, root, kind, ns in jobs]
 
 
 def _code_stamp() -> str:
