@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from .jsontext import jinja_dumps
 from .output import OutputFiles, fingerprint
 from .records.territory import TERRITORY_FILE
 from .site import Site
@@ -29,6 +30,7 @@ class Part(Generator):
     def start(self) -> bool:
         """Set `site` and `files`; False when territory.yml switches this part off."""
         self.site = self.context["essaim"]
+        self.env.policies["json.dumps_function"] = jinja_dumps  # `tojson` in templates
         if not self.site.territory.feature(self.PART):
             logger.info("essaim: %s is switched off in territory.yml", self.PART)
             return False

@@ -11,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from ..jsontext import compact
 from ..records.model import Record
 from ..records.schema import SCHEMA_VERSION
 
@@ -115,8 +116,7 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
     }
 
 
-def _compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+_compact = compact
 
 
 def to_json(data: Any, items: str | None = None) -> str:
@@ -172,7 +172,11 @@ def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
     writer.writerow(column for column, _ in CSV_COLUMNS[kind])
     getters = [_getter(path) for _, path in CSV_COLUMNS[kind]]
     for record in records:
-        writer.writerow([_cell(get(record)) for get in getters])
+        row = []
+        for get in getters:
+            value = get(record)
+            row.append(value if type(value) is str else _cell(value))  # most cells are text
+        writer.writerow(row)
     return buffer.getvalue()
 
 

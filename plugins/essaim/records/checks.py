@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -231,9 +232,12 @@ NAME_NOISE = {
 }
 
 
+_NOT_ALNUM = re.compile(r"[\W_]")  # sort names are ASCII: the same as `not str.isalnum()`
+
+
 def name_key(sort_name: str) -> str:
     """A name without case, accents, punctuation and common words (likely duplicates share it)."""
-    words = "".join(c if c.isalnum() else " " for c in sort_name).split()
+    words = _NOT_ALNUM.sub(" ", sort_name).split()
     return " ".join(w for w in words if w not in NAME_NOISE)
 
 
