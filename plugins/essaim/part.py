@@ -6,7 +6,10 @@ from __future__ import annotations
 import inspect
 import logging
 from pathlib import Path
+from types import MethodType
+from typing import Any
 
+from jinja2 import Environment
 from pelican.generators import Generator
 
 from .jsontext import jinja_dumps
@@ -15,6 +18,22 @@ from .records.territory import TERRITORY_FILE
 from .site import Site
 
 logger = logging.getLogger(__name__)
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+_MISSING = object()
+
+
+def getattr_quick(environment: Environment, obj: Any, attribute: str) -> Any:
+    """Jinja's `Environment.getattr` (`a.b` in templates), with a shortcut for plain dicts.
+
+    A record's fields are a dict, and templates read them as `f.website`: Jinja first tries the
+    attribute, which raises (and formats) an AttributeError, then the key. For a plain dict the
+    attribute can only be one of dict's own, so the key is looked up directly: the same result,
+    without the exception (a tenth of an actor page's rendering).
+    """
+    if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        value = obj.get(attribute, _MISSING)
+        return environment.undefined(obj=obj, name=attribute) if value is _MISSING else value
+    return Environment.getattr(environment, obj, attribute)
 
 
 class Part(Generator):
@@ -31,6 +50,7 @@ class Part(Generator):
         """Set `site` and `files`; False when territory.yml switches this part off."""
         self.site = self.context["essaim"]
         self.env.policies["json.dumps_function"] = jinja_dumps  # `tojson` in templates
+        self.env.getattr = MethodType(getattr_quick, self.env)  # type: ignore[method-assign]
         if not self.site.territory.feature(self.PART):
             logger.info("essaim: %s is switched off in territory.yml", self.PART)
             return False
