@@ -12,8 +12,25 @@ from essaim.part import getattr_quick
 TEMPLATE = (
     "{{ f.website }}|{{ f.missing is defined }}|{{ f.missing }}|"
     "{% for k, v in f.items() %}{{ k }}={{ v }};{% endfor %}|{{ f.get('x', 'y') }}|"
-    "{{ f.items is defined }}|{{ f.geo.lat }}|{{ f.geo.lon is defined }}|{{ n.real }}|{{ s.upper() }}"
+    "{{ f.items is defined }}|{{ f.geo.lat }}|{{ f.geo.lon is defined }}|{{ n.real }}|{{ s.upper() }}|"
+    "{{ r.name }}|{{ r.origin is defined }}|{{ r.broken is defined }}|"
+    "{{ box.key }}|{{ box.nothing is defined }}"
 )
+
+
+class Record:
+    name = "Fiche"
+
+    @property
+    def broken(self):
+        raise AttributeError("a property that fails reads as undefined, as in Jinja")
+
+
+class Box:
+    def __getitem__(self, key):
+        if key == "key":
+            return "from items"
+        raise KeyError(key)
 
 
 def render(source: str, quick: bool, **variables) -> str:
@@ -28,12 +45,15 @@ def test_quick_attribute_lookup_gives_what_jinja_gives():
         "f": {"website": "https://a.example.org/<x>", "items": "a field named items", "geo": {"lat": 47.2}},
         "n": 3,
         "s": "texte",
+        "r": Record(),
+        "box": Box(),
     }
     expected = render(TEMPLATE, quick=False, **variables)
     assert render(TEMPLATE, quick=True, **variables) == expected
     # A key named like a dict method does not hide the method, as in Jinja.
     assert "website=https://a.example.org/&lt;x&gt;;items=a field named items;" in expected
-    assert "|False||" in expected and "|True|47.2|False|3|TEXTE" in expected
+    assert "|False||" in expected and "|True|47.2|False|3|TEXTE|" in expected
+    assert expected.endswith("|Fiche|False|False|from items|False")
 
 
 def test_a_fragment_is_rendered_once_per_key_and_build():

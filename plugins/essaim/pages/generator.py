@@ -19,7 +19,7 @@ from ..opendata.jsonld import structured_data, website
 from ..output import fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
-from .fragments import Cards, Chrome
+from .fragments import Cards, Chrome, render
 from .markdown import MarkdownBody
 from .paginate import paginate
 
@@ -131,6 +131,7 @@ class PagesGenerator(Part):
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
+        self.page_context = {**self.env.globals, **self.context}  # what every page starts from
         self.started = time.perf_counter()
         self.peer_pages: set[str] = set()
         self._home()
@@ -182,7 +183,7 @@ class PagesGenerator(Part):
 
     def _render(self, save_as: str, template: str, key: str, variables: dict[str, Any]) -> None:
         context = {
-            **self.context,
+            **self.page_context,
             **variables,
             "output_file": save_as,
             "canonical_url": f"{self.base_url}/{save_as.removesuffix('index.html')}",
@@ -196,7 +197,7 @@ class PagesGenerator(Part):
             context["structured_data"] = structured_data(
                 record, origin or self.canonical.record(record), self.canonical.record, related
             )
-        self.files.write(save_as, self.get_template(template).render(context), key)
+        self.files.write(save_as, render(self.get_template(template), context), key)
 
     def _render_jobs(self) -> None:
         """Render the queued pages: here when they are few, else mostly in forked workers that go
