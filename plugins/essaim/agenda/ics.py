@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, vCalAddress, vText
-from icalendar import Event as VEvent
-
 from ..records.model import Actor, Event, parse_when
+
+if TYPE_CHECKING:
+    from icalendar import Event as VEvent
+
+# icalendar is imported where a feed is written, not when the build starts (a tenth of a second
+# of start-up, spent in parallel with the pages instead).
 
 
 def _dtstamp(event: Event) -> datetime:
@@ -23,6 +26,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
     A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`), so
     a calendar subscribed to both sees one event, and says which directory lists it.
     """
+    from icalendar import Event as VEvent
+    from icalendar import vCalAddress, vText
+
     fields = event.fields
     item = VEvent()
     origin_url = getattr(event, "origin_url", None)
@@ -79,6 +85,8 @@ def calendar(
     name: str, events: list[tuple[Event, str, list[Actor]]], base_url: str, tz: Any, url_of=lambda a: ""
 ) -> bytes:
     """A calendar app can subscribe to it: name, time zone (VTIMEZONE), one VEVENT per event."""
+    from icalendar import Calendar
+
     host = urlsplit(base_url).netloc
     cal = Calendar()
     cal.add("prodid", "-//Essaim//annuaire de l'ESS//FR")

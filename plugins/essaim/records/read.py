@@ -33,15 +33,20 @@ CACHE_FILE = "essaim-records.pickle"
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
 
 
-def record_files(root: Path) -> list[tuple[str, Path]]:
-    """Every record file under the territory root, as (kind, path), in a stable order."""
+def record_paths(root: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """Every record file under the territory root, as (kind, path as text), in a stable order."""
     files = []
     for kind, folder in FOLDERS.items():
-        directory = root / folder
-        if directory.is_dir():
-            names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".md") and e.is_file())
-            files.extend((kind, directory / name) for name in names)
+        directory = os.path.join(root, folder)
+        if os.path.isdir(directory):
+            entries = [e for e in os.scandir(directory) if e.name.endswith(".md") and e.is_file()]
+            files.extend((kind, e.path) for e in sorted(entries, key=lambda e: e.name))
     return files
+
+
+def record_files(root: Path) -> list[tuple[str, Path]]:
+    """Every record file under the territory root, as (kind, Path), in a stable order."""
+    return [(kind, Path(path)) for kind, path in record_paths(root)]
 
 
 def read_record(
@@ -107,21 +112,21 @@ class RecordCache:
             pass
         return cls(path, {}, dirty=True)
 
-    def get(self, file: Path, stamp: tuple[int, int]) -> Any:
+    def get(self, file: str | os.PathLike[str], stamp: tuple[int, int]) -> Any:
         """The cached result for `file` if its stamp has not changed."""
-        entry = self.entries.get(str(file))
+        entry = self.entries.get(os.fspath(file))
         return entry[1] if entry and entry[0] == stamp else None
 
-    def put(self, file: Path, stamp: tuple[int, int], value: Any) -> None:
+    def put(self, file: str | os.PathLike[str], stamp: tuple[int, int], value: Any) -> None:
         """Remember a result for `file`."""
-        self.entries[str(file)] = (stamp, value)
+        self.entries[os.fspath(file)] = (stamp, value)
         self.dirty = True
 
-    def save(self, keep: Iterable[Path]) -> None:
+    def save(self, keep: Iterable[str | os.PathLike[str]]) -> None:
         """Write the cache, forgetting files that no longer exist."""
         if self.path is None:
             return
-        kept = {str(path) for path in keep}
+        kept = {os.fspath(path) for path in keep}
         if set(self.entries) - kept:
             self.entries = {k: v for k, v in self.entries.items() if k in kept}
             self.dirty = True
@@ -134,16 +139,19 @@ class RecordCache:
         os.replace(temporary, self.path)
 
 
-def _stamp(file: Path) -> tuple[int, int]:
-    info = file.stat()
+def _stamp(file: str | os.PathLike[str]) -> tuple[int, int]:
+    info = os.stat(file)
     return (info.st_mtime_ns, info.st_size)
 
 
 def read_records(
-    root: Path, cache: RecordCache, jobs: int | None = None, files: list[tuple[str, Path]] | None = None
+    root: Path,
+    cache: RecordCache,
+    jobs: int | None = None,
+    files: list[tuple[str, str]] | None = None,
 ) -> list[tuple[Record | None, list[Problem]]]:
     """Read every record file (from the cache when unchanged), in parallel when many changed."""
-    files = record_files(root) if files is None else files
+    files = record_paths(root) if files is None else files
     results: list[Any] = [None] * len(files)
     todo = []
     for index, (kind, file) in enumerate(files):
@@ -163,7 +171,7 @@ def read_records(
         batches = [theirs[i : i + chunk] for i in range(0, len(theirs), chunk)]
         with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             futures = [
-                pool.submit(_read_many, [(str(f), str(root), k, st[0]) for _, k, f, st in batch])
+                pool.submit(_read_many, [(f, os.fspath(root), k, st[0]) for _, k, f, st in batch])
                 for batch in batches
             ]
             own = [read_record(file, root, kind, stamp[0] / 1e9) for _, kind, file, stamp in mine]
@@ -192,9 +200,9 @@ def read_directory(
     Returns the Directory of the usable records and every problem found, in every file: one
     bad file never hides another. Callers decide whether problems are fatal.
     """
-    files = record_files(root)
+    files = record_paths(root)
     results = read_records(root, RecordCache.open(cache_dir), jobs, files)
-    actor_files = {file.stem for kind, file in files if kind == "actor"}
+    actor_files = {os.path.splitext(os.path.basename(file))[0] for kind, file in files if kind == "actor"}
     tz = territory.tz
     problems: list[Problem] = []
     records: dict[str, list[Record]] = {kind: [] for kind in KINDS}
