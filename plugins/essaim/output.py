@@ -28,6 +28,18 @@ def record_stamps(records: Iterable[Any]) -> tuple:
     return tuple((r.KIND, r.slug, r.digest, str(r.updated)) for r in records)
 
 
+def _write_file(path: str, data: bytes) -> None:
+    """Write `data` to `path` with three system calls: Python's buffered `open()` adds a
+    `fstat` and an `ioctl` per file, a third of the cost of writing thousands of small pages."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
+
+
 class OutputFiles:
     """The files one part writes into the output folder during one build."""
 
@@ -39,7 +51,7 @@ class OutputFiles:
         self.rendered = 0
         self.skipped = 0
         self.written = 0
-        self.folders: set[Path] = set()
+        self.folders: set[str] = set()
 
     def _load(self) -> dict[str, str]:
         if self.manifest_file is None:
@@ -75,17 +87,20 @@ class OutputFiles:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.current[save_as] = key
         self.rendered += 1
-        target = self.output / save_as
+        target = os.path.join(self.output, save_as)
         if save_as in self.previous:  # only files of an earlier build can be identical
             try:
-                if target.stat().st_size == len(data) and target.read_bytes() == data:
-                    return
+                if os.stat(target).st_size == len(data):
+                    with open(target, "rb") as handle:
+                        if handle.read() == data:
+                            return
             except OSError:
                 pass
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
-        target.write_bytes(data)
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        _write_file(target, data)
         self.written += 1
 
     def copy(self, save_as: str, source: Path) -> None:
