@@ -28,6 +28,17 @@ def record_stamps(records: Iterable[Any]) -> tuple:
     return tuple((r.KIND, r.slug, r.digest, str(r.updated)) for r in records)
 
 
+def _make_folder(path: str) -> None:
+    """`os.makedirs(path, exist_ok=True)` in one system call when the parent exists (a page's
+    folder, `acteurs/<slug>/`, usually does): makedirs looks at the parent first."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+
+
 def _write_file(path: str, data: bytes) -> None:
     """Write `data` to `path` with three system calls: Python's buffered `open()` adds a
     `fstat` and an `ioctl` per file, a third of the cost of writing thousands of small pages."""
@@ -98,7 +109,7 @@ class OutputFiles:
                 pass
         folder = os.path.dirname(target)
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder)
             self.folders.add(folder)
         _write_file(target, data)
         self.written += 1
