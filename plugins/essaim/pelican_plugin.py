@@ -14,12 +14,18 @@ from .pages.generator import PagesGenerator, finish_pages
 from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
 
+FRAGMENT_EXTENSION = "essaim.pages.fragment.FragmentExtension"
+
 
 def configure_jinja(pelican) -> None:
-    """Signal `initialized`: Essaim's filters in every template, and autoescaping always on
-    (contributors' and peers' text is untrusted)."""
+    """Signal `initialized`: Essaim's filters and `{% fragment %}` tag in every template, and
+    autoescaping always on (contributors' and peers' text is untrusted)."""
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
-    pelican.settings.setdefault("JINJA_ENVIRONMENT", {})["autoescape"] = True
+    environment = pelican.settings.setdefault("JINJA_ENVIRONMENT", {})
+    environment["autoescape"] = True
+    extensions = environment.setdefault("extensions", [])
+    if FRAGMENT_EXTENSION not in extensions:
+        extensions.append(FRAGMENT_EXTENSION)
 
 
 def get_generators(pelican) -> list[type]:

@@ -42,8 +42,6 @@ def pelican_settings(root: Path, production: bool = False) -> dict[str, Any]:
             "lstrip_blocks": True,
             "autoescape": True,
             "auto_reload": False,
-            # {% fragment key %}: pieces many pages show alike, rendered once per build and key.
-            "extensions": ["essaim.pages.fragment.FragmentExtension"],
         },
         "PAGE_URL": "{slug}/",
         "PAGE_SAVE_AS": "{slug}/index.html",
