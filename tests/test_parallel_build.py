@@ -106,3 +106,28 @@ def test_after_a_failed_build_the_next_one_starts_afresh(territory, tmp_path, mo
     output = build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
     assert pages_generator._PENDING == [] and not any(p.is_alive() for p in stale.processes)
     assert (output / "acteurs/acteur-39/index.html").is_file() and (output / "data/actors.json").is_file()
+
+
+def test_a_forked_rebuild_renders_only_what_changed_and_keeps_the_rest(
+    territory, tmp_path_factory, monkeypatch
+):
+    """Workers decide themselves which of their pages are unchanged: after one record changes,
+    only its pages are written again, none is removed, and the site is the one a single process
+    builds from scratch."""
+    many_actors(territory)
+    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(pages_generator, "CHUNK", 3)
+    output = tmp_path_factory.mktemp("forked")
+    build(territory, output, ESSAIM_JOBS=3)
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}
+    write(territory, "actors/acteur-07.md", actor_text("Acteur 07 renommé"))
+    build(territory, output, ESSAIM_JOBS=3)
+    rewritten = {
+        str(p.relative_to(output)) for p in output.rglob("*.html") if p.stat().st_mtime_ns != before.get(p)
+    }
+    assert "acteurs/acteur-07/index.html" in rewritten
+    assert "acteurs/acteur-08/index.html" not in rewritten and "acteurs/acteur-39/index.html" not in rewritten
+    assert len(rewritten) < len(before) / 2
+    assert set(output.rglob("*.html")) >= set(before)  # nothing unchanged was removed as stale
+    alone = build(territory, tmp_path_factory.mktemp("alone"), ESSAIM_JOBS=1, CACHE_CONTENT=False)
+    assert tree(output) == tree(alone)

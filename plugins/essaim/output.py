@@ -51,6 +51,19 @@ def _write_file(path: str, data: bytes) -> None:
         os.close(handle)
 
 
+class Stamps:
+    """`record_stamps(records)` computed when its repr is: a page's inputs are fingerprinted by
+    whichever process renders it, so queueing ten thousand pages costs nothing."""
+
+    __slots__ = ("records",)
+
+    def __init__(self, records: list[Any]) -> None:
+        self.records = records
+
+    def __repr__(self) -> str:
+        return repr(record_stamps(self.records))
+
+
 class OutputFiles:
     """The files one part writes into the output folder during one build."""
 

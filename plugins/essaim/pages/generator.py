@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..opendata.jsonld import structured_data, website
-from ..output import fingerprint, record_stamps
+from ..output import Stamps, fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from .fragments import Cards, Chrome, render
@@ -25,9 +25,9 @@ from .paginate import paginate
 
 logger = logging.getLogger(__name__)
 PART = "pages"
-PARALLEL_PAGES = 300  # below this many pages to render, forking workers costs more than it saves
+Job = tuple[str, str, Any, dict[str, Any]]  # output path, template, inputs, the page's variables
+PARALLEL_PAGES = 300  # below this many record pages, forking workers costs more than it saves
 CHUNK = 64  # pages a process takes at a time from the shared queue
-RECORD_TEMPLATES = frozenset({"actor", "initiative", "event"})  # one page per record; the rest are lists
 _PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
 
 
@@ -66,13 +66,13 @@ class _Background:
         """In a forked worker: render pages until none is left, then send back what was written
         (or why it stopped: the build then fails with that message instead of waiting)."""
         files = self.generator.files
-        files.current, files.written = {}, 0
+        files.current, files.written, files.rendered, files.skipped = {}, 0, 0, 0
         try:
             self._render_taken()
         except BaseException as error:  # reported to the build process, which raises it
             sender.send(("error", f"{type(error).__name__}: {error}"))
             raise
-        sender.send(("done", (files.current, files.written)))
+        sender.send(("done", (files.current, files.written, files.rendered, files.skipped)))
 
     def join(self) -> None:
         """Render the pages no worker has taken yet, then gather the workers' files."""
@@ -88,10 +88,11 @@ class _Background:
             if status == "error":
                 failures.append(f"{payload} (exit code {process.exitcode})")
                 continue
-            current, written = payload
+            current, written, rendered, skipped = payload
             files.current.update(current)
             files.written += written
-            files.rendered += len(current)
+            files.rendered += rendered
+            files.skipped += skipped
         if failures:
             raise RuntimeError("essaim: a page-rendering worker failed: " + "; ".join(failures))
 
@@ -126,7 +127,6 @@ class PagesGenerator(Part):
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
         self.canonical = site.canonical
-        self.jobs: list[tuple[str, str, str, dict[str, Any]]] = []
         self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
@@ -134,23 +134,32 @@ class PagesGenerator(Part):
         self.page_context = {**self.env.globals, **self.context}  # what every page starts from
         self.started = time.perf_counter()
         self.peer_pages: set[str] = set()
-        self._home()
+        # One page per record, shared with the forked workers (they start on it at once), then
+        # the home page and the lists, queued meanwhile and rendered by this process.
+        self.jobs: list[Job] = []
+        self.queue = self.jobs
         self._records()
+        self.background: _Background | None = None
+        self._start_workers()
+        self.own_jobs: list[Job] = [] if self.background else self.jobs
+        self.queue = self.own_jobs
+        self._home()
         self._lists()
         self._taxonomies()
         self._agenda()
         self.context["essaim_pages"] = [  # the sitemap: our pages, not copies of our neighbours'
-            path.removesuffix("index.html")
-            for path in [*self.files.current, *(job[0] for job in self.jobs)]
-            if path.endswith(".html") and path not in self.peer_pages
+            job[0].removesuffix("index.html")
+            for job in (self.jobs if self.own_jobs is self.jobs else [*self.jobs, *self.own_jobs])
+            if job[0].endswith(".html") and job[0] not in self.peer_pages
         ]
-        self.background: _Background | None = None
-        self._render_jobs()
         if self.background is None:
             self._finish()
 
     def _finish(self) -> None:
-        """Wait for the pages rendered in the background, if any; save the manifest."""
+        """Render this process's pages, then help the workers with theirs, if any; save the
+        manifest."""
+        for job in self.own_jobs:
+            self._render(*job)
         if self.background is not None:
             self.background.join()
             self.background = None
@@ -176,12 +185,15 @@ class PagesGenerator(Part):
         )
 
     def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
-        """Queue a page unless its inputs are the same as when its file was written."""
-        key = fingerprint(self.global_key, template, save_as, inputs)
-        if not self.files.is_fresh(save_as, key):
-            self.jobs.append((save_as, template, key, variables))
+        """Queue a page made from `inputs` (anything with a stable repr; `Stamps` for records)."""
+        self.queue.append((save_as, template, inputs, variables))
 
-    def _render(self, save_as: str, template: str, key: str, variables: dict[str, Any]) -> None:
+    def _render(self, save_as: str, template: str, inputs: Any, variables: dict[str, Any]) -> None:
+        """Render and write a page, unless its inputs are the same as when its file was written
+        (decided here, in whichever process takes the page)."""
+        key = fingerprint(self.global_key, template, save_as, inputs)
+        if self.files.is_fresh(save_as, key):
+            return
         context = {
             **self.page_context,
             **variables,
@@ -199,21 +211,15 @@ class PagesGenerator(Part):
             )
         self.files.write(save_as, render(self.get_template(template), context), key)
 
-    def _render_jobs(self) -> None:
-        """Render the queued pages: here when they are few, else mostly in forked workers that go
-        on while Pelican runs the other parts (`finish_pages` waits for them at the end)."""
+    def _start_workers(self) -> None:
+        """Fork workers for the record pages when there are many: they render them while this
+        process queues the lists and Pelican runs the other parts (`finish_pages` joins them)."""
         workers = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
         fork = "fork" in multiprocessing.get_all_start_methods()
         if len(self.jobs) < PARALLEL_PAGES or workers < 2 or not fork:
-            for job in self.jobs:
-                self._render(*job)
             return
         for template in {job[1] for job in self.jobs}:
             self.get_template(template)  # compiled once, before the fork
-        # Lists first: the worker starts alone (this process goes on with the other parts), so it
-        # renders most lists, and each record's card once, instead of both processes rendering
-        # the same cards for their own share of the lists.
-        self.jobs.sort(key=lambda job: job[1] in RECORD_TEMPLATES)
         gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
         self.background = _Background(self, workers - 1)
         _PENDING.append(self.background)
@@ -286,7 +292,7 @@ class PagesGenerator(Part):
             self._emit(
                 urls.save_as(urls.record_path(actor)),
                 "actor",
-                record_stamps([actor, *initiatives, *events]),
+                Stamps([actor, *initiatives, *events]),
                 record=actor,
                 body=MarkdownBody(actor.body),
                 initiatives=initiatives,
@@ -298,7 +304,7 @@ class PagesGenerator(Part):
             self._emit(
                 urls.save_as(urls.record_path(initiative)),
                 "initiative",
-                record_stamps([initiative, *actors]),
+                Stamps([initiative, *actors]),
                 record=initiative,
                 body=MarkdownBody(initiative.body),
                 actors=actors,
@@ -308,7 +314,7 @@ class PagesGenerator(Part):
             self._emit(
                 urls.save_as(urls.record_path(event)),
                 "event",
-                record_stamps([event, *organizers]),
+                Stamps([event, *organizers]),
                 record=event,
                 body=MarkdownBody(event.body),
                 organizers=organizers,
@@ -334,7 +340,7 @@ class PagesGenerator(Part):
             self._emit(
                 save_as,
                 record.KIND,
-                record_stamps([record]),
+                Stamps([record]),
                 record=record,
                 body=MarkdownBody(record.body),
                 **extra,
