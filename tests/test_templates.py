@@ -77,3 +77,23 @@ def test_a_fragment_is_rendered_once_per_key_and_build():
     fresh = jinja2.Environment(autoescape=True, extensions=[FragmentExtension])
     fresh.from_string(source).render(records=records, count=count)
     assert len(calls) == 4  # a new build starts with none
+
+
+def test_a_card_is_rendered_once_for_every_heading_level():
+    from essaim.pages.fragments import Cards
+
+    calls = []
+    env = jinja2.Environment(autoescape=True)
+    env.globals["seen"] = lambda record: calls.append(record.slug) or ""
+    card = env.from_string(
+        '{{ seen(record) }}<article><{{ heading }} class="t">{{ record.name }}</{{ heading }}></article>'
+    )
+
+    class Actor:
+        KIND, slug, name = "actor", "a", "Les <Ateliers>"
+
+    cards = Cards(card, urls=None, themes={})
+    h2, h3 = cards(Actor(), "h2"), cards(Actor(), "h3")
+    assert h2 == '<article><h2 class="t">Les &lt;Ateliers&gt;</h2></article>'
+    assert h3 == '<article><h3 class="t">Les &lt;Ateliers&gt;</h3></article>'
+    assert calls == ["a"]

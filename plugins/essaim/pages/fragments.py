@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 def render(template: Any, variables: dict[str, Any]) -> str:
@@ -28,30 +28,31 @@ def with_globals(template: Any, variables: dict[str, Any]) -> dict[str, Any]:
     return {**template.globals, **variables}
 
 
+HEADING = "\x00heading\x00"  # the title's tag name, in a card rendered once for every level
+
+
 class Cards:
-    """Callable from templates as `card(record, heading)`; remembers what it rendered."""
+    """Callable from templates as `card(record, heading)`; remembers what it rendered.
+
+    A card is rendered once whatever its title's level (lists show actors as h2, theme pages as
+    h3): `_card.html` receives a stand-in for `heading`, replaced by the tag name asked for. The
+    template prints `heading`; it must not test it."""
 
     def __init__(self, template: Any, urls: Any, themes: dict) -> None:
         self.template = template
         self.urls = urls
         self.themes = themes
-        self.rendered: dict[tuple[str, str, str, str, str], Markup] = {}
-        self.context = with_globals(template, {"urls": urls, "themes": themes})
+        self.rendered: dict[tuple[str, str, str, str], str] = {}
+        self.context = with_globals(template, {"urls": urls, "themes": themes, "heading": Markup(HEADING)})
 
     def __call__(self, record: Any, heading: str = "h3") -> Markup:
         """The card of `record` with its title as `heading` (h2 or h3)."""
-        key = (
-            record.KIND,
-            record.slug,
-            heading,
-            str(getattr(record, "start", "")),
-            getattr(record, "origin", ""),
-        )
+        key = (record.KIND, record.slug, str(getattr(record, "start", "")), getattr(record, "origin", ""))
         html = self.rendered.get(key)
         if html is None:
-            html = Markup(render(self.template, {**self.context, "record": record, "heading": heading}))
+            html = render(self.template, {**self.context, "record": record})
             self.rendered[key] = html
-        return html
+        return Markup(html.replace(HEADING, escape(heading)))
 
 
 class Chrome:
