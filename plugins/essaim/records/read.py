@@ -215,7 +215,7 @@ def read_directory(
     """
     files = record_paths(root)
     results = read_records(root, RecordCache.open(cache_dir), jobs, files)
-    actor_files = {os.path.splitext(os.path.basename(file))[0] for kind, file in files if kind == "actor"}
+    actor_files = {os.path.basename(file)[:-3] for kind, file in files if kind == "actor"}  # minus ".md"
     tz = territory.tz
     problems: list[Problem] = []
     records: dict[str, list[Record]] = {kind: [] for kind in KINDS}

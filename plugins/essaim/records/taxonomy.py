@@ -21,7 +21,7 @@ class Theme:
 
 def _read_package_yaml(name: str) -> Any:
     text = resources.files(__package__).joinpath("taxonomy", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
