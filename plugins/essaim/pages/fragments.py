@@ -45,17 +45,20 @@ class Cards:
         self.template = template
         self.urls = urls
         self.themes = themes
-        self.rendered: dict[tuple[str, str, str, str], str] = {}
+        self.bodies: dict[tuple[str, str, str, str], str] = {}
+        self.rendered: dict[tuple[tuple[str, str, str, str], str], Markup] = {}
         self.context = with_globals(template, {"urls": urls, "themes": themes, "heading": Markup(HEADING)})
 
     def __call__(self, record: Any, heading: str = "h3") -> Markup:
         """The card of `record` with its title as `heading` (h2 or h3)."""
         key = (record.KIND, record.slug, str(getattr(record, "start", "")), getattr(record, "origin", ""))
-        html = self.rendered.get(key)
+        html = self.rendered.get((key, heading))
         if html is None:
-            html = render(self.template, {**self.context, "record": record})
-            self.rendered[key] = html
-        return Markup(html.replace(HEADING, escape(heading)))
+            body = self.bodies.get(key)
+            if body is None:
+                body = self.bodies[key] = render(self.template, {**self.context, "record": record})
+            html = self.rendered[(key, heading)] = Markup(body.replace(HEADING, escape(heading)))
+        return html
 
 
 class Chrome:

@@ -85,7 +85,7 @@ class Record:
         """The name as it sorts and compares (accents and case ignored), computed once."""
         return sort_key(self.name)
 
-    @property
+    @cached_property
     def sort_letter(self) -> str:
         """Initial letter under which the record is listed A–Z (`#` for digits and signs)."""
         first = self.sort_name[:1].upper()
