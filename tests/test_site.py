@@ -181,3 +181,54 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path_factory):
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     different = [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
     assert different == []
+
+
+def test_the_report_link_is_the_query_urlencode_writes(territory):
+    """ "Signaler une erreur" is built from parts encoded once; it must be the URL urlencode
+    gives, for a GitHub or GitLab forge and for an e-mail."""
+    from datetime import datetime
+    from urllib.parse import quote, urlencode
+
+    from essaim.pages.urls import Urls
+    from essaim.records.model import Actor, Directory
+    from essaim.records.territory import load_territory
+    from essaim.site import Site
+
+    territory_settings = load_territory(territory)
+    actor = Actor(
+        slug="l-ecole",
+        source="actors/l-ecole.md",
+        fields={"name": "L'École & « Cie » ?"},
+        body="",
+        body_line=5,
+        digest="x",
+    )
+    urls = Urls("", territory_settings.urls)
+    site = Site(territory_settings, Directory({}, [actor], [], []), urls, datetime(2026, 11, 23))
+    title = "Erreur sur la fiche « L'École & « Cie » ? »"
+    body = (
+        "Fiche : https://testville.example.org/acteurs/l-ecole/\nFichier : actors/l-ecole.md\n\n"
+        "Ce qui est inexact ou manque (et, si possible, la bonne information) :\n"
+    )
+    cases = [
+        (
+            {"kind": "gitlab", "repository": "https://gitlab.example.org/g/a", "branch": "main"},
+            None,
+            "https://gitlab.example.org/g/a/-/issues/new?"
+            + urlencode({"issue[title]": title, "issue[description]": body}, quote_via=quote),
+        ),
+        (
+            {"kind": "github", "repository": "https://github.com/o/a", "branch": "main"},
+            None,
+            "https://github.com/o/a/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote),
+        ),
+        (
+            None,
+            "equipe@example.org",
+            "mailto:equipe@example.org?" + urlencode({"subject": title, "body": body}, quote_via=quote),
+        ),
+        (None, None, None),
+    ]
+    for forge, email, expected in cases:
+        territory_settings.forge, territory_settings.contact_email = forge, email
+        assert site.report_url(actor) == expected

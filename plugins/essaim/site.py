@@ -6,12 +6,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from .pages.urls import Urls
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
+
+
+def _q(text: str) -> str:
+    """Percent-encoded as in a query string (`urlencode(..., quote_via=quote)`)."""
+    return quote(text, safe="")
+
+
+# "Signaler une erreur": the title and body of the prefilled issue or e-mail, encoded once.
+REPORT_TITLE = _q("Erreur sur la fiche « ") + "{}" + _q(" »")
+REPORT_BODY = (
+    _q("Fiche : ")
+    + "{}"
+    + _q("\nFichier : ")
+    + "{}"
+    + _q("\n\nCe qui est inexact ou manque (et, si possible, la bonne information) :\n")
+)
 
 
 @dataclass
@@ -180,19 +196,18 @@ class Site:
 
     def report_url(self, record) -> str | None:
         """A prefilled issue on the forge ("Signaler une erreur"), or a prefilled e-mail to the
-        maintainers when territory.yml names no forge; None when it names neither."""
-        title = f"Erreur sur la fiche « {record.name} »"
-        body = (
-            f"Fiche : {self.canonical.record(record)}\nFichier : {record.source}\n\n"
-            "Ce qui est inexact ou manque (et, si possible, la bonne information) :\n"
-        )
+        maintainers when territory.yml names no forge; None when it names neither.
+
+        Written on every record page: the fixed parts of the text are percent-encoded once."""
         forge, email = self.territory.forge, self.territory.contact_email
+        if not forge and not email:
+            return None
+        title = REPORT_TITLE.format(_q(record.name))
+        body = REPORT_BODY.format(_q(self.canonical.record(record)), _q(record.source))
         if forge and forge["kind"] == "gitlab":
-            query = urlencode({"issue[title]": title, "issue[description]": body}, quote_via=quote)
-            return f"{forge['repository']}/-/issues/new?{query}"
+            return (
+                f"{forge['repository']}/-/issues/new?issue%5Btitle%5D={title}&issue%5Bdescription%5D={body}"
+            )
         if forge:
-            query = urlencode({"title": title, "body": body}, quote_via=quote)
-            return f"{forge['repository']}/issues/new?{query}"
-        if email:
-            return f"mailto:{email}?{urlencode({'subject': title, 'body': body}, quote_via=quote)}"
-        return None
+            return f"{forge['repository']}/issues/new?title={title}&body={body}"
+        return f"mailto:{email}?subject={title}&body={body}"
