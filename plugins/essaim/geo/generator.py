@@ -43,6 +43,9 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     }
 
 
+MAP_PAGES = (("map", None), ("map_embed", "embed"))  # template, section slug
+
+
 class MapGenerator(Part):
     """Writes the map pages, the map's GeoJSON (actors, initiatives, upcoming events) and Leaflet."""
 
@@ -65,7 +68,6 @@ class MapGenerator(Part):
         records += [  # the neighbouring directories' places, linking to their own pages
             (r, r.KIND) for r in site.peer_records if r.KIND != "event" or r.is_upcoming(site.now)
         ]
-        features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
         templates = sorted(
             (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("map*.html")
         )
@@ -79,6 +81,11 @@ class MapGenerator(Part):
         )
         canonical = site.canonical
         geojson_path = f"{urls.path('map')}lieux.geojson"
+        pages = [(template, slug, urls.save_as(urls.path("map", slug))) for template, slug in MAP_PAGES]
+        if all(files.is_fresh(path, key) for path in [geojson_path, *(save_as for _, _, save_as in pages)]):
+            self._finish()  # nothing the map shows has changed: no feature to compute again
+            return
+        features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
         if not files.is_fresh(geojson_path, key):
             files.write(
                 geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key
@@ -101,8 +108,7 @@ class MapGenerator(Part):
             "map_settings": territory.map_settings(features),
             "count": len(features),
         }
-        for template, section_slug in (("map", None), ("map_embed", "embed")):
-            save_as = urls.save_as(urls.path("map", section_slug))
+        for template, section_slug, save_as in pages:
             if files.is_fresh(save_as, key):
                 continue
             html = self.get_template(template).render(
@@ -114,6 +120,10 @@ class MapGenerator(Part):
                 }
             )
             files.write(save_as, html, key)
-        files.finish()
-        pages = self.context.setdefault("essaim_pages", [])
-        pages.extend(urls.path("map", slug) for slug in (None, "embed"))
+        self._finish()
+
+    def _finish(self) -> None:
+        """Save the manifest; the map's pages join the sitemap."""
+        self.files.finish()
+        sitemap = self.context.setdefault("essaim_pages", [])
+        sitemap.extend(self.site.urls.path("map", slug) for _, slug in MAP_PAGES)
