@@ -23,6 +23,9 @@ def configure_jinja(pelican) -> None:
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     environment = pelican.settings.setdefault("JINJA_ENVIRONMENT", {})
     environment["autoescape"] = True
+    # Every template a build uses stays loaded, in a plain dict: Jinja's default (a 400-entry
+    # LRU cache behind a lock) is looked up for every page's base template and macros.
+    environment.setdefault("cache_size", -1)
     extensions = environment.setdefault("extensions", [])
     if FRAGMENT_EXTENSION not in extensions:
         extensions.append(FRAGMENT_EXTENSION)
