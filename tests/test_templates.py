@@ -6,8 +6,7 @@ from types import MethodType
 
 import jinja2
 
-from essaim.pages.fragment import FragmentExtension
-from essaim.part import getattr_quick
+from essaim.pages.jinja_ext import FragmentExtension, getattr_quick
 
 TEMPLATE = (
     "{{ f.website }}|{{ f.missing is defined }}|{{ f.missing }}|"

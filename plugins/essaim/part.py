@@ -5,50 +5,18 @@ from __future__ import annotations
 
 import inspect
 import logging
-from functools import cache
 from pathlib import Path
 from types import MethodType
-from typing import Any
 
-from jinja2 import Environment
 from pelican.generators import Generator
 
 from .jsontext import jinja_dumps
 from .output import OutputFiles, fingerprint
+from .pages.jinja_ext import getattr_quick
 from .records.territory import TERRITORY_FILE
 from .site import Site
 
 logger = logging.getLogger(__name__)
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-_MISSING = object()
-
-
-def getattr_quick(environment: Environment, obj: Any, attribute: str) -> Any:
-    """Jinja's `Environment.getattr` (`a.b` in templates): the same result, without exceptions
-    on the two paths record pages take thousands of times.
-
-    - A record's fields are a plain dict, read as `f.website`: Jinja first tries the attribute,
-      which raises (and formats) an AttributeError, then the key. A plain dict's attributes are
-      dict's own, so any other name is looked up as a key directly.
-    - `record.origin is defined` on a local record: Jinja's attribute lookup raises, then so
-      does `record["origin"]`. Here the attribute is looked up without raising, and the item
-      only when the object's type can have items.
-    """
-    if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-        value = obj.get(attribute, _MISSING)
-    else:
-        value = getattr(obj, attribute, _MISSING)
-        if value is _MISSING and _has_items(type(obj)):
-            try:
-                return obj[attribute]
-            except (TypeError, LookupError, AttributeError):
-                pass
-    return environment.undefined(obj=obj, name=attribute) if value is _MISSING else value
-
-
-@cache
-def _has_items(kind: type) -> bool:
-    return hasattr(kind, "__getitem__")
 
 
 class Part(Generator):

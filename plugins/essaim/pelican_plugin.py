@@ -14,7 +14,7 @@ from .pages.generator import PagesGenerator, finish_pages
 from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
 
-FRAGMENT_EXTENSION = "essaim.pages.fragment.FragmentExtension"
+FRAGMENT_EXTENSION = "essaim.pages.jinja_ext.FragmentExtension"
 
 
 def configure_jinja(pelican) -> None:
