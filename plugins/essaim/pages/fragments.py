@@ -26,9 +26,9 @@ def render(template: Any, variables: dict[str, Any]) -> str:
         return environment.handle_exception()
 
 
-def with_globals(template: Any, variables: dict[str, Any]) -> dict[str, Any]:
+def with_globals(environment: Any, variables: dict[str, Any]) -> dict[str, Any]:
     """The environment's globals (`range`, `card`...), then `variables`: a context for `render`."""
-    return {**template.globals, **variables}
+    return {**environment.globals, **variables}
 
 
 HEADING = "\x00heading\x00"  # the title's tag name, in a card rendered once for every level
@@ -47,7 +47,9 @@ class Cards:
         self.themes = themes
         self.bodies: dict[tuple[str, str, str, str], str] = {}
         self.rendered: dict[tuple[tuple[str, str, str, str], str], Markup] = {}
-        self.context = with_globals(template, {"urls": urls, "themes": themes, "heading": Markup(HEADING)})
+        self.context = with_globals(
+            template.environment, {"urls": urls, "themes": themes, "heading": Markup(HEADING)}
+        )
 
     def __call__(self, record: Any, heading: str = "h3") -> Markup:
         """The card of `record` with its title as `heading` (h2 or h3)."""

@@ -19,7 +19,7 @@ from ..opendata.jsonld import structured_data, website
 from ..output import Stamps, fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
-from .fragments import Cards, Chrome, render
+from .fragments import Cards, Chrome, render, with_globals
 from .markdown import MarkdownBody
 from .paginate import paginate
 
@@ -131,17 +131,17 @@ class PagesGenerator(Part):
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
-        self.page_context = {**self.env.globals, **self.context}  # what every page starts from
+        self.page_context = with_globals(self.env, self.context)  # what every page starts from
         self.started = time.perf_counter()
         self.peer_pages: set[str] = set()
         # One page per record, shared with the forked workers (they start on it at once), then
         # the home page and the lists, queued meanwhile and rendered by this process.
         self.jobs: list[Job] = []
+        self.own_jobs: list[Job] = []
         self.queue = self.jobs
         self._records()
         self.background: _Background | None = None
         self._start_workers()
-        self.own_jobs: list[Job] = [] if self.background else self.jobs
         self.queue = self.own_jobs
         self._home()
         self._lists()
@@ -149,18 +149,21 @@ class PagesGenerator(Part):
         self._agenda()
         self.context["essaim_pages"] = [  # the sitemap: our pages, not copies of our neighbours'
             job[0].removesuffix("index.html")
-            for job in (self.jobs if self.own_jobs is self.jobs else [*self.jobs, *self.own_jobs])
+            for job in [*self.jobs, *self.own_jobs]
             if job[0].endswith(".html") and job[0] not in self.peer_pages
         ]
         if self.background is None:
             self._finish()
 
     def _finish(self) -> None:
-        """Render this process's pages, then help the workers with theirs, if any; save the
-        manifest."""
+        """Render the home page and the lists, then the record pages: alone, or with the forked
+        workers when there are some; save the manifest."""
         for job in self.own_jobs:
             self._render(*job)
-        if self.background is not None:
+        if self.background is None:
+            for job in self.jobs:
+                self._render(*job)
+        else:
             self.background.join()
             self.background = None
             gc.unfreeze()
