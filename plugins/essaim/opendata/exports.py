@@ -116,9 +116,6 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
     }
 
 
-_compact = compact
-
-
 def to_json(data: Any, items: str | None = None) -> str:
     """Deterministic JSON (UTF-8 text, sorted keys).
 
@@ -126,11 +123,11 @@ def to_json(data: Any, items: str | None = None) -> str:
     element per line, after the other keys: a diff of two exports shows the records that changed.
     """
     if isinstance(data, list):
-        return "[\n" + ",\n".join(_compact(item) for item in data) + "\n]\n"
+        return "[\n" + ",\n".join(compact(item) for item in data) + "\n]\n"
     if items is None:
         return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    head = _compact({key: value for key, value in data.items() if key != items})[:-1]
-    body = ",\n".join(_compact(item) for item in data[items])
+    head = compact({key: value for key, value in data.items() if key != items})[:-1]
+    body = ",\n".join(compact(item) for item in data[items])
     separator = ", " if len(head) > 1 else ""
     return f'{head}{separator}"{items}": [\n{body}\n]}}\n'
 
@@ -172,11 +169,7 @@ def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
     writer.writerow(column for column, _ in CSV_COLUMNS[kind])
     getters = [_getter(path) for _, path in CSV_COLUMNS[kind]]
     for record in records:
-        row = []
-        for get in getters:
-            value = get(record)
-            row.append(value if type(value) is str else _cell(value))  # most cells are text
-        writer.writerow(row)
+        writer.writerow([_cell(get(record)) for get in getters])
     return buffer.getvalue()
 
 

@@ -247,7 +247,7 @@ class _Builder:
 def _relative(path: str, root: str) -> str:
     """`path` relative to `root`, with forward slashes (`path` itself when outside `root`)."""
     prefix = os.path.join(root, "")
-    if path.startswith(prefix) and prefix not in ("", "." + os.sep):
+    if path.startswith(prefix):
         rel = path[len(prefix) :]
     else:
         try:
