@@ -5,7 +5,15 @@
 Every figure is measured in the same run, on the same synthetic records (the median of
 `--repeat` runs, 3 by default; bare Pelican runs once), and reported as a ratio
 to its baseline (targets from the foundation issue, at N = 10,000: full ≤ 3× Hugo, rebuild ≤ 25%
-of full, peak memory ≤ 500 MB). Peak memory is the largest resident size of the whole process
+of full, peak memory ≤ 500 MB).
+
+The full builds and Hugo's alternate (Essaim, Hugo, Essaim, Hugo...), so that both see the same
+machine: a drift in load or disk state touches both. Nothing is deleted until every size is
+measured: on a file system without a journal (this machine's ext4), the kernel skips an inode
+deleted in the last minute (five when its block is not yet written) each time it creates a file,
+so every build started just after a mass deletion pays for it, whichever tool it is.
+
+Peak memory is the largest resident size of the whole process
 tree (build process and its workers, as proportional set size so that pages
 shared after a fork count once), sampled every 50 ms.
 """
@@ -102,7 +110,7 @@ def median_of(runs: list[dict]) -> dict:
 
 def run_size(count: int, work: Path, repeat: int, skip_pelican: bool) -> dict:
     """Every measurement for one size; each build writes into a fresh folder (never one just
-    emptied: deleting thousands of files slows the next writes on this machine's disk)."""
+    emptied: see the module's docstring)."""
     print(f"\n== N = {count}: generating records", flush=True)
     records = actor_records(count)
     essaim_root, bare_root, hugo_root = work / "essaim", work / "pelican", work / "hugo"
@@ -116,15 +124,18 @@ def run_size(count: int, work: Path, repeat: int, skip_pelican: bool) -> dict:
     def essaim(run: int) -> list[str]:
         return [*pelican, "-o", f"out-{run}", "-e", f'CACHE_PATH="cache-{run}"']
 
-    results: dict = {"n": count}
-    results["essaim_full"] = median_of([measure(essaim(i), essaim_root) for i in range(repeat)])
+    hugo = [str(BIN / "hugo"), "--quiet", "-d"]
+    full_runs, hugo_runs = [], []
+    for i in range(repeat):
+        full_runs.append(measure(essaim(i), essaim_root))
+        hugo_runs.append(measure([*hugo, f"out-{i}"], hugo_root))
+        print(f"run {i + 1}: essaim full {full_runs[-1]}, hugo {hugo_runs[-1]}", flush=True)
+    results: dict = {"n": count, "essaim_full": median_of(full_runs), "hugo": median_of(hugo_runs)}
     print(f"essaim full build      {results['essaim_full']}", flush=True)
+    print(f"hugo                   {results['hugo']}", flush=True)
     last = repeat - 1
     results["essaim_rebuild"] = median_of([measure(essaim(last), essaim_root) for _ in range(repeat)])
     print(f"essaim no-change build {results['essaim_rebuild']}", flush=True)
-    hugo = [str(BIN / "hugo"), "--quiet", "-d"]
-    results["hugo"] = median_of([measure([*hugo, f"out-{i}"], hugo_root) for i in range(repeat)])
-    print(f"hugo                   {results['hugo']}", flush=True)
     if not skip_pelican:
         write_bare_pelican(bare_root, records)
         results["bare_pelican"] = median_of([measure(pelican, bare_root)])
@@ -147,9 +158,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each fast build (median kept)")
     args = parser.parse_args()
     all_results = []
-    for count in (int(n) for n in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory(prefix=f"essaim-bench-{count}-") as work:
-            all_results.append(run_size(count, Path(work), args.repeat, args.skip_pelican))
+    with tempfile.TemporaryDirectory(prefix="essaim-bench-") as work:  # deleted once, at the end
+        for count in (int(n) for n in args.sizes.split(",")):
+            size_work = Path(work) / str(count)
+            size_work.mkdir()
+            all_results.append(run_size(count, size_work, args.repeat, args.skip_pelican))
     print("\n   N  full(s) rebuild(s) hugo(s) pelican(s)  full/hugo  rebuild/full  full/pelican  peak MB")
     for r in all_results:
         ratios = r["ratios"]
