@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 from pelican import signals
 
 from .agenda.generator import AgendaGenerator
@@ -49,8 +52,18 @@ def get_writer(pelican) -> type:
     return UnchangedFilesWriter
 
 
+def skip_final_collection() -> None:
+    """At exit: leave every object out of the garbage collector's last passes. A build's objects
+    die with the process anyway, and those passes over them took a quarter of a second at
+    10,000 records, a tenth of a no-change rebuild. (Our files are closed by `with` blocks, never
+    by a collected object.)"""
+    gc.freeze()
+
+
 def register() -> None:
     """Connect Essaim to Pelican."""
+    atexit.unregister(skip_final_collection)  # once, however many builds this process runs
+    atexit.register(skip_final_collection)
     signals.initialized.connect(configure_jinja)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
