@@ -1,12 +1,16 @@
-"""The template machinery the pages rely on: the quick attribute lookup and `{% fragment %}`."""
+"""The template machinery the pages rely on: the quick paths (`a.b`, `{{ value }}`, `{{ f(x) }}`)
+and `{% fragment %}`."""
 
 from __future__ import annotations
 
 from types import MethodType
 
 import jinja2
+import pytest
+from markupsafe import Markup, escape
 
-from essaim.pages.jinja_ext import FragmentExtension, getattr_quick
+from essaim.pages import jinja_ext
+from essaim.pages.jinja_ext import FragmentExtension, getattr_quick, quick_escape
 
 TEMPLATE = (
     "{{ f.website }}|{{ f.missing is defined }}|{{ f.missing }}|"
@@ -96,3 +100,113 @@ def test_a_card_is_rendered_once_for_every_heading_level():
     assert h2 == '<article><h2 class="t">Les &lt;Ateliers&gt;</h2></article>'
     assert h3 == '<article><h3 class="t">Les &lt;Ateliers&gt;</h3></article>'
     assert calls == ["a"]
+
+
+class Html:
+    def __html__(self):
+        return "<b>déjà sûr</b>"
+
+
+class Shout(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "texte <script>alert('x')</script> & \"guillemets\"",
+        Markup("<em>sûr</em>"),
+        Shout("<i>"),
+        3,
+        2.5,
+        None,
+        True,
+        Html(),
+        ["<a>"],
+        jinja2.Undefined(name="absent"),
+    ],
+)
+def test_quick_escape_gives_what_markupsafe_gives(value):
+    quick, reference = quick_escape(value), escape(value)
+    assert quick == reference
+    assert type(quick) is Markup
+
+
+@jinja2.pass_context
+def from_context(context, name):
+    return f"{name}={context.get(name)}"
+
+
+@jinja2.pass_environment
+def from_environment(environment, text):
+    return f"{text}:{environment.autoescape}"
+
+
+@jinja2.pass_eval_context
+def from_eval_context(eval_context, text):
+    return f"{text}:{eval_context.autoescape}"
+
+
+class CallableWithContext:
+    @jinja2.pass_context
+    def __call__(self, context):
+        return context.get("who")
+
+
+class Methods:
+    def plain(self, text):
+        return f"<{text}>"
+
+    @jinja2.pass_context
+    def with_context(self, context):
+        return context.get("who")
+
+
+def stops():
+    raise StopIteration
+
+
+CALLS = (
+    "{% macro box(x) %}[{{ x }}{{ caller() if caller is defined }}]{% endmacro %}"
+    "{% set who = '<moi>' %}"
+    "{{ plain('<p>') }}|{{ plain(text='<k>') }}|{{ methods.plain('m') }}|{{ 'abc'.upper() }}|"
+    "{{ box('<b>') }}|{% call box('c') %}<appel>{% endcall %}|"
+    "{{ from_context('who') }}|{{ from_environment('e') }}|{{ from_eval_context('v') }}|"
+    "{{ with_context() }}|{{ methods.with_context() }}|{{ stops() is defined }}|{{ none }}|{{ number }}|"
+    "{{ markup }}|{{ html }}|"
+    "{% block inner %}{% set who = 'bloc' %}{{ from_context('who') }}{% endblock %}|"
+    "{% for who in ['boucle'] %}{{ from_context('who') }}{% endfor %}"
+)
+
+
+def test_quick_calls_and_output_give_what_jinja_gives():
+    """`install` (quick `a.b`, escape and calls) changes nothing a page shows: plain functions,
+    methods, built-ins, macros with and without `caller`, functions that take the context (which
+    sees the block's variables), the environment or the evaluation context."""
+    variables = {
+        "plain": lambda text: f"{text}!",
+        "methods": Methods(),
+        "from_context": from_context,
+        "from_environment": from_environment,
+        "from_eval_context": from_eval_context,
+        "with_context": CallableWithContext(),
+        "stops": stops,
+        "none": None,
+        "number": 42,
+        "markup": Markup("<em>sûr</em>"),
+        "html": Html(),
+    }
+    plain_env = jinja2.Environment(autoescape=True)
+    quick_env = jinja2.Environment(autoescape=True)
+    jinja_ext.install(quick_env)
+    expected = plain_env.from_string(CALLS).render(variables)
+    assert quick_env.from_string(CALLS).render(variables) == expected
+    assert expected.startswith(
+        "&lt;p&gt;!|&lt;k&gt;!|&lt;m&gt;|ABC|[&lt;b&gt;]|[c<appel>]|who=&lt;moi&gt;|e:True|v:True|"
+    )
+    assert (
+        "|&lt;moi&gt;|&lt;moi&gt;|False|None|42|<em>sûr</em>|<b>déjà sûr</b>|who=bloc|who=&lt;moi&gt;"
+        in expected
+    )
+    assert type(quick_env.from_string("{{ x }}")) is jinja_ext.QuickTemplate
