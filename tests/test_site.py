@@ -232,3 +232,27 @@ def test_the_report_link_is_the_query_urlencode_writes(territory):
     for forge, email, expected in cases:
         territory_settings.forge, territory_settings.contact_email = forge, email
         assert site.report_url(actor) == expected
+
+
+def test_the_letter_index_of_a_long_list_leads_to_each_letter_first_card(territory, tmp_path):
+    from conftest import actor_text, build, write
+
+    letters = "ABCDEFGHIJK"
+    for number in range(130):  # 3 pages of 60: letters continue from one page to the next
+        name = f"{letters[number // 12]}tructure {number:03d}"
+        write(territory, f"actors/structure-{number:03d}.md", actor_text(name))
+    output = build(territory, tmp_path / "out")
+    first = (output / "acteurs" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="letters".*?</nav>', first, re.S).group(0)
+    links = re.findall(r'<a href="[^"]*?/(acteurs/(?:page/\d+/)?)#lettre-(\w)">(\w)</a>', nav)
+    assert [letter for _, letter, _ in links] == list(letters)
+    for path, anchor, letter in links:
+        assert anchor == letter
+        page = (output / path / "index.html").read_text(encoding="utf-8")
+        card = re.search(rf'<li id="lettre-{letter}">.*?<a href="[^"]+">([^<]+)</a>', page, re.S)
+        assert card, f"no anchor for {letter} on {path}"
+        expected = min(n for n in range(130) if letters[n // 12] == letter)
+        assert card.group(1) == f"{letter}tructure {expected:03d}"  # the letter's first card
+    # A page that starts in the middle of a letter also marks its first card with the letter.
+    second = (output / "acteurs" / "page" / "2" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<ul class="cards">\s*<li id="lettre-F">', second)

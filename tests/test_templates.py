@@ -96,7 +96,7 @@ def test_a_card_is_rendered_once_for_every_heading_level():
         KIND, slug, name = "actor", "a", "Les <Ateliers>"
 
     cards = Cards(card, urls=None, themes={})
-    h2, h3 = cards(Actor(), "h2"), cards(Actor(), "h3")
+    h2, h3 = cards.card(Actor(), "h2"), cards.card(Actor(), "h3")
     assert h2 == '<article><h2 class="t">Les &lt;Ateliers&gt;</h2></article>'
     assert h3 == '<article><h3 class="t">Les &lt;Ateliers&gt;</h3></article>'
     assert calls == ["a"]

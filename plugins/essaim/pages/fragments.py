@@ -35,7 +35,8 @@ HEADING = "\x00heading\x00"  # the title's tag name, in a card rendered once for
 
 
 class Cards:
-    """Callable from templates as `card(record, heading)`; remembers what it rendered.
+    """Its method `card`, given to templates as `card(record, heading)`, remembers what it
+    rendered (a bound method: Jinja's quick path for calls, `jinja_ext.QuickContext`, takes it).
 
     A card is rendered once whatever its title's level (lists show actors as h2, theme pages as
     h3): `_card.html` receives a stand-in for `heading`, replaced by the tag name asked for. The
@@ -51,7 +52,7 @@ class Cards:
             template.environment, {"urls": urls, "themes": themes, "heading": Markup(HEADING)}
         )
 
-    def __call__(self, record: Any, heading: str = "h3") -> Markup:
+    def card(self, record: Any, heading: str = "h3") -> Markup:
         """The card of `record` with its title as `heading` (h2 or h3)."""
         key = (record.KIND, record.slug, str(getattr(record, "start", "")), getattr(record, "origin", ""))
         html = self.rendered.get((key, heading))

@@ -127,7 +127,7 @@ class PagesGenerator(Part):
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
         self.canonical = site.canonical
-        self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes)
+        self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes).card
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
