@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -13,7 +14,7 @@ from pelican.generators import Generator
 from .output import OutputFiles
 from .pages.urls import Urls
 from .records.problems import ERROR, WARNING, InvalidContent
-from .records.read import read_directory
+from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
 from .site import Site
@@ -39,14 +40,19 @@ class DirectoryGenerator(Generator):
         root = Path(self.settings["ESSAIM_ROOT"])
         territory = load_territory(root)
         cache_dir = Path(self.settings["CACHE_PATH"]) if self.settings.get("CACHE_CONTENT") else None
-        directory, problems = read_directory(
-            root, territory, cache_dir=cache_dir, jobs=self.settings.get("ESSAIM_JOBS")
-        )
-        for problem in problems:
-            if problem.severity == WARNING:
-                logger.warning("essaim: %s", problem.format())
-        if any(p.severity == ERROR for p in problems):
-            raise InvalidContent(problems)
+        with collector_paused():
+            directory, problems = read_directory(
+                root, territory, cache_dir=cache_dir, jobs=self.settings.get("ESSAIM_JOBS")
+            )
+            for problem in problems:
+                if problem.severity == WARNING:
+                    logger.warning("essaim: %s", problem.format())
+            if any(p.severity == ERROR for p in problems):
+                raise InvalidContent(problems)
+            # The records live as long as the build and never change: the collector leaves them
+            # alone until the end of the build (`release_build` in pelican_plugin). Frozen before
+            # it runs again: it would first scan them all.
+            gc.freeze()
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))

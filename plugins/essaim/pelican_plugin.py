@@ -52,6 +52,12 @@ def get_writer(pelican) -> type:
     return UnchangedFilesWriter
 
 
+def release_build(*_: object) -> None:
+    """Signal `finalized`: hand the build's objects, frozen since the records were read, back
+    to the garbage collector, so that a process that builds again (`make serve`) frees them."""
+    gc.unfreeze()
+
+
 def skip_final_collection() -> None:
     """At exit: leave every object out of the garbage collector's last passes. A build's objects
     die with the process anyway, and those passes over them took a quarter of a second at
@@ -68,3 +74,4 @@ def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(finish_pages)  # pages rendered in the background while other parts ran
+    signals.finalized.connect(release_build)

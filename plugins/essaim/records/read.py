@@ -6,13 +6,15 @@ modification time), like Pelican's `FileStampDataCacher`, so a rebuild re-reads 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -201,6 +203,21 @@ def read_records(
     return results
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. Reading makes hundreds of thousands of objects
+    that all live on (records, their fields): the collector would scan them again and again as
+    they pile up, a fifth of a second at 10,000 records. What reading throws away has no
+    cycles and is freed at once all the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_directory(
     root: Path,
     territory: Territory,
@@ -213,6 +230,13 @@ def read_directory(
     Returns the Directory of the usable records and every problem found, in every file: one
     bad file never hides another. Callers decide whether problems are fatal.
     """
+    with collector_paused():
+        return _read_directory(root, territory, cache_dir, jobs, git_dates)
+
+
+def _read_directory(
+    root: Path, territory: Territory, cache_dir: Path | None, jobs: int | None, git_dates: bool
+) -> tuple[Directory, list[Problem]]:
     files = record_paths(root)
     results = read_records(root, RecordCache.open(cache_dir), jobs, files)
     actor_files = {os.path.basename(file)[:-3] for kind, file in files if kind == "actor"}  # minus ".md"
