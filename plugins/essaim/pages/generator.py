@@ -11,7 +11,8 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from .paginate import paginate
 
 logger = logging.getLogger(__name__)
 PART = "pages"
-Job = tuple[str, str, Any, dict[str, Any]]  # output path, template, inputs, the page's variables
+# Output path, template, inputs, and the page's variables: a dict, or a function that makes it
+# (record pages: only called when the page is rendered, by the process that renders it).
+Job = tuple[str, str, Any, dict[str, Any] | Callable[[], dict[str, Any]]]
 PARALLEL_PAGES = 300  # below this many record pages, forking workers costs more than it saves
 CHUNK = 64  # pages a process takes at a time from the shared queue
 _PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
@@ -166,7 +169,6 @@ class PagesGenerator(Part):
         else:
             self.background.join()
             self.background = None
-            gc.unfreeze()
         self.files.finish()
         logger.info("essaim: pages done in %.2f s", time.perf_counter() - self.started)
 
@@ -191,12 +193,14 @@ class PagesGenerator(Part):
         """Queue a page made from `inputs` (anything with a stable repr; `Stamps` for records)."""
         self.queue.append((save_as, template, inputs, variables))
 
-    def _render(self, save_as: str, template: str, inputs: Any, variables: dict[str, Any]) -> None:
+    def _render(self, save_as: str, template: str, inputs: Any, variables: Any) -> None:
         """Render and write a page, unless its inputs are the same as when its file was written
         (decided here, in whichever process takes the page)."""
         key = fingerprint(self.global_key, template, save_as, inputs)
         if self.files.is_fresh(save_as, key):
             return
+        if not isinstance(variables, dict):
+            variables = variables()
         context = {
             **self.page_context,
             **variables,
@@ -223,7 +227,7 @@ class PagesGenerator(Part):
             return
         for template in {job[1] for job in self.jobs}:
             self.get_template(template)  # compiled once, before the fork
-        gc.freeze()  # the Directory is read-only from here: spare it the collector's scans
+        gc.freeze()  # what the workers share stays as it is: no copy of it for the collector's sake
         self.background = _Background(self, workers - 1)
         _PENDING.append(self.background)
 
@@ -288,44 +292,22 @@ class PagesGenerator(Part):
 
     def _records(self) -> None:
         directory = self.site.directory
-        urls = self.site.urls
+        urls, queue = self.site.urls, self.queue
+        # Each page's variables are made when it is rendered (`_actor_page`...): a page found
+        # unchanged never needs them, and the workers make those of the pages they render.
+        initiatives_of, events_of = directory.initiatives_of, directory.events_of
         for actor in directory.actors:
-            initiatives = directory.initiatives_of.get(actor.slug, [])
-            events = directory.events_of.get(actor.slug, [])
-            self._emit(
-                urls.save_as(urls.record_path(actor)),
-                "actor",
-                Stamps([actor, *initiatives, *events]),
-                record=actor,
-                body=MarkdownBody(actor.body),
-                initiatives=initiatives,
-                upcoming=[e for e in events if e.is_upcoming(self.site.now)],
-                past=[e for e in reversed(events) if not e.is_upcoming(self.site.now)],
-            )
+            shown = [actor, *initiatives_of.get(actor.slug, ()), *events_of.get(actor.slug, ())]
+            path = urls.save_as(urls.record_path(actor))
+            queue.append((path, "actor", Stamps(shown), partial(self._actor_page, actor)))
         for initiative in directory.initiatives:
-            actors = self._actors(initiative.actor_slugs)
-            self._emit(
-                urls.save_as(urls.record_path(initiative)),
-                "initiative",
-                Stamps([initiative, *actors]),
-                record=initiative,
-                body=MarkdownBody(initiative.body),
-                actors=actors,
-            )
+            path = urls.save_as(urls.record_path(initiative))
+            shown = [initiative, *self._actors(initiative.actor_slugs)]
+            queue.append((path, "initiative", Stamps(shown), partial(self._initiative_page, initiative)))
         for event in directory.events:
-            organizers = self._actors(event.organizer_slugs)
-            self._emit(
-                urls.save_as(urls.record_path(event)),
-                "event",
-                Stamps([event, *organizers]),
-                record=event,
-                body=MarkdownBody(event.body),
-                organizers=organizers,
-                is_past=not event.is_upcoming(self.site.now),
-                next_starts=event.starts(self.site.now, self.site.now + self.site.horizon)[:6]
-                if event.recurrence
-                else [],
-            )
+            path = urls.save_as(urls.record_path(event))
+            shown = [event, *self._actors(event.organizer_slugs)]
+            queue.append((path, "event", Stamps(shown), partial(self._event_page, event)))
 
         # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
         for record in self.site.peer_records_with_pages:
@@ -348,6 +330,34 @@ class PagesGenerator(Part):
                 body=MarkdownBody(record.body),
                 **extra,
             )
+
+    def _actor_page(self, actor: Actor) -> dict[str, Any]:
+        directory, now = self.site.directory, self.site.now
+        events = directory.events_of.get(actor.slug, [])
+        return {
+            "record": actor,
+            "body": MarkdownBody(actor.body),
+            "initiatives": directory.initiatives_of.get(actor.slug, []),
+            "upcoming": [e for e in events if e.is_upcoming(now)],
+            "past": [e for e in reversed(events) if not e.is_upcoming(now)],
+        }
+
+    def _initiative_page(self, initiative: Initiative) -> dict[str, Any]:
+        return {
+            "record": initiative,
+            "body": MarkdownBody(initiative.body),
+            "actors": self._actors(initiative.actor_slugs),
+        }
+
+    def _event_page(self, event: Event) -> dict[str, Any]:
+        now = self.site.now
+        return {
+            "record": event,
+            "body": MarkdownBody(event.body),
+            "organizers": self._actors(event.organizer_slugs),
+            "is_past": not event.is_upcoming(now),
+            "next_starts": event.starts(now, now + self.site.horizon)[:6] if event.recurrence else [],
+        }
 
     def _actors(self, slugs: Iterable[str]) -> list[Actor]:
         by_slug = self.site.directory.actor_by_slug
