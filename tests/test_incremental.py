@@ -47,3 +47,16 @@ def test_a_deleted_record_loses_its_page(territory):
     build(territory)
     assert not (output / "acteurs/b/index.html").exists()
     assert "Bêta" not in (output / "acteurs/index.html").read_text(encoding="utf-8")
+
+
+def test_a_process_that_builds_again_can_free_the_previous_build(territory):
+    """`make serve` rebuilds in one process: the records, frozen out of the garbage collector's
+    reach during a build, are handed back at its end (else every rebuild would keep the last)."""
+    import gc
+
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    assert gc.isenabled()
+    for _ in range(2):
+        build(territory)
+        assert gc.get_freeze_count() == 0
+        assert gc.isenabled()
