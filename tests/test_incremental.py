@@ -60,3 +60,26 @@ def test_a_process_that_builds_again_can_free_the_previous_build(territory):
         build(territory)
         assert gc.get_freeze_count() == 0
         assert gc.isenabled()
+
+
+def test_an_edited_template_shows_on_the_next_build(territory, tmp_path):
+    """A territory that edits its copy of the theme sees the edit at once: neither the pages'
+    fingerprints nor the compiled templates kept in the cache hold the old version."""
+    import shutil
+
+    from conftest import REPO
+
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    output = build(territory, THEME=str(theme))
+    assert list((territory / "cache").glob("jinja-*/__jinja2_*.cache"))  # compiled templates kept
+    page = output / "acteurs" / "a" / "index.html"
+    assert "Modifié par le territoire" not in page.read_text(encoding="utf-8")
+    actor = theme / "templates" / "actor.html"
+    actor.write_text(
+        actor.read_text(encoding="utf-8").replace("<h1>", "<p>Modifié par le territoire</p><h1>", 1),
+        encoding="utf-8",
+    )
+    build(territory, THEME=str(theme))
+    assert "Modifié par le territoire" in page.read_text(encoding="utf-8")
