@@ -83,3 +83,25 @@ def test_an_edited_template_shows_on_the_next_build(territory, tmp_path):
     )
     build(territory, THEME=str(theme))
     assert "Modifié par le territoire" in page.read_text(encoding="utf-8")
+
+
+def test_a_record_committed_after_a_build_shows_its_commit_date_on_the_next(territory):
+    """`updated` defaults to the file's last commit date: committing a file (its bytes and
+    stamp unchanged, its record taken from the cache) changes the date its page shows."""
+    import subprocess
+
+    actor = write(territory, "actors/a.md", actor_text("Alpha"))
+    os.utime(actor, (1740830400, 1740830400))  # 2025-03-01, before any commit: the file's date
+    output = build(territory)
+    page = output / "acteurs" / "a" / "index.html"
+    assert 'datetime="2025-03-01"' in page.read_text(encoding="utf-8")
+    env = {"GIT_AUTHOR_DATE": "2026-01-15T12:00:00", "GIT_COMMITTER_DATE": "2026-01-15T12:00:00"}
+    env |= {"HOME": str(territory), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a"],
+    ):
+        subprocess.run(["git", *command], cwd=territory, check=True, env=env)
+    build(territory)
+    assert 'datetime="2026-01-15"' in page.read_text(encoding="utf-8")

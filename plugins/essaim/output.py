@@ -24,8 +24,8 @@ def fingerprint(*parts: Any) -> str:
 
 
 def record_stamps(records: Iterable[Any]) -> tuple:
-    """What a page shows of records, as far as change detection is concerned."""
-    return tuple((r.KIND, r.slug, r.digest, str(r.updated)) for r in records)
+    """What a page shows of records, as far as change detection is concerned (`Record.stamp`)."""
+    return tuple([r.stamp for r in records])
 
 
 def _make_folder(path: str) -> None:

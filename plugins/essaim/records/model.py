@@ -86,6 +86,13 @@ class Record:
         return sort_key(self.name)
 
     @cached_property
+    def stamp(self) -> str:
+        """What change detection compares of a record: kind, slug, its file's digest, `updated`.
+        Computed once, at first use; `read_directory` forgets any copy made before `updated` is
+        final (a record from the cache)."""
+        return f"{self.KIND}:{self.slug}:{self.digest}:{self.updated}"
+
+    @cached_property
     def sort_letter(self) -> str:
         """Initial letter under which the record is listed A–Z (`#` for digits and signs)."""
         first = self.sort_name[:1].upper()

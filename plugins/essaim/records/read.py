@@ -255,6 +255,7 @@ def _read_directory(
         if record_problem_list or local:
             continue  # an invalid record is reported, never half-rendered
         record.updated = _updated(record, dates)
+        record.__dict__.pop("stamp", None)  # made with `updated` as it is now, when first used
         if isinstance(record, Event):
             record.set_times(tz)
         records[record.KIND].append(record)
