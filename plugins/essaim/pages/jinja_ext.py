@@ -92,26 +92,23 @@ class QuickTemplate(Template):
         return template
 
 
-_PLAIN_CALLABLE: dict[Any, bool] = {}  # function → takes no context, environment or eval context
-
-
 class QuickContext(Context):
     """Jinja's context, with a shorter `call` (`{{ f(x) }}`, `{{ macro(x) }}`) for macros, built-in
     methods, and functions or methods Jinja passes nothing to (no `pass_context` and such).
 
-    Jinja's `call` looks for `jinja_pass_arg` on the callable and on its `__call__` at every
-    call; here a macro or a built-in never has it, and a function is looked at once per build."""
+    Jinja's `call` looks for `jinja_pass_arg` on the callable, then on its `__call__`, with two
+    `hasattr` at every call; here a macro or a built-in never has it, and a function has it in
+    its own `__dict__` (where `pass_context` and such put it) or not at all."""
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         """Call `__obj(*args, **kwargs)` as Jinja does."""
         kind = type(__obj)
         if kind is Macro or kind is BuiltinFunctionType:
             plain = True
-        elif kind is MethodType or kind is FunctionType:
-            function = __obj.__func__ if kind is MethodType else __obj
-            plain = _PLAIN_CALLABLE.get(function)
-            if plain is None:
-                plain = _PLAIN_CALLABLE[function] = not hasattr(function, "jinja_pass_arg")
+        elif kind is FunctionType:
+            plain = "jinja_pass_arg" not in __obj.__dict__
+        elif kind is MethodType and type(__obj.__func__) is FunctionType:
+            plain = "jinja_pass_arg" not in __obj.__func__.__dict__
         else:
             plain = False
         if not plain:
