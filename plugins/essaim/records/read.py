@@ -219,6 +219,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@collector_paused()
 def read_directory(
     root: Path,
     territory: Territory,
@@ -226,18 +227,12 @@ def read_directory(
     jobs: int | None = None,
     git_dates: bool = True,
 ) -> tuple[Directory, list[Problem]]:
-    """Read, check and index every record of the territory at `root`.
+    """Read, check and index every record of the territory at `root` (with the garbage
+    collector paused).
 
     Returns the Directory of the usable records and every problem found, in every file: one
     bad file never hides another. Callers decide whether problems are fatal.
     """
-    with collector_paused():
-        return _read_directory(root, territory, cache_dir, jobs, git_dates)
-
-
-def _read_directory(
-    root: Path, territory: Territory, cache_dir: Path | None, jobs: int | None, git_dates: bool
-) -> tuple[Directory, list[Problem]]:
     files = record_paths(root)
     results = read_records(root, RecordCache.open(cache_dir), jobs, files)
     actor_files = {os.path.basename(file)[:-3] for kind, file in files if kind == "actor"}  # minus ".md"
