@@ -17,9 +17,9 @@ Essaim's own modules are compiled to bytecode first, as an installed package is:
 PYTHONDONTWRITEBYTECODE is set (this machine), Python would otherwise compile them again at
 every build, a tenth of a second that a normal install does not pay.
 
-Peak memory is the largest resident size of the whole process
-tree (build process and its workers, as proportional set size so that pages
-shared after a fork count once), sampled every 50 ms.
+Peak memory is the largest resident size of the whole process tree (build process and its
+workers, as proportional set size so that pages shared after a fork count once), sampled
+every 50 ms.
 """
 
 from __future__ import annotations
