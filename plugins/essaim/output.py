@@ -64,8 +64,16 @@ class Stamps:
         return repr(record_stamps(self.records))
 
 
+def inside_output(save_as: str) -> bool:
+    """Whether `save_as` names a file under the output folder: relative, with no `..` part and
+    no empty one. A manifest or a path made from a record can never reach outside it."""
+    parts = save_as.replace("\\", "/").split("/")
+    return bool(save_as) and not os.path.isabs(save_as) and all(p not in ("", ".", "..") for p in parts)
+
+
 class OutputFiles:
-    """The files one part writes into the output folder during one build."""
+    """The files one part writes into the output folder during one build (and only there:
+    a path that would lead out of it is refused, never written nor removed)."""
 
     def __init__(self, output_path: str | Path, cache_path: str | Path | None, part: str) -> None:
         self.output = Path(output_path)
@@ -82,9 +90,10 @@ class OutputFiles:
             return {}
         try:
             with self.manifest_file.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError):
+                manifest = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a damaged manifest is forgotten: the part writes all again
             return {}
+        return manifest if isinstance(manifest, dict) else {}
 
     def is_fresh(self, save_as: str, key: str) -> bool:
         """True when `save_as` was made from the same inputs last time and is still there."""
@@ -108,6 +117,8 @@ class OutputFiles:
 
     def write(self, save_as: str, content: str | bytes, key: str = "") -> None:
         """Write a file unless its bytes are already there."""
+        if not inside_output(save_as):
+            raise ValueError(f"essaim: refusing to write outside the output folder: {save_as!r}")
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.current[save_as] = key
         self.rendered += 1
@@ -138,10 +149,11 @@ class OutputFiles:
     def finish(self) -> None:
         """Remove files this part no longer produces, then save the manifest."""
         for stale in set(self.previous) - set(self.current):
-            (self.output / stale).unlink(missing_ok=True)
+            if inside_output(stale):
+                (self.output / stale).unlink(missing_ok=True)
         if self.manifest_file is not None:
             self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest_file.with_suffix(".tmp")
+            temporary = self.manifest_file.with_suffix(f".{os.getpid()}.tmp")  # builds never share one
             with temporary.open("wb") as handle:
                 pickle.dump(self.current, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.manifest_file)
