@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 
 import pytest
 import yaml
@@ -194,7 +195,7 @@ def _commit(root, date: str) -> None:
 def test_stale_lists_records_not_updated_for_18_months_by_their_git_date(territory):
     write(territory, "actors/old.md", actor_text("Ancienne"))
     _commit(territory, "2020-01-15T12:00:00")
-    write(territory, "actors/new.md", actor_text("Récente", updated="2099-01-01"))
+    write(territory, "actors/new.md", actor_text("Récente", updated=date.today().isoformat()))
     result = run(territory, "stale")
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("2020-01-15  actors/old.md  Ancienne")

@@ -9,14 +9,18 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from .load import LinePath
-from .model import Actor, Event, Initiative, Record, parse_when
+from .media import image_problem
+from .model import Actor, Event, Initiative, Record, parse_when, slugify
 from .problems import Problem
+from .recurrence import LAST_DAY, first_date
+from .schema import schema
 from .taxonomy import Theme
 
 # Keys of the contract that only exports carry (a file says them otherwise).
@@ -25,6 +29,7 @@ EXPORT_ONLY_KEYS = {
     "url": "l'adresse de la page est calculée par le site",
     "description": "la présentation s'écrit après l'en-tête, sous la ligne « --- »",
 }
+LOGO_PATH = re.compile(schema("common.json")["$defs"]["logo"]["pattern"])  # else the schema says why
 RESERVED_SLUGS = {"page"}  # /acteurs/page/2/ is a list page
 RESERVED_EVENT_SLUGS = {"passes", "embed"}  # /agenda/passes/ and /agenda/embed/ are lists
 
@@ -71,6 +76,26 @@ def record_problems(record: Record, tz: ZoneInfo) -> list[Problem]:
                 "situation INSEE ou annuaire-entreprises.data.gouv.fr",
             )
         )
+    city = record.address.get("city") if isinstance(record.address, dict) else None
+    if isinstance(city, str) and city and not slugify(city):
+        where = ("location", "city") if isinstance(record, Event) else ("address", "city")
+        problems.append(
+            _problem(
+                record,
+                where,
+                f"la commune « {city} » ne contient ni lettre ni chiffre : écrivez son nom",
+            )
+        )
+    updated = fields.get("updated")
+    if isinstance(updated, str) and updated > datetime.now(tz).date().isoformat():
+        problems.append(
+            _problem(
+                record,
+                ("updated",),
+                f"la date de mise à jour {updated} est dans le futur : indiquez la date "
+                "du jour où la fiche a été vérifiée",
+            )
+        )
     if isinstance(record, Event):
         problems.extend(_event_time_problems(record, tz))
     return problems
@@ -89,18 +114,7 @@ def _event_time_problems(event: Event, tz: ZoneInfo) -> list[Problem]:
             problems.append(_problem(event, (key,), f"« {key} » : la date « {value} » n'existe pas"))
     rule = event.fields.get("recurrence")
     if isinstance(rule, str) and "start" in times:
-        try:
-            next(iter(rrulestr(rule.removeprefix("RRULE:"), dtstart=times["start"])), None)
-        except (ValueError, TypeError) as error:
-            problems.append(
-                _problem(
-                    event,
-                    ("recurrence",),
-                    f"règle de récurrence invalide ({error}) : "
-                    "par exemple FREQ=WEEKLY;BYDAY=TU, ou FREQ=MONTHLY;BYDAY=1TU;"
-                    "UNTIL=20271231T235959Z",
-                )
-            )
+        problems.extend(_recurrence_problems(event, rule.removeprefix("RRULE:"), times["start"]))
     for index, value in enumerate(event.fields.get("exdates") or []):
         try:
             parse_when(str(value), tz)
@@ -118,6 +132,35 @@ def _event_time_problems(event: Event, tz: ZoneInfo) -> list[Problem]:
             )
         )
     return problems
+
+
+def _recurrence_problems(event: Event, rule: str, start: datetime) -> list[Problem]:
+    """A rule dateutil can read, that gives at least one date: dateutil would look for one
+    until the year 9999 (`recurrence.first_date` stops at the contract's last year)."""
+    try:
+        rrulestr(rule, dtstart=start)  # reads the rule, computes no date
+        first = first_date(rule, start.date())
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        return [
+            _problem(
+                event,
+                ("recurrence",),
+                f"règle de récurrence invalide ({error}) : "
+                "par exemple FREQ=WEEKLY;BYDAY=TU, ou FREQ=MONTHLY;BYDAY=1TU;"
+                "UNTIL=20271231T235959Z",
+            )
+        ]
+    if first is None:
+        return [
+            _problem(
+                event,
+                ("recurrence",),
+                f"la règle de récurrence « {rule} » ne donne aucune date entre le début de "
+                f"l'événement et la fin de {LAST_DAY.year} : vérifiez les jours et les mois "
+                "demandés (un 30 février n'existe pas)",
+            )
+        ]
+    return []
 
 
 def _closest(value: str, choices: Iterable[str]) -> str:
@@ -179,15 +222,9 @@ def directory_problems(
     problems.extend(_similar_names(actors))
     for actor in actors:
         logo = actor.fields.get("logo")
-        if isinstance(logo, str) and not (root / logo).is_file():
-            problems.append(
-                _problem(
-                    actor,
-                    ("logo",),
-                    f"le logo « {logo} » est introuvable : "
-                    "ajoutez l'image au dépôt à ce chemin, ou retirez la ligne",
-                )
-            )
+        wrong = image_problem(root, logo) if isinstance(logo, str) and LOGO_PATH.match(logo) else None
+        if wrong:
+            problems.append(_problem(actor, ("logo",), f"le logo « {logo} » {wrong}"))
     return problems
 
 

@@ -7,6 +7,7 @@ Nothing here knows about schemas or other records: `validate` does. Every failur
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .limits import LIMITS
 from .problems import Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -120,6 +122,19 @@ def load_yaml_mapping(
     `lines=False` skips the line map (returned empty): the same data, a third faster.
     """
     problems: list[Problem] = []
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        line, col = too_deep
+        problems.append(
+            Problem(
+                path,
+                line + line_offset,
+                col,
+                f"crochets ou tirets imbriqués sur plus de {LIMITS['yaml_depth']} niveaux : "
+                "une fiche n'en a besoin que de trois, simplifiez cette valeur",
+            )
+        )
+        return None, {}, problems
     loader = FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
@@ -162,6 +177,38 @@ def load_yaml_mapping(
     return data, line_map, problems
 
 
+# Below this many flow brackets and block-list dashes, a text cannot nest deeper than libyaml's
+# composer can follow (it recurses in C, with no limit of its own: 100,000 levels of `[` crash
+# the process). Nesting by indentation alone needs n(n+1)/2 spaces for n levels, so the file-size
+# limit bounds it to a few hundred levels, which the composer follows safely.
+DEEP_SCAN_FROM = 500
+_DEPTH_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where `text` nests lists and groups deeper than the contract allows (line and column,
+    1-based, in `text`), or None. Only texts with many brackets or dashes are scanned, with
+    libyaml's parser (a state machine, safe at any depth) before its composer sees them."""
+    if text.count("[") + text.count("{") + text.count("-") + text.count("?") < DEEP_SCAN_FROM:
+        return None
+    depth = 0
+    loader = FrontMatterLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _DEPTH_EVENTS):
+                depth += 1
+                if depth > LIMITS["yaml_depth"]:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: the composer reports it at its position
+    finally:
+        loader.dispose()
+    return None
+
+
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -180,16 +227,24 @@ class _Builder:
         self.offset = offset
         self.lines: dict[LinePath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        # Collections already turned into data: YAML's composer hands an alias (`*a`) over as
+        # the very node its anchor (`&a`) named, so a node met twice is an alias. Following
+        # aliases would let nine lines of nested aliases stand for billions of values.
+        self.seen: set[int] = set()
 
-    def build(self, node: yaml.Node, path: LinePath) -> Any:
-        """The data of `node`, noting the position of every key and list item under `path`."""
+    def build(self, node: yaml.Node, path: LinePath, at: yaml.Node | None = None) -> Any:
+        """The data of `node`, noting the position of every key and list item under `path`
+        (`at`: the node a problem is told at: the key of a mapping value, the list holding an
+        item, since an alias item is its anchor's node and carries the anchor's position)."""
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == STR_TAG else self._scalar(node, path[-1] if path else None)
+        if not self._enter(node, len(path), at):
+            return None
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
                 self.lines[path + (index,)] = self._position(item)
-                items.append(self.build(item, path + (index,)))
+                items.append(self.build(item, path + (index,), node))
             return items
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -197,22 +252,50 @@ class _Builder:
             if key in mapping:
                 self._duplicate(key, key_node)
             self.lines.setdefault(path + (str(key),), self._position(key_node))
-            mapping[key] = self.build(value_node, path + (str(key),))
+            mapping[key] = self.build(value_node, path + (str(key),), key_node)
         return mapping
 
-    def plain(self, node: yaml.Node, key: Any) -> Any:
+    def plain(self, node: yaml.Node, key: Any, depth: int = 0, at: yaml.Node | None = None) -> Any:
         """The same data as `build`, without noting positions (`key`: the parent key, if any)."""
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == STR_TAG else self._scalar(node, key)
+        if not self._enter(node, depth, at):
+            return None
         if isinstance(node, yaml.SequenceNode):
-            return [self.plain(item, None) for item in node.value]
+            return [self.plain(item, None, depth + 1, node) for item in node.value]
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             name = self._key(key_node)
             if name in mapping:
                 self._duplicate(name, key_node)
-            mapping[name] = self.plain(value_node, name)
+            mapping[name] = self.plain(value_node, name, depth + 1, key_node)
         return mapping
+
+    def _enter(self, node: yaml.Node, depth: int, at: yaml.Node | None) -> bool:
+        """Whether a list or group may be turned into data: never twice (an alias), never
+        deeper than the contract allows. A refusal is noted as a problem at `at`."""
+        if id(node) in self.seen:
+            self.problems.append(
+                Problem(
+                    self.file_path,
+                    *self._position(at or node),
+                    "les renvois YAML (« &nom » puis « *nom ») ne sont pas acceptés dans une fiche : "
+                    "recopiez la valeur à chaque endroit où elle sert",
+                )
+            )
+            return False
+        self.seen.add(id(node))
+        if depth >= LIMITS["yaml_depth"]:
+            self.problems.append(
+                Problem(
+                    self.file_path,
+                    *self._position(at or node),
+                    f"champs imbriqués sur plus de {LIMITS['yaml_depth']} niveaux : "
+                    "une fiche n'en a besoin que de trois, simplifiez cette valeur",
+                )
+            )
+            return False
+        return True
 
     def _scalar(self, node: yaml.ScalarNode, key: Any) -> Any:
         """A scalar that is not plain text: a number, a boolean, null (codes and yes/no kept)."""
@@ -221,6 +304,16 @@ class _Builder:
             return node.value if not isinstance(value, bool) else value
         if key in YES_NO_KEYS and isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problems.append(
+                Problem(
+                    self.file_path,
+                    *self._position(node),
+                    f"« {node.value} » n'est pas un nombre utilisable : écrivez un nombre décimal "
+                    "(par exemple 47.2184) ou retirez la ligne",
+                )
+            )
+            return None
         return value
 
     def _key(self, key_node: yaml.Node) -> Any:
@@ -257,6 +350,12 @@ def _relative(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+def _inside(path: str, root: str) -> bool:
+    """Whether `path`, links followed, is a file within `root` (links followed too)."""
+    real_root = os.path.join(os.path.realpath(root), "")
+    return os.path.realpath(path).startswith(real_root)
+
+
 def read_source(
     file: str | os.PathLike[str], root: str | os.PathLike[str], kind: str
 ) -> tuple[SourceRecord | None, list[Problem]]:
@@ -276,8 +375,31 @@ def read_source(
                 "des chiffres et des tirets (par exemple « ma-structure.md »)",
             )
         )
+    if os.path.islink(path) and not _inside(path, os.fspath(root)):
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "ce fichier est un lien vers un fichier hors du dépôt : remplacez le lien par "
+                "le fichier lui-même",
+            )
+        )
+        return None, problems
+    limit = LIMITS["file_bytes"]
     with open(path, "rb") as handle:
-        data = handle.read()
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                f"le fichier dépasse {limit // 1024} Ko : raccourcissez la présentation "
+                "(une fiche tient en quelques pages)",
+            )
+        )
+        return None, problems
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

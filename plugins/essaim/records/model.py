@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from slugify import slugify as _slugify
 
 from .load import LinePath, line_map
 from .taxonomy import Theme
@@ -19,10 +20,10 @@ from .taxonomy import Theme
 
 @lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
-    """Lowercase ASCII slug of a French text: `Saint-Herblain` → `saint-herblain`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = "".join(ch if ch.isalnum() else "-" for ch in ascii_text.lower())
-    return "-".join(part for part in slug.split("-") if part)
+    """Lowercase ASCII slug of a text, by python-slugify: `Saint-Herblain` → `saint-herblain`,
+    `Œuvres du Cœur` → `oeuvres-du-coeur`, `東京` → `dong-jing`; "" when nothing is left of it
+    (`!!!`), which validation refuses for the names that make pages."""
+    return _slugify(text)
 
 
 def sort_key(text: str) -> str:
@@ -224,12 +225,14 @@ class Event(Record):
             return [self.start] if self.ends_at() >= after and self.start <= before else []
         rule = rrulestr(self.recurrence, dtstart=self.start)
         skipped = {parse_when(str(value), self.start.tzinfo)[0] for value in self.fields.get("exdates") or []}
-        first = rule.after(after - self.duration, inc=True)
+        # One walk through the rule (`rule.after` in a loop would start again from `start` for
+        # every occurrence); validation made sure the rule gives dates at all.
         found = []
-        while first is not None and first <= before:
-            if first not in skipped:
-                found.append(first)
-            first = rule.after(first)
+        for moment in rule.xafter(after - self.duration, inc=True):
+            if moment > before:
+                break
+            if moment not in skipped:
+                found.append(moment)
         return found
 
     def is_upcoming(self, now: datetime) -> bool:

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from .load import LinePath, SourceRecord
 from .problems import Problem
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 KINDS = ("actor", "initiative", "event")
 SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json", "federation.json")
 
@@ -106,7 +106,7 @@ def fast_validator(kind: str):
 @cache
 def territory_validator() -> Draft202012Validator:
     """A validator for territory.yml."""
-    return Draft202012Validator(schema("territory.json"))
+    return Draft202012Validator(schema("territory.json"), registry=_registry())
 
 
 @cache
@@ -135,8 +135,8 @@ def pattern_messages() -> dict[str, str]:
         address["postcode"]["pattern"]: "doit être un code postal à 5 chiffres, entre guillemets "
         '(par exemple "44000")',
         address["insee_code"]["pattern"]: "doit être un code INSEE de commune à 5 caractères",
-        actor["logo"]["pattern"]: "doit être le chemin d'une image du dépôt (.png, .jpg, .svg, "
-        ".webp), par exemple media/logos/ma-structure.png",
+        defs["logo"]["pattern"]: "doit être le chemin d'une image PNG, JPEG ou WebP du dossier "
+        "media/ du dépôt, par exemple media/logos/ma-structure.png",
     }
 
 
@@ -151,14 +151,34 @@ def field_label(path: LinePath) -> str:
     return label or "la fiche"
 
 
+@cache
+def body_limit(kind: str) -> int:
+    """How long a record's body may be: its `description` in the contract (the same text in
+    exports, where peers check it)."""
+    return int(schema(f"{kind}.json")["properties"]["description"]["maxLength"])
+
+
 def schema_problems(source: SourceRecord) -> list[Problem]:
-    """Check one record against its JSON Schema; every error, at the line of its key."""
+    """Check one record against its JSON Schema; every error, at the line of its key. The body
+    is checked as the contract's `description`: a body too long for it is refused here rather
+    than by every peer."""
+    problems = []
+    limit = body_limit(source.kind)
+    if len(source.body) > limit:
+        problems.append(
+            Problem(
+                source.path,
+                source.body_line,
+                1,
+                f"la présentation fait {len(source.body)} caractères, {limit} au plus : "
+                "raccourcissez-la ou mettez le détail sur votre site",
+            )
+        )
     try:
         fast_validator(source.kind)(source.fields)
-        return []
+        return problems
     except fastjsonschema.JsonSchemaException:
         pass
-    problems = []
     for error in validator(source.kind).iter_errors(source.fields):
         problems.extend(_translate(error, source))
     return problems

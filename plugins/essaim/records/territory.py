@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .load import load_yaml_mapping
+from .media import image_problem
 from .problems import InvalidContent, Problem
 from .schema import problems_for_mapping, territory_validator
 from .taxonomy import Theme, themes_for
@@ -170,7 +171,19 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                 "du dépôt Essaim et adaptez-le (ou lancez « essaim init »)",
             )
         ]
-    text = file.read_text(encoding="utf-8")
+    data_bytes = file.read_bytes()
+    try:
+        text = data_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [
+            Problem(
+                TERRITORY_FILE,
+                data_bytes.count(b"\n", 0, error.start) + 1,
+                1,
+                "territory.yml n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 "
+                "(dans votre éditeur : « Enregistrer sous », encodage UTF-8)",
+            )
+        ]
     data, lines, problems = load_yaml_mapping(text, TERRITORY_FILE)
     if data is None or problems:
         return None, problems
@@ -216,9 +229,10 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     )
                 )
         logo = data.get("logo")
-        if logo and not (root / logo).is_file():
+        wrong = image_problem(root, logo) if isinstance(logo, str) else None
+        if wrong:
             line, col = lines.get(("logo",), (1, 1))
-            problems.append(Problem(TERRITORY_FILE, line, col, f"le logo « {logo} » est introuvable"))
+            problems.append(Problem(TERRITORY_FILE, line, col, f"le logo « {logo} » {wrong}"))
     if problems:
         return None, sorted(problems)
     return territory_from_mapping(data), []
