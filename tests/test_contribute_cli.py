@@ -211,3 +211,23 @@ def test_validate_warns_about_names_that_differ_only_by_common_words(territory):
     result = run(territory, "validate")
     assert result.exit_code == 0
     assert "actors/b.md:2:1: warning: nom très proche de celui de actors/a.md (« La Ruche »)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "options", "path"),
+    [
+        (
+            "actor",
+            "Page",
+            ["--legal-form", "association", "--summary", "Une structure."],
+            "actors/page-fiche.md",
+        ),
+        ("event", "Embed", ["--start", "2026-12-05T14:00"], "events/embed-fiche.md"),
+        ("actor", "🐝", ["--legal-form", "association", "--summary", "Des abeilles."], "actors/fiche-"),
+    ],
+)
+def test_new_never_writes_a_file_name_that_validate_refuses(territory, kind, name, options, path):
+    result = run(territory, "new", kind, "--name", name, "--theme", "culture", *options)
+    assert result.exit_code == 0, result.output
+    assert f"Fiche créée : {path}" in result.output
+    assert run(territory, "validate").exit_code == 0

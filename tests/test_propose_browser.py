@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from conftest import TERRITORY, build, serve, write
 from essaim.cli import main
+from essaim.contribute.template import name_hash, slug_for
 
 pytestmark = pytest.mark.browser
 FORGE = "forge:\n  kind: github\n  repository: https://github.com/org/annuaire\n  branch: main\n"
@@ -144,3 +145,104 @@ def test_record_pages_link_to_edit_and_to_report_an_error(page, site):
     query = parse_qs(report.query)
     assert query["title"] == ["Erreur sur la fiche « La Ruche »"]
     assert "actors/la-ruche.md" in query["body"][0]
+
+
+def fill_actor(page, url, name="La Ruche des Possibles"):
+    page.goto(f"{url}/proposer/acteur/")
+    page.fill("#f-name", name)
+    page.select_option("#f-legal-form", "association")
+    page.fill("#f-summary", "Un tiers-lieu.")
+    page.check("input[name=themes][value=numerique]")
+
+
+def accepted_by_essaim_validate(root, tmp_path, path, text):
+    """The file proposed by the form, in a copy of the territory: what `essaim validate` says."""
+    write(tmp_path, "territory.yml", (root / "territory.yml").read_text())
+    write(tmp_path, "actors/la-ruche.md", (root / "actors/la-ruche.md").read_text())
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / path).write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["--root", str(tmp_path), "validate"], env={})
+
+
+@pytest.mark.parametrize(("count", "too_long"), [(280, False), (281, True)])
+def test_lengths_are_counted_in_characters_as_essaim_validate_does(page, site, tmp_path, count, too_long):
+    root, url = site
+    fill_actor(page, url)
+    page.fill("#f-summary", "🐝" * count)  # one character, two UTF-16 code units each
+    page.click("#propose-form button[type=submit]")
+    messages = page.locator("#propose-errors li").all_inner_texts()
+    if too_long:
+        assert messages == [f"« Résumé » est trop long : {count} caractères, 280 au plus"]
+        return
+    assert messages == [] and page.locator("#propose-result").is_visible()
+    result = accepted_by_essaim_validate(
+        root, tmp_path, page.inner_text("#propose-path"), page.input_value("#propose-file")
+    )
+    assert result.exit_code == 0, result.output
+    assert page.console_errors == []
+
+
+def test_pasted_control_characters_and_half_emoji_never_reach_the_file(page, site, tmp_path):
+    root, url = site
+    fill_actor(page, url)
+    # Pasted from a text once read as Latin-1 (U+0092 is ’, U+0085 is …), with control
+    # characters and lone surrogates: YAML refuses the first, encodeURIComponent throws on the last.
+    page.evaluate(
+        r"""() => {
+        document.getElementById("f-name").value = "L\u0092Atelier\u0085 \uD83D";
+        document.getElementById("f-summary").value = "Une\u0000 association\u007f \uDC1D\u009d de quartier.";
+        document.getElementById("f-body").value = "Texte\u0007 \uD83D\uDC1D.\r\nFin.";
+    }"""
+    )
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden() and page.locator("#propose-result").is_visible()
+    path, text = page.inner_text("#propose-path"), page.input_value("#propose-file")
+    assert path == "actors/l-atelier.md"
+    assert 'name: "L’Atelier…"\n' in text and 'summary: "Une association  de quartier."\n' in text
+    assert text.endswith("---\nTexte 🐝.\nFin.\n")
+    assert parse_qs(urlparse(page.get_attribute("#propose-forge", "href")).query)["value"] == [text]
+    result = accepted_by_essaim_validate(root, tmp_path, path, text)
+    assert result.exit_code == 0, result.output
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "path"),
+    [
+        ("acteur", "Page", "actors/page-fiche.md"),  # /acteurs/page/2/ is a list page
+        ("evenement", "Passes", "events/passes-fiche.md"),  # /agenda/passes/ too
+        ("evenement", "Page", "events/page-fiche.md"),
+        ("acteur", "Общество взаимопомощи", f"actors/fiche-{name_hash('Общество взаимопомощи')}.md"),
+        ("acteur", "جمعية الأحياء", f"actors/fiche-{name_hash('جمعية الأحياء')}.md"),
+        ("acteur", "🐝🌻", f"actors/{slug_for('🐝🌻')}.md"),  # the same name as `essaim import` gives
+    ],
+)
+def test_reserved_and_non_latin_names_get_file_names_that_validate(page, site, tmp_path, form, name, path):
+    root, url = site
+    page.goto(f"{url}/proposer/{form}/")
+    if form == "acteur":
+        fill_actor(page, url, name)
+    else:
+        page.fill("#f-title", name)
+        page.fill("#f-start", "2026-12-05 14:00")
+        page.check("input[name=themes][value=culture]")
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden(), page.inner_text("#propose-errors")
+    assert page.inner_text("#propose-path") == path
+    result = accepted_by_essaim_validate(root, tmp_path, path, page.input_value("#propose-file"))
+    assert result.exit_code == 0, result.output
+    assert page.console_errors == []
+
+
+def test_an_unexpected_error_is_shown_to_the_person(page, site):
+    _, url = site
+    fill_actor(page, url)
+    page.evaluate("() => { window.encodeURIComponent = () => { throw new URIError('URI malformed'); }; }")
+    page.click("#propose-form button[type=submit]")
+    summary = page.locator("#propose-errors")
+    assert summary.is_visible() and page.evaluate("document.activeElement.id") == "propose-errors"
+    assert summary.locator("h2").inner_text() == "La fiche n'a pas pu être préparée"
+    assert "(URI malformed)" in summary.inner_text()
+    assert "envoyez les informations de la fiche à equipe@testville.example.org" in summary.inner_text()
+    assert page.locator("#propose-result").is_hidden()
+    assert page.console_errors == []

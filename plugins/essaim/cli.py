@@ -321,7 +321,13 @@ ACTIONS = {
 
 
 def _import(
-    root: Path, source: str, file: Path, mapping_file: Path | None, update: bool, write: bool
+    root: Path,
+    source: str,
+    file: Path,
+    mapping_file: Path | None,
+    update: bool,
+    write: bool,
+    encoding: str | None = None,
 ) -> None:
     from .contribute.importer import (
         MappingError,
@@ -340,9 +346,14 @@ def _import(
     try:
         mapping = read_mapping(mapping_file)
         kind = mapping.get("kind", "actor")
-        if kind not in ("actor", "initiative", "event") or (source == "gogocarto" and kind != "actor"):
-            raise MappingError(f"type de fiche impossible ici : {kind}")
-        rows = rows_from_csv(file, mapping) if source == "csv" else rows_from_gogocarto(file, mapping)
+        if source == "gogocarto" and kind != "actor":
+            raise MappingError(f"{mapping_file} : un export GoGoCarto ne donne que des acteurs (kind: actor)")
+        if source == "csv":
+            rows, used = rows_from_csv(file, mapping, encoding)
+            if used not in ("utf-8", encoding):
+                click.echo(f"{file} lu comme {used} (sinon, précisez --encoding).", err=True)
+        else:
+            rows = rows_from_gogocarto(file, mapping)
     except MappingError as error:
         raise click.UsageError(str(error)) from error
     rows = apply_defaults(rows, kind, mapping)
@@ -395,11 +406,19 @@ def _import_options(command):
     type=click.Path(exists=True, path_type=Path),
     help="Fichier YAML : colonnes → champs (columns), traductions (values), valeurs par défaut (defaults).",
 )
+@click.option(
+    "--encoding",
+    default=None,
+    help="Encodage du fichier (utf-8, cp1252, latin-1, utf-16...) ; sans cette option, il est détecté.",
+)
 @_import_options
 @click.pass_obj
-def import_csv(root: Path, file: Path, mapping_file: Path, update: bool, write: bool) -> None:
-    """Prépare une fiche par ligne d'un tableur CSV (UTF-8, séparateur , ou ;)."""
-    _import(root, "csv", file, mapping_file, update, write)
+def import_csv(
+    root: Path, file: Path, mapping_file: Path, encoding: str | None, update: bool, write: bool
+) -> None:
+    """Prépare une fiche par ligne d'un tableur CSV (séparateur ; , ou tabulation ; UTF-8,
+    windows-1252 ou UTF-16, détecté ; cellules entre guillemets et sur plusieurs lignes admises)."""
+    _import(root, "csv", file, mapping_file, update, write, encoding)
 
 
 @import_group.command(name="gogocarto")

@@ -12,6 +12,7 @@ from ..part import Part
 from ..records.schema import bundled, pattern_messages
 from ..records.taxonomy import legal_form_label, vocabulary
 from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, constraint, required
+from .template import reserved_slugs
 
 logger = logging.getLogger(__name__)
 PART = "contribute"
@@ -113,6 +114,7 @@ class ContributeGenerator(Part):
                 "kind": kind,
                 "folder": FOLDERS[kind],
                 "title_key": TITLE_KEY[kind],
+                "reserved_slugs": sorted(reserved_slugs(kind)),
                 "schema": bundled(f"{kind}.json"),
                 "messages": messages,
                 "forge": forge,

@@ -7,7 +7,9 @@ candidate is checked by the same loader, schema and checks as `essaim validate`.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import re
 import tempfile
@@ -22,9 +24,20 @@ from ..records.model import sort_key, website_key
 from ..records.read import read_record
 from ..records.territory import Territory
 from .fields import FOLDERS, TITLE_KEY, constraint
-from .template import slug_for, yaml_value
+from .template import clean_text, slug_for, yaml_value
 
 LIST_SEPARATORS = re.compile(r"\s*[,;|]\s*")
+DELIMITERS = (";", ",", "\t")  # on a tie, « ; » (Excel's French default) wins
+ONE_COLUMN = "\x1f"  # a header without any delimiter: read as one column (U+001F is never in a cell)
+BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+MAPPING_KEYS = {"kind", "columns", "values", "defaults"}
+KINDS = ("actor", "initiative", "event")
 
 
 class MappingError(Exception):
@@ -53,16 +66,79 @@ class Outcome:
 
 
 def read_mapping(path: Path | None) -> dict[str, Any]:
-    """The mapping file: {kind, columns: {field: column}, values: {field: {source: value}}, defaults}."""
+    """The mapping file: {kind, columns: {field: column}, values: {field: {source: value}}, defaults}.
+
+    Every part is checked here, so that a wrongly typed file is refused with one sentence
+    instead of failing later on a row.
+    """
     if path is None:
         return {}
     try:
-        mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except UnicodeDecodeError as error:
+        raise MappingError(
+            f"{path} : le fichier de correspondance n'est pas encodé en UTF-8 ; "
+            "enregistrez-le en UTF-8 depuis votre éditeur"
+        ) from error
     except (OSError, yaml.YAMLError) as error:
         raise MappingError(f"{path} : fichier de correspondance illisible ({error})") from error
-    if not isinstance(mapping, dict) or not set(mapping) <= {"kind", "columns", "values", "defaults"}:
+    if not isinstance(mapping, dict) or not set(mapping) <= MAPPING_KEYS:
         raise MappingError(f"{path} : les clés possibles sont kind, columns, values et defaults")
-    return mapping
+    kind = mapping.get("kind", "actor")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise MappingError(f"{path} : « kind » doit valoir actor, initiative ou event, et non {_what(kind)}")
+    columns = _table(path, mapping, "columns", "une colonne du tableur, par exemple « name: Nom »")
+    for key, column in columns.items():
+        if isinstance(column, bool) or not isinstance(column, str | int | float):
+            raise MappingError(
+                f"{path} : « columns » associe à « {key} » {_what(column)} au lieu du nom d'une colonne ; "
+                "écrivez par exemple « name: Nom »"
+            )
+        columns[key] = str(column)
+    values = _table(path, mapping, "values", "ses traductions, par exemple « legal_form: {SCOP: scop} »")
+    for key, table in values.items():
+        if not isinstance(table, dict) or not all(_is_scalar(v) for v in table.values()):
+            raise MappingError(
+                f"{path} : « values » associe à « {key} » {_what(table)} au lieu d'une table de "
+                "traductions ; écrivez par exemple « themes: {Numérique: numerique} »"
+            )
+        values[key] = {str(source): target for source, target in table.items()}
+    defaults = _table(path, mapping, "defaults", "sa valeur, par exemple « legal_form: association »")
+    for key, value in defaults.items():
+        is_list = constraint(kind, key).get("type") == "array"
+        if not (_is_scalar(value) or (is_list and isinstance(value, list) and all(map(_is_scalar, value)))):
+            hint = "une liste, par exemple « themes: [numerique] »" if is_list else "un texte ou un nombre"
+            if isinstance(value, dict) and value:
+                hint = f"un champ par ligne, avec un point : « {key}.{next(iter(value))}: ... »"
+            raise MappingError(f"{path} : « defaults » associe à « {key} » {_what(value)} ; donnez {hint}")
+    return {**mapping, "kind": kind, "columns": columns, "values": values, "defaults": defaults}
+
+
+def _table(path: Path, mapping: dict[str, Any], key: str, example: str) -> dict[str, Any]:
+    """One part of the mapping, a table of fields (empty when absent); field names as text."""
+    table = mapping.get(key) or {}
+    if not isinstance(table, dict):
+        raise MappingError(f"{path} : « {key} » doit associer à chaque champ {example} ; reçu {_what(table)}")
+    return {str(field): value for field, value in table.items()}
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _what(value: Any) -> str:
+    """What a value is, in French, for messages."""
+    if isinstance(value, dict):
+        return "un groupe de champs"
+    if isinstance(value, list):
+        return "une liste" if all(map(_is_scalar, value)) else "une liste de groupes de champs"
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int | float):
+        return "un nombre"
+    return f"le texte « {value} »"
 
 
 def _coerce(kind: str, key: str, raw: Any, mapping: dict[str, Any]) -> Any:
@@ -71,8 +147,11 @@ def _coerce(kind: str, key: str, raw: Any, mapping: dict[str, Any]) -> Any:
     translate = (mapping.get("values") or {}).get(key) or {}
     if schema.get("type") == "array":
         items = raw if isinstance(raw, list) else LIST_SEPARATORS.split(str(raw).strip())
-        return [translate.get(str(i).strip(), str(i).strip()) for i in items if str(i).strip()]
+        items = [clean_text(str(i)).strip() for i in items]
+        return [translate.get(i, i) for i in items if i]
     value = translate.get(str(raw).strip(), raw)
+    if isinstance(value, str):
+        value = clean_text(value)
     if schema.get("type") == "integer":
         try:
             return int(str(value).strip())
@@ -86,54 +165,210 @@ def _coerce(kind: str, key: str, raw: Any, mapping: dict[str, Any]) -> Any:
     return str(value).strip()
 
 
-def _set(row_values: dict[str, Any], kind: str, key: str, raw: Any, mapping: dict[str, Any]) -> None:
+def _set(row_values: dict[str, Any], kind: str, key: str, raw: Any, mapping: dict[str, Any]) -> str | None:
+    """Put `raw` under `key`; return why it cannot be (an object where a text is expected)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
-        return
+        return None
+    is_list = constraint(kind, key).get("type") == "array"
+    items = raw if isinstance(raw, list) else [raw]
+    if isinstance(raw, dict) or (isinstance(raw, list) and not is_list) or not all(map(_is_scalar, items)):
+        wanted = "une liste de textes" if is_list else "un texte"
+        return f"« {key} » devrait être {wanted}, et non {_what(raw)} : corrigez cet élément"
     row_values[key] = _coerce(kind, key, raw, mapping)
+    return None
 
 
-def rows_from_csv(path: Path, mapping: dict[str, Any]) -> list[Row]:
-    """Rows of a CSV file (UTF-8, `,` or `;`), columns named by the mapping's `columns`."""
+def decode_csv(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a CSV file and the name of the encoding it was read with.
+
+    Given `encoding` (`--encoding`), only that one is tried. Otherwise, in this order: a
+    byte-order mark (UTF-8, UTF-16, UTF-32); UTF-8 when the bytes are valid UTF-8 without NUL;
+    UTF-16 without a mark when NUL bytes fill every other position (Excel's « Texte Unicode »);
+    windows-1252, Excel's French default, which reads Latin-1 (ISO-8859-1) files the same for
+    every printable character. No guessing from letter frequencies: the same bytes always give
+    the same text.
+    """
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError as error:
+            raise MappingError(
+                f"{path} : encodage « {encoding} » inconnu ; essayez --encoding utf-8, cp1252 ou utf-16"
+            ) from error
+        return _decode(data, path, "utf-8-sig" if name == "utf-8" else encoding), encoding
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return _decode(data, path, name), name.removesuffix("-sig")
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    else:
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        if len(data) % 2 == 0 and max(even, odd) * 4 >= len(data):  # half the characters or more
+            return _decode(data, path, "utf-16-le" if odd > even else "utf-16-be"), "utf-16"
+    return _decode(data, path, "cp1252"), "windows-1252"
+
+
+def _decode(data: bytes, path: Path, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        raise MappingError(
+            f"{path}, ligne {line} : caractère illisible en {encoding.removesuffix('-sig')} ; "
+            "enregistrez le tableur au format « CSV UTF-8 », ou indiquez son encodage avec "
+            "--encoding (par exemple --encoding cp1252)"
+        ) from error
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header line into the most columns (quotes respected)."""
+    best, most = ONE_COLUMN, 1
+    for candidate in DELIMITERS:
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=candidate), [])
+        except csv.Error:
+            continue
+        if len(header) > most:
+            best, most = candidate, len(header)
+    return best
+
+
+CSV_PROBLEMS = {  # the csv module's messages in strict mode, told in French
+    "unexpected end of data": "un guillemet ouvre une cellule qui n'est jamais refermée",
+    "expected after": "un guillemet fermant est suivi d'autres caractères dans la même cellule",
+}
+
+
+def rows_from_csv(path: Path, mapping: dict[str, Any], encoding: str | None = None) -> tuple[list[Row], str]:
+    """Rows of a CSV file read as RFC 4180 (quoted cells, doubled quotes, line breaks kept),
+    `;`, `,` or tab between cells, columns named by the mapping's `columns`; and the encoding
+    it was read with. A row's number is its line in the spreadsheet (the header is line 1)."""
     kind = mapping.get("kind", "actor")
     columns = mapping.get("columns") or {}
     if TITLE_KEY[kind] not in columns:
-        raise MappingError(f"le fichier de correspondance doit indiquer la colonne de « {TITLE_KEY[kind]} »")
-    text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
-    missing = [c for c in columns.values() if c not in (reader.fieldnames or []) and c != "body"]
-    if missing:
-        raise MappingError(f"colonnes absentes du fichier : {', '.join(missing)}")
+        raise MappingError(
+            f"le fichier de correspondance doit indiquer la colonne de « {TITLE_KEY[kind]} » "
+            f"(columns: {TITLE_KEY[kind]}: ...)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MappingError(f"{path} : fichier illisible ({error.strerror})") from error
+    text, used = decode_csv(data, path, encoding)
+    if not text.strip():
+        raise MappingError(
+            f"{path} : le fichier est vide ; exportez le tableur avec sa ligne d'en-tête "
+            "(les noms des colonnes)"
+        )
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long presentation is one cell: no cell is too big
+    try:
+        rows = _csv_rows(path, text, kind, columns, mapping)
+    finally:
+        csv.field_size_limit(limit)
+    return rows, used
+
+
+def _csv_rows(
+    path: Path, text: str, kind: str, columns: dict[str, str], mapping: dict[str, Any]
+) -> list[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    number = 0
     rows = []
-    for number, line in enumerate(reader, start=2):
+    header: list[str] = []
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            what = next((v for k, v in CSV_PROBLEMS.items() if k in str(error)), str(error))
+            raise MappingError(
+                f"{path}, ligne {number + 1} : {what} ; dans une cellule, doublez chaque guillemet "
+                '(""comme ceci"") et entourez toute la cellule de guillemets'
+            ) from error
+        number += 1
+        if number == 1:
+            header = [c.strip() for c in cells]
+            _check_header(path, header, columns)
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # an empty line of the spreadsheet: still counted
+        reasons = []
+        if any(c.strip() for c in cells[len(header) :]):
+            reasons.append(
+                f"la ligne a {len(cells)} cellules mais l'en-tête n'a que {len(header)} colonnes : "
+                "vérifiez les séparateurs et les guillemets de cette ligne"
+            )
+        line = dict(zip(header, cells, strict=False))
         values: dict[str, Any] = {}
         body = ""
         for key, column in columns.items():
             if key == "body":
-                body = (line.get(column) or "").strip()
+                body = clean_text(line.get(column) or "").strip()
             else:
                 _set(values, kind, key, line.get(column), mapping)
-        rows.append(Row(number, values, body))
+        rows.append(Row(number, values, body, reasons))
     return rows
+
+
+def _check_header(path: Path, header: list[str], columns: dict[str, str]) -> None:
+    missing = [c for c in columns.values() if c not in header and c != "body"]
+    if missing:
+        raise MappingError(
+            f"{path}, ligne 1 : colonnes absentes du fichier : {', '.join(missing)} ; corrigez l'en-tête "
+            "du tableur ou la partie « columns » du fichier de correspondance"
+        )
+    twice = sorted({c for c in columns.values() if header.count(c) > 1})
+    if twice:
+        raise MappingError(
+            f"{path}, ligne 1 : la colonne « {twice[0]} » apparaît deux fois dans l'en-tête ; "
+            "renommez l'une des deux"
+        )
 
 
 def rows_from_gogocarto(path: Path, mapping: dict[str, Any]) -> list[Row]:
     """Rows of a GoGoCarto JSON export (`{"data": [...]}` or a list of elements)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise MappingError(f"{path} : export GoGoCarto illisible ({error})") from error
-    elements = data.get("data", []) if isinstance(data, dict) else data
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as error:
+        why = "trop de niveaux imbriqués" if isinstance(error, RecursionError) else str(error)
+        raise MappingError(
+            f"{path} : export GoGoCarto illisible ({why}) ; exportez de nouveau les données en JSON"
+        ) from error
+    elements = data.get("data") if isinstance(data, dict) else data
     if not isinstance(elements, list):
-        raise MappingError(f"{path} : la liste des éléments (« data ») est introuvable")
+        raise MappingError(
+            f"{path} : la liste des éléments (« data ») est introuvable ; exportez les données "
+            "depuis GoGoCarto au format JSON"
+        )
     rows = []
     for number, element in enumerate(elements, start=1):
         if not isinstance(element, dict):
-            rows.append(Row(number, {}, reasons=["élément illisible"]))
+            rows.append(Row(number, {}, reasons=[f"élément illisible ({_what(element)} au lieu d'un objet)"]))
             continue
-        geo = element.get("geo") or {}
-        address = element.get("address") or {}
-        description = str(element.get("description") or "").strip()
+        reasons = []
+        groups = {}
+        for key, parts in (("geo", "latitude, longitude"), ("address", "streetAddress, addressLocality")):
+            group = element.get(key)
+            if group is not None and group != [] and not isinstance(group, dict):
+                reasons.append(
+                    f"« {key} » devrait être un groupe de champs ({parts}), et non {_what(group)} : "
+                    "corrigez cet élément"
+                )
+            groups[key] = group if isinstance(group, dict) else {}
+        geo, address = groups["geo"], groups["address"]
+        texts = {}
+        for key in ("description", "descriptionMore"):
+            raw = element.get(key)
+            if not _is_scalar(raw):
+                reasons.append(f"« {key} » devrait être un texte, et non {_what(raw)} : corrigez cet élément")
+                raw = None
+            texts[key] = clean_text(str(raw or "")).strip()
+        description = texts["description"]
         values: dict[str, Any] = {}
         pairs = {
             "name": element.get("name") or element.get("title"),
@@ -149,11 +384,13 @@ def rows_from_gogocarto(path: Path, mapping: dict[str, Any]) -> list[Row]:
             "phone": element.get("telephone"),
         }
         for key, raw in pairs.items():
-            _set(values, "actor", key, raw, mapping)
-        body = str(element.get("descriptionMore") or "").strip()
+            reason = _set(values, "actor", key, raw, mapping)
+            if reason:
+                reasons.append(reason)
+        body = texts["descriptionMore"]
         if len(description) > 280:
             body = (description + "\n\n" + body).strip()
-        rows.append(Row(number, values, body))
+        rows.append(Row(number, values, body, reasons))
     return rows
 
 
@@ -162,7 +399,9 @@ def apply_defaults(rows: list[Row], kind: str, mapping: dict[str, Any]) -> list[
     for row in rows:
         for key, raw in (mapping.get("defaults") or {}).items():
             if key not in row.values:
-                _set(row.values, kind, key, raw, mapping)
+                reason = _set(row.values, kind, key, raw, mapping)
+                if reason:
+                    row.reasons.append(reason)
     return rows
 
 
@@ -212,7 +451,7 @@ def plan(
                     Outcome(row, "reject", reasons=row.reasons or [f"« {TITLE_KEY[kind]} » est vide"])
                 )
                 continue
-            path = f"{FOLDERS[kind]}/{slug_for(str(title))}.md"
+            path = f"{FOLDERS[kind]}/{slug_for(str(title), kind)}.md"
             text = record_text(kind, values, row.body)
             reasons = _check(Path(scratch), path, kind, text, themes, territory)
             if reasons:
@@ -253,7 +492,7 @@ def _check(scratch: Path, path: str, kind: str, text: str, themes: dict, territo
     record, problems = read_record(file, scratch, kind)
     if record is not None and not problems:
         problems = record_problems(record, territory.tz)
-    reasons = [p.message for p in problems if p.severity == "error"]
+    reasons = list(dict.fromkeys(p.message for p in problems if p.severity == "error"))
     if record is not None:
         reasons += [f"thème inconnu « {t} »" for t in record.themes if t not in themes]
     file.unlink()

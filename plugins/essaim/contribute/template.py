@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 from slugify import slugify
 
+from ..records.checks import RESERVED_EVENT_SLUGS, RESERVED_SLUGS
 from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, Field
 
 BODY = {
@@ -28,9 +31,41 @@ def yaml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def slug_for(name: str) -> str:
-    """The file name (without .md) of a record: lower-case ASCII words joined by hyphens."""
-    return slugify(name, max_length=80, word_boundary=True) or "fiche"
+def reserved_slugs(kind: str) -> set[str]:
+    """File names the site keeps for its own pages (`page` of /acteurs/page/2/...)."""
+    return RESERVED_SLUGS | (RESERVED_EVENT_SLUGS if kind == "event" else set())
+
+
+def name_hash(name: str) -> str:
+    """FNV-1a (32 bits) of the name's UTF-8 bytes, in 8 hex digits: the same in the form's
+    JavaScript (propose.js), so that both name a record the same when nothing is left to slugify."""
+    value = 0x811C9DC5
+    for byte in unicodedata.normalize("NFC", name).encode("utf-8", "replace"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
+def slug_for(name: str, kind: str = "actor") -> str:
+    """The file name (without .md) of a record: lower-case ASCII words joined by hyphens;
+    `fiche-<hash>` when no letter can be written in ASCII (emoji), `<slug>-fiche` for a
+    name the site reserves."""
+    slug = slugify(name, max_length=80, word_boundary=True) or f"fiche-{name_hash(name)}"
+    return f"{slug}-fiche" if slug in reserved_slugs(kind) else slug
+
+
+# U+0080-U+009F: windows-1252 bytes once read as Latin-1 upstream (’ is 0x92, « € … Œ too).
+_C1 = re.compile("[\x80-\x9f]")
+# Other C0 controls (tab and line feed kept), DEL, lone surrogates, non-characters: no file keeps them.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as a record can hold it: line breaks as \\n, C1 controls turned back into the
+    windows-1252 characters they stand for (the 5 bytes it leaves undefined are dropped),
+    other control characters and lone surrogates removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _C1.sub(lambda m: bytes([ord(m[0])]).decode("cp1252", "ignore"), text)
+    return _UNWRITABLE.sub("", text)
 
 
 # Examples for fields without one: a commented line, once uncommented, must stay valid.
@@ -79,4 +114,4 @@ def record_text(kind: str, values: dict[str, Any]) -> str:
 
 def record_path(kind: str, values: dict[str, Any]) -> str:
     """Where the record goes: `actors/<slug>.md`."""
-    return f"{FOLDERS[kind]}/{slug_for(str(values[TITLE_KEY[kind]]))}.md"
+    return f"{FOLDERS[kind]}/{slug_for(str(values[TITLE_KEY[kind]]), kind)}.md"

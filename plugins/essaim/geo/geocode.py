@@ -1,13 +1,17 @@
 """Fill `geo` from the address with the Base Adresse Nationale API, editing only that line.
 
 The file is edited as text: a `geo: {lat: …, lon: …}` line is inserted (at the top level for
-actors and initiatives, inside `location:` for events); comments, key order and every other
-byte stay as they were. Any network or format problem leaves the file unchanged.
+actors and initiatives, inside `location:` for events, be it a block or a `{…}` on one line),
+or an empty `geo:` line is completed; comments, key order, line endings and every other byte
+stay as they were. The new text must read back as the old fields plus `geo`, or nothing is
+written. Any network or format problem leaves the file unchanged.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import math
 import re
 import urllib.error
 import urllib.parse
@@ -16,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..records.load import read_source
+import yaml
+
+from ..records.load import load_yaml_mapping, read_source
 
 DEFAULT_ENDPOINT = "https://api-adresse.data.gouv.fr"
 MIN_SCORE = 0.5
@@ -54,29 +60,96 @@ def search(endpoint: str, text: str, postcode: str | None, timeout: float) -> tu
     if not features:
         raise ValueError("adresse introuvable")
     lon, lat = features[0]["geometry"]["coordinates"][:2]
-    score = float(features[0].get("properties", {}).get("score", 0))
-    return float(lat), float(lon), score
+    score = features[0].get("properties", {}).get("score", 0)
+    if any(isinstance(v, bool) or not isinstance(v, int | float | str) for v in (lat, lon, score)):
+        raise ValueError(f"réponse invalide : coordonnées {lat!r}, {lon!r}, score {score!r}")
+    lat, lon, score = float(lat), float(lon), float(score)
+    if not all(map(math.isfinite, (lat, lon, score))) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"réponse invalide : lat {lat}, lon {lon}, score {score}")
+    return lat, lon, score
+
+
+def coordinate(value: float) -> str:
+    """A coordinate as YAML reads back a float: fixed notation (YAML 1.1 reads `5e-05` as
+    text), six decimals at most (about 10 cm)."""
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def geo_value(lat: float, lon: float) -> str:
+    return f"{{lat: {coordinate(lat)}, lon: {coordinate(lon)}}}"
+
+
+# After the key of an empty `geo`: nothing, `~`, `null` or `{}`, then maybe a comment (group 1).
+EMPTY_VALUE = re.compile(r"^:[ \t]*?(?:~|null|Null|NULL|\{[ \t]*\})?([ \t]+#.*)?[ \t]*$")
+
+
+def _pair(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node, value_node
+    return None
 
 
 def insert_geo(text: str, kind: str, lat: float, lon: float) -> str:
-    """The file's text with one `geo:` line added, nothing else changed."""
-    lines = text.split("\n")
+    """The file's text with `geo` filled in, nothing else changed. Raises ValueError when the
+    place for it cannot be found in the text."""
+    lines = text.split("\n")  # a "\r" stays at the end of its line
     closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-    value = f"{{lat: {round(lat, 6)}, lon: {round(lon, 6)}}}"
-    if kind != "event":
-        lines.insert(closing, f"geo: {value}")
+    eol = "\r" if lines[closing].endswith("\r") else ""
+    value = geo_value(lat, lon)
+    front = "\n".join(line.rstrip("\r") for line in lines[1:closing])
+    container = yaml.compose(front, Loader=yaml.SafeLoader)  # front-matter line n is lines[n + 1]
+    if kind == "event":
+        pair = _pair(container, "location")
+        if pair is None:
+            raise ValueError("pas de « location: »")
+        location_key, container = pair
+    empty = _pair(container, "geo")
+    if empty is not None:  # `geo:` written but empty: complete that line
+        mark = empty[0].end_mark
+        line = lines[mark.line + 1]
+        rest = EMPTY_VALUE.match(line[mark.column :].rstrip("\r"))
+        if rest is None:
+            raise ValueError("« geo » est déjà là, sur plusieurs lignes")
+        lines[mark.line + 1] = line[: mark.column] + f": {value}" + (rest[1] or "") + eol
         return "\n".join(lines)
-    start = next(i for i in range(1, closing) if re.match(r"^location:\s*$", lines[i]))
+    if kind != "event":
+        lines.insert(closing, f"geo: {value}{eol}")
+        return "\n".join(lines)
+    if not isinstance(container, yaml.MappingNode):
+        raise ValueError("« location » n'est pas un groupe de champs")
+    if container.flow_style:  # location: {name: …, city: …}
+        end = container.end_mark
+        row = end.line + 1
+        head, tail = lines[row][: end.column - 1], lines[row][end.column - 1 :]
+        if not tail.startswith("}"):
+            raise ValueError("accolade fermante introuvable")
+        separator = " " if head.rstrip().endswith((",", "{")) else ", "
+        lines[row] = f"{head.rstrip()}{separator}geo: {value}{tail}"
+        return "\n".join(lines)
+    start = location_key.start_mark.line + 1
+    indent = " " * container.value[0][0].start_mark.column
     end = start + 1
-    indent = None
     while end < closing and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
-        if lines[end].strip() and indent is None:
-            indent = lines[end][: len(lines[end]) - len(lines[end].lstrip())]
         end += 1
     while end - 1 > start and not lines[end - 1].strip():
         end -= 1
-    lines.insert(end, f"{indent or '  '}geo: {value}")
+    lines.insert(end, f"{indent}geo: {value}{eol}")
     return "\n".join(lines)
+
+
+def _reads_back(text: str, fields: dict[str, Any], kind: str, lat: float, lon: float) -> bool:
+    """Whether `text` holds exactly `fields` plus the new `geo`, and nothing else changed."""
+    lines = text.split("\n")
+    closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    front = "\n".join(line.rstrip("\r") for line in lines[1:closing])
+    data, _, problems = load_yaml_mapping(front, "", line_offset=1, lines=False)
+    expected = copy.deepcopy(fields)
+    place = expected["location"] if kind == "event" else expected
+    place["geo"] = {"lat": float(coordinate(lat)), "lon": float(coordinate(lon))}
+    return not problems and data == expected
 
 
 def geocode_file(
@@ -88,11 +161,11 @@ def geocode_file(
     if source is None:
         return Outcome(rel, "failed", "fichier illisible : lancez « essaim validate »")
     fields = source.fields
-    has_geo = (fields.get("location") or {}).get("geo") if kind == "event" else fields.get("geo")
-    if has_geo:
-        return Outcome(rel, "skipped", "a déjà des coordonnées")
-    if kind == "event" and not isinstance(fields.get("location"), dict):
+    place = fields.get("location") if kind == "event" else fields
+    if not isinstance(place, dict):
         return Outcome(rel, "skipped", "pas de lieu")
+    if place.get("geo") not in (None, {}):  # an empty `geo:` is completed, anything else kept
+        return Outcome(rel, "skipped", "a déjà des coordonnées")
     query = query_for(fields, kind)
     if query is None:
         return Outcome(rel, "skipped", "pas d'adresse (au moins une commune)")
@@ -102,7 +175,18 @@ def geocode_file(
         return Outcome(rel, "failed", f"géocodage impossible ({error}) : fichier inchangé")
     if score < MIN_SCORE:
         return Outcome(rel, "failed", f"résultat trop incertain (score {score:.2f}) : fichier inchangé")
+    text = file.read_bytes().decode("utf-8")  # as read_source found it: BOM and "\r\n" kept
+    try:
+        new_text: str | None = insert_geo(text, kind, lat, lon)
+    except ValueError:
+        new_text = None
+    if new_text is None or not _reads_back(new_text, fields, kind, lat, lon):
+        return Outcome(
+            rel,
+            "failed",
+            "impossible d'ajouter les coordonnées sans toucher au reste du fichier : ajoutez vous-même "
+            f"la ligne « geo: {geo_value(lat, lon)} »" + (" dans « location: »" if kind == "event" else ""),
+        )
     if not dry_run:
-        text = file.read_text(encoding="utf-8")
-        file.write_text(insert_geo(text, kind, lat, lon), encoding="utf-8")
+        file.write_bytes(new_text.encode("utf-8"))
     return Outcome(rel, "filled", f"lat {lat:.5f}, lon {lon:.5f} (score {score:.2f})")

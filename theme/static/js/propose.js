@@ -14,11 +14,28 @@
 
   function control(field) { return document.getElementById(field.id); }
 
+  /* U+0080-U+009F are windows-1252 characters pasted from a text once read as Latin-1 (’ is
+     U+0092): each is given back its character, "" for the five that windows-1252 leaves out. */
+  var CP1252 = "€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ";
+
+  /* Text as a record can hold it, as clean_text() does for imports (contribute/template.py):
+     C1 controls turned back into characters; other controls (tab and line feed kept), DEL,
+     non-characters and lone surrogates (half an emoji) removed. YAML refuses them all, and
+     encodeURIComponent throws on a lone surrogate. */
+  function cleanText(text) {
+    return text.replace(/\r\n?/g, "\n")
+      .replace(/[\u0080-\u009f]/g, function (c) { return CP1252.charAt(c.charCodeAt(0) - 0x80).replace("\u0000", ""); })
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "");
+  }
+
+  /* Length in characters (code points), as the JSON Schema and essaim validate count: an emoji is one. */
+  function length(text) { return Array.from(text).length; }
+
   function readValue(field) {
     if (field.widget === "themes") {
       return Array.prototype.map.call(control(field).querySelectorAll("input:checked"), function (box) { return box.value; });
     }
-    var raw = control(field).value.trim();
+    var raw = cleanText(control(field).value).trim();
     if (raw === "") return undefined;
     if (field.widget === "list" || field.widget === "refs") {
       return raw.split(",").map(function (item) { return item.trim(); }).filter(Boolean);
@@ -72,11 +89,11 @@
       errors.push("valeur « " + value + " » inconnue pour « " + label + " » : choisissez parmi " + node.enum.join(", "));
     }
     if (typeof value === "string") {
-      if (node.minLength && value.length < node.minLength) {
+      if (node.minLength && length(value) < node.minLength) {
         errors.push("« " + label + " » est vide : écrivez au moins un caractère ou retirez la ligne");
       }
-      if (node.maxLength && value.length > node.maxLength) {
-        errors.push("« " + label + " » est trop long : " + value.length + " caractères, " + node.maxLength + " au plus");
+      if (node.maxLength && length(value) > node.maxLength) {
+        errors.push("« " + label + " » est trop long : " + length(value) + " caractères, " + node.maxLength + " au plus");
       }
       if (node.pattern && !new RegExp(node.pattern).test(value)) {
         errors.push("« " + label + " » " + (settings.messages[node.pattern] || "n'a pas la forme attendue") + " (reçu : « " + value + " »)");
@@ -182,12 +199,23 @@
     }).join("");
   }
 
+  /* FNV-1a (32 bits) of the name's UTF-8 bytes, in 8 hex digits: name_hash() of contribute/template.py. */
+  function nameHash(text) {
+    var bytes = new TextEncoder().encode(text.normalize("NFC")), hash = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
+    return ("0000000" + hash.toString(16)).slice(-8);
+  }
+
+  /* The file name, as slug_for() writes it: "fiche-<hash>" when no Latin letter or digit is
+     left (a name in another script: two names, two files), "<slug>-fiche" for a name the site
+     keeps for its own pages (page, and passes or embed for an event). */
   function slugify(text) {
     var slug = text.replace(/œ/g, "oe").replace(/Œ/g, "OE").replace(/æ/g, "ae").replace(/Æ/g, "AE").replace(/ß/g, "ss")
       .normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
     if (slug.length > 80) slug = slug.slice(0, 80).replace(/-[^-]*$/, "");
-    return slug || "fiche";
+    if (!slug) slug = "fiche-" + nameHash(text);
+    return settings.reserved_slugs.indexOf(slug) >= 0 ? slug + "-fiche" : slug;
   }
 
   function forgeURL(path, text) {
@@ -201,7 +229,7 @@
   }
 
   function showResult(data) {
-    var body = document.getElementById("f-body").value.trim();
+    var body = cleanText(document.getElementById("f-body").value).trim();
     var text = "---\n" + yaml(data, "") + "---\n" + (body ? body + "\n" : "");
     var name = String(data[settings.title_key]);
     var path = settings.folder + "/" + slugify(name) + ".md";
@@ -226,13 +254,30 @@
     document.getElementById("propose-result-title").focus();
   }
 
+  /* Whatever goes wrong is told to the person, with a way to send the record all the same. */
+  function showFailure(error) {
+    result.hidden = true;
+    var title = document.createElement("h2"), text = document.createElement("p");
+    title.textContent = "La fiche n'a pas pu être préparée";
+    text.textContent = "Le formulaire a rencontré une erreur inattendue (" + (error && error.message || error) + ") : " +
+      (settings.contact_email ? "envoyez les informations de la fiche à " + settings.contact_email : "signalez-le à l'équipe de l'annuaire") +
+      ", ou vérifiez les champs et réessayez.";
+    summary.replaceChildren(title, text);
+    summary.hidden = false;
+    summary.focus();
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var data = collect();
-    var found = problems(data);
-    showProblems(found);
-    if (found.length) { result.hidden = true; return; }
-    showResult(data);
+    try {
+      var data = collect();
+      var found = problems(data);
+      showProblems(found);
+      if (found.length) { result.hidden = true; return; }
+      showResult(data);
+    } catch (error) {
+      showFailure(error);
+    }
   });
 
   /* A corrected field loses its error message as soon as it changes. */
@@ -245,5 +290,5 @@
     }
   });
 
-  window.essaimPropose = { collect: collect, problems: problems };
+  window.essaimPropose = { collect: collect, problems: problems, cleanText: cleanText, slugify: slugify, nameHash: nameHash };
 })();
