@@ -13,9 +13,11 @@ from click.testing import CliRunner
 
 from conftest import actor_text, build, serve, write
 from essaim.cli import main
-from essaim.federation.pull import Client, peer_folder, pull_peer
+from essaim.federation.pull import peer_folder, pull_peer
+from essaim.net.http import Client
 
 SIRET = "12345678900007"
+PULL = ["federation", "pull", "--allow-private"]  # the peers are served on 127.0.0.1
 
 
 def territory_yml(name: str, url: str, peers: list[str] = ()) -> str:
@@ -85,7 +87,7 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     )
     # A local actor with La Ruche's SIRET: the local record wins, La Ruche is not listed twice.
     write(tmp_path, "actors/ruche-nantes.md", actor_text("La Ruche (Nantes)", siret=f'"{SIRET}"'))
-    result = CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={})
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), *PULL], env={})
     assert result.exit_code == 0, result.output
     assert (
         f"{reze} : 3 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s)" in result.output
@@ -165,7 +167,7 @@ def check_peer_event_in_feeds(output: Path, reze: str, reze_root: Path) -> None:
 def test_a_second_pull_asks_if_modified_and_changes_nothing(peers, tmp_path):
     reze = peers["reze"][1]
     write(tmp_path, "territory.yml", territory_yml("Essaim Nantes", "https://nantes.example.org", [reze]))
-    client = Client(retries=0)
+    client = Client(retries=0, allow_private=True)  # the peers are on 127.0.0.1
     peer = {"url": reze, "include": ["actors"], "themes": [], "transitive": False}
     first = pull_peer(tmp_path, peer, client)
     snapshot = tmp_path / "federation" / peer_folder(reze) / "actors.json"
@@ -244,7 +246,8 @@ def test_a_failing_peer_keeps_its_previous_snapshot(peers, tmp_path, case, reaso
     write(previous, "provenance.json", '{"previous": true}\n')
     before = {p.name: p.read_bytes() for p in previous.iterdir()}
     peer = {"url": url, "include": ["actors"], "themes": [], "transitive": False}
-    report = pull_peer(tmp_path, peer, Client(max_bytes=1000, timeout=0.5, retries=1, backoff=0.01))
+    client = Client(max_bytes=1000, timeout=0.5, retries=1, backoff=0.01, allow_private=True)
+    report = pull_peer(tmp_path, peer, client)
     assert reason in report.error
     assert {p.name: p.read_bytes() for p in previous.iterdir()} == before
     if case != "unreachable":
@@ -255,35 +258,35 @@ def test_records_are_checked_one_by_one(peers, tmp_path):
     """A schema-invalid record or one copied from a third directory is rejected with its reason;
     unknown fields of a newer minor version are set aside; the rest is kept."""
     root, url, _ = peers["reze"]
-    data = json.loads((root / "output/data/actors.json").read_text(encoding="utf-8"))
-    good = data["records"][0]
-    data["records"] = [
-        {**good, "nouveau_champ": "v1.3"},
-        {**good, "url": "https://ailleurs.example.org/acteurs/x/", "name": "Copie"},
-        {**good, "url": f"{url}/acteurs/sans-theme/", "name": "Sans thème", "themes": []},
-        {**good, "url": f"{url}/acteurs/js/", "name": "JS", "website": "javascript:alert(1)"},
-        {**good, "url": "javascript:alert(1)", "name": "Lien piégé"},
-        {**good, "url": f"{url}/acteurs/script/", "name": "<script>alert(1)</script>"},
-    ]
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
+    server, base = serve(site)  # Rezé's records, on a peer of their own at `base`
+    data = json.loads((root / "output/data/actors.json").read_text(encoding="utf-8").replace(url, base))
+    good = {**data["records"][0], "slug": "la-ruche"}
+    data["records"] = [
+        {**good, "nouveau_champ": "v1.3"},
+        {**good, "url": "https://ailleurs.example.org/acteurs/x/", "name": "Copie", "slug": "copie"},
+        {**good, "url": f"{base}/acteurs/sans-theme/", "name": "Sans thème", "themes": [], "slug": "st"},
+        {**good, "url": f"{base}/acteurs/js/", "name": "JS", "website": "javascript:alert(1)", "slug": "js"},
+        {**good, "url": "javascript:alert(1)", "name": "Lien piégé", "slug": "lien"},
+        {**good, "url": f"{base}/acteurs/script/", "name": "<script>alert(1)</script>", "slug": "script"},
+    ]
     (site / "data/actors.json").write_text(json.dumps(data), encoding="utf-8")
     manifest = json.loads((root / "output/federation.json").read_text(encoding="utf-8"))
-    server, base = serve(site)
     try:
-        manifest["territory"]["url"] = url
+        manifest["territory"]["url"] = url  # what a peer declares does not matter: `base` is configured
         manifest["datasets"] = {"actors": f"{base}/data/actors.json"}
         (site / "federation.json").write_text(json.dumps(manifest), encoding="utf-8")
         peer = {"url": base, "include": ["actors"], "themes": [], "transitive": False}
-        report = pull_peer(tmp_path, peer, Client(retries=0))
+        report = pull_peer(tmp_path, peer, Client(retries=0, allow_private=True))
     finally:
         server.shutdown()
     assert report.added == 2 and not report.error  # the first one, and the <script> name (kept as text)
     reasons = dict(report.rejected)
-    assert "« website » doit être une adresse web complète" in reasons[f"{url}/acteurs/js/"]
+    assert "« website » doit être une adresse web complète" in reasons[f"{base}/acteurs/js/"]
     assert "« url » doit être une adresse web complète" in reasons["javascript:alert(1)"]
     assert "autre annuaire" in reasons["https://ailleurs.example.org/acteurs/x/"]
-    assert "« themes »" in reasons[f"{url}/acteurs/sans-theme/"]
+    assert "« themes »" in reasons[f"{base}/acteurs/sans-theme/"]
     provenance = json.loads((tmp_path / "federation" / peer_folder(base) / "provenance.json").read_text())
     assert provenance["datasets"]["actors"]["ignored_fields"] == {"nouveau_champ": 1}
     kept = json.loads((tmp_path / "federation" / peer_folder(base) / "actors.json").read_text())
@@ -295,7 +298,7 @@ def test_peer_records_are_searchable_and_their_text_stays_text(peers, tmp_path, 
     herblain = peers["herblain"][1]
     write(tmp_path, "territory.yml", territory_yml("Essaim Nantes", "https://nantes.example.org", [herblain]))
     write(tmp_path, "actors/local.md", actor_text("Atelier local"))
-    CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={})
+    CliRunner().invoke(main, ["--root", str(tmp_path), *PULL], env={})
     output = build(tmp_path)
     server, url = serve(output)
     try:
@@ -329,7 +332,7 @@ def test_an_aggregator_can_render_pages_canonical_to_the_origin(peers, tmp_path)
     reze = peers["reze"][1]
     text = territory_yml("Essaim France", "https://france.example.org", [reze]) + "  render_pages: true\n"
     write(tmp_path, "territory.yml", text)
-    assert CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={}).exit_code == 0
+    assert CliRunner().invoke(main, ["--root", str(tmp_path), *PULL], env={}).exit_code == 0
     output = build(tmp_path)
     page = (output / "acteurs/le-fournil--annuaire-de-reze/index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{reze}/acteurs/le-fournil/">' in page
@@ -361,7 +364,7 @@ def test_a_peer_area_keeps_only_the_records_placed_inside_it(peers, tmp_path):
     def pull_with(area: str) -> str:
         text = territory_yml("Essaim Nantes", "https://nantes.example.org", [reze])
         write(tmp_path, "territory.yml", text + f"      area: {area}\n")
-        result = CliRunner().invoke(main, ["--root", str(tmp_path), "federation", "pull"], env={})
+        result = CliRunner().invoke(main, ["--root", str(tmp_path), *PULL], env={})
         assert result.exit_code == 0, result.output
         return result.output
 

@@ -443,16 +443,27 @@ def federation() -> None:
 
 @federation.command()
 @click.option("--dry-run", is_flag=True, help="Affiche les changements sans rien écrire.")
-@click.option("--timeout", default=20.0, show_default=True, help="Délai maximal par requête (secondes).")
+@click.option(
+    "--timeout", default=20.0, show_default=True, help="Attente maximale de chaque réponse (secondes)."
+)
+@click.option(
+    "--deadline", default=120.0, show_default=True, help="Durée maximale pour un fichier (secondes)."
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Autorise les adresses locales ou privées (essais, intranet) ; refusées par défaut.",
+)
 @click.pass_obj
-def pull(root: Path, dry_run: bool, timeout: float) -> None:
+def pull(root: Path, dry_run: bool, timeout: float, deadline: float, allow_private: bool) -> None:
     """Récupère les données ouvertes de chaque annuaire voisin dans federation/<voisin>/.
 
     Chaque fiche est vérifiée ; en cas d'erreur (serveur injoignable, délai, JSON ou manifeste
-    invalide, fichier trop gros...), l'instantané précédent du voisin reste tel quel. Sort avec 1
-    si un voisin a échoué.
+    invalide, fichier trop gros, adresse locale ou privée...), l'instantané précédent du voisin
+    reste tel quel, et les voisins suivants sont récupérés. Sort avec 1 si un voisin a échoué.
     """
-    from .federation.pull import Client, pull_peer
+    from .federation.pull import PeerReport, pull_peer
+    from .net.http import Client
 
     territory, problems = read_territory(root)
     if territory is None:
@@ -461,10 +472,19 @@ def pull(root: Path, dry_run: bool, timeout: float) -> None:
     if not territory.peers:
         click.echo("Aucun annuaire voisin dans territory.yml (federation: peers:).", err=True)
         return
-    client = Client(max_bytes=territory.federation_max_bytes, timeout=timeout)
+    client = Client(
+        max_bytes=territory.federation_max_bytes,
+        timeout=timeout,
+        deadline=deadline,
+        allow_private=allow_private,
+    )
     failed = 0
     for peer in territory.peers:
-        outcome = pull_peer(root, peer, client, dry_run)
+        try:
+            outcome = pull_peer(root, peer, client, dry_run, territory)
+        except Exception as error:  # unforeseen: this peer fails, the next ones are still pulled
+            message = f"erreur inattendue ({error!r}), à signaler aux auteurs d'Essaim"
+            outcome = PeerReport(peer["url"], "", error=message)
         if outcome.error:
             failed += 1
             click.echo(f"{outcome.url} : ÉCHEC, {outcome.error} ; l'instantané précédent est conservé")

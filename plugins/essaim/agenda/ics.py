@@ -23,8 +23,10 @@ def _dtstamp(event: Event) -> datetime:
 def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=lambda a: "") -> VEvent:
     """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept.
 
-    A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`), so
-    a calendar subscribed to both sees one event, and says which directory lists it.
+    A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`, the
+    host of its URL in territory.yml), so a calendar subscribed to both sees one event, and says
+    which directory lists it. It never takes one of ours: a neighbour on our host (another
+    sub-folder) is told apart by its path (`slug@host/path/`; ours never have a "/").
     """
     from icalendar import Event as VEvent
     from icalendar import vCalAddress, vText
@@ -33,7 +35,10 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
     item = VEvent()
     origin_url = getattr(event, "origin_url", None)
     if origin_url:
-        item.add("uid", f"{event.origin_slug}@{urlsplit(origin_url).netloc}")
+        origin_host = urlsplit(origin_url).netloc
+        if origin_host.lower() == host.lower():
+            origin_host = origin_url.split("://", 1)[-1].rstrip("/") + "/"
+        item.add("uid", f"{event.origin_slug}@{origin_host}")
     else:
         item.add("uid", f"{event.slug}@{host}")
     item.add("dtstamp", _dtstamp(event))

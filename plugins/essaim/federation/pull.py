@@ -8,114 +8,23 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-import requests
 from jsonschema import Draft202012Validator
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
-from urllib3.util.retry import Retry
 
-from ..records.schema import SCHEMA_VERSION, bundled, problems_for_mapping, schema, validator
-from .manifest import KIND_DATASETS, PROTOCOL
+from ..net.http import Client, Fetched, FetchError
+from ..records.schema import SCHEMA_VERSION, bundled, schema
+from ..records.territory import Territory
+from .manifest import PROTOCOL
+from .records import FOLDER, PLURAL_KINDS, SET_ASIDE, foreign, peer_folder, peer_record, untrusted_problem
 
-FOLDER = "federation"
-PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
-
-
-def _version() -> str:
-    try:
-        return metadata.version("essaim")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
-        return "0"
+DEFAULT_TZ = ZoneInfo("Europe/Paris")  # a pull without a territory (tests): territory.yml's default
 
 
-USER_AGENT = f"Essaim/{_version()} (annuaire fédéré de l'ESS; federation pull)"
-
-
-class PeerError(Exception):
+class PeerError(FetchError):
     """A peer could not be pulled (the message says why, in French)."""
-
-
-@dataclass
-class Fetched:
-    """A response body, or None when the server said 304 Not Modified."""
-
-    body: bytes | None
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-class Client:
-    """HTTP GET with time-outs, retries with back-off (connection errors, 5xx), a size cap,
-    conditional requests, at most 5 redirects and a User-Agent naming the project."""
-
-    def __init__(
-        self, max_bytes: int = 20_000_000, timeout: float = 20.0, retries: int = 3, backoff: float = 0.5
-    ):
-        self.max_bytes = max_bytes
-        self.timeout = (min(5.0, timeout), timeout)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.max_redirects = 5
-        retry = Retry(
-            total=retries,
-            backoff_factor=backoff,
-            status_forcelist=(500, 502, 503, 504),
-            allowed_methods=("GET",),
-            raise_on_status=False,
-            respect_retry_after_header=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """The body of `url` (None if unchanged since `etag`/`last_modified`); PeerError otherwise."""
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        try:
-            with self.session.get(url, headers=headers, timeout=self.timeout, stream=True) as response:
-                if response.status_code == 304:
-                    return Fetched(None, etag, last_modified)
-                if response.status_code != 200:
-                    raise PeerError(f"{url} : réponse HTTP {response.status_code}")
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise PeerError(f"{url} : {declared} octets, au-delà de la limite de {self.max_bytes}")
-                body = bytearray()
-                for chunk in response.iter_content(65536):
-                    body += chunk
-                    if len(body) > self.max_bytes:
-                        raise PeerError(f"{url} : plus de {self.max_bytes} octets, téléchargement interrompu")
-                return Fetched(
-                    bytes(body), response.headers.get("ETag"), response.headers.get("Last-Modified")
-                )
-        except requests.exceptions.TooManyRedirects as error:
-            raise PeerError(f"{url} : trop de redirections") from error
-        except requests.exceptions.Timeout as error:
-            raise PeerError(f"{url} : délai dépassé") from error
-        except requests.exceptions.ConnectionError as error:
-            # After the retries, a read time-out arrives wrapped in a connection error.
-            reason = getattr(error.args[0] if error.args else None, "reason", None)
-            if isinstance(reason, ReadTimeoutError):
-                raise PeerError(f"{url} : délai dépassé") from error
-            raise PeerError(f"{url} : serveur injoignable") from error
-        except requests.exceptions.RequestException as error:
-            raise PeerError(f"{url} : {error}") from error
-
-
-def peer_folder(url: str) -> str:
-    """federation/<this>: the peer's host (and path, for a site in a sub-folder), file-safe."""
-    parts = urlsplit(url)
-    name = (parts.netloc + parts.path.rstrip("/")).lower()
-    return "".join(c if c.isalnum() or c in ".-" else "-" for c in name).strip("-")
 
 
 def _json(body: bytes, url: str) -> Any:
@@ -123,6 +32,8 @@ def _json(body: bytes, url: str) -> Any:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise PeerError(f"{url} : JSON invalide ({error})") from error
+    except RecursionError as error:
+        raise PeerError(f"{url} : JSON invalide (valeurs imbriquées à l'excès)") from error
 
 
 def _major(version: str) -> str:
@@ -131,6 +42,9 @@ def _major(version: str) -> str:
 
 def check_manifest(data: Any, url: str) -> dict[str, Any]:
     """The manifest if it follows the protocol (same major version), PeerError otherwise."""
+    problem = untrusted_problem(data)
+    if problem:
+        raise PeerError(f"{url} : manifeste invalide ({problem})")
     errors = sorted(Draft202012Validator(schema("federation.json")).iter_errors(data), key=lambda e: e.path)
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "racine"
@@ -179,38 +93,42 @@ def check_records(
     themes: list[str],
     transitive: bool,
     area: list[float] | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+    own_url: str = "",
 ) -> KindResult:
-    """Keep the records that follow the contract, come from the peer itself and pass the peer's
-    filters (themes, area)."""
+    """Keep the records that pass the checks of a local record, come from the peer configured
+    at `origin` (never from this site at `own_url`), have a slug of their own and pass the
+    peer's filters (themes, area)."""
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise PeerError(f"{url} : pas de liste « records »")
     if _major(data.get("schema_version", "0")) != _major(SCHEMA_VERSION):
         raise PeerError(f"{url} : fiches en version {data.get('schema_version')}, version majeure différente")
-    known = set(bundled(f"{kind}.json")["properties"])
-    check = validator(kind)
+    known = set(bundled(f"{kind}.json")["properties"]) - SET_ASIDE
     result = KindResult([])
+    slugs: set[str] = set()
     for position, record in enumerate(data["records"], start=1):
-        where = (
-            str(record.get("url") or f"fiche n° {position}")
-            if isinstance(record, dict)
-            else f"fiche n° {position}"
-        )
+        where = f"fiche n° {position}"
         if not isinstance(record, dict):
             result.rejected.append((where, "n'est pas un objet JSON"))
             continue
+        problem = untrusted_problem(record)
+        if problem:
+            result.rejected.append((where, problem))
+            continue
+        if isinstance(record.get("url"), str) and record["url"]:
+            where = record["url"]
         for extra in set(record) - known:  # a newer minor version may add fields: set aside
             result.ignored_fields[extra] = result.ignored_fields.get(extra, 0) + 1
         kept = {k: v for k, v in record.items() if k in known}
-        errors = list(check.iter_errors(kept))
-        if errors:
-            problems = problems_for_mapping(errors, where, {})
-            result.rejected.append((where, problems[0].message))
+        checked, reason = peer_record(kind, kept, where, tz)
+        if checked is not None:
+            reason = foreign(kept["url"], origin, own_url, transitive)
+            if checked.slug in slugs and not reason:  # one page, one iCalendar UID per slug
+                reason = f"même identifiant « {checked.slug} » qu'une autre fiche de ce voisin"
+        if reason:
+            result.rejected.append((where, reason))
             continue
-        if not str(kept.get("url", "")).startswith(origin + "/") and not transitive:
-            result.rejected.append(
-                (where, f"fiche d'un autre annuaire que {origin} (reprise non transitive)")
-            )
-            continue
+        slugs.add(checked.slug)
         if themes and not set(kept.get("themes") or []) & set(themes):
             result.filtered += 1
             continue
@@ -248,8 +166,15 @@ def _read_json(path: Path, default: Any) -> Any:
         return default
 
 
-def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = False) -> PeerReport:
-    """Pull one peer; on any error its snapshot stays exactly as it was."""
+def pull_peer(
+    root: Path,
+    peer: dict[str, Any],
+    client: Client,
+    dry_run: bool = False,
+    territory: Territory | None = None,
+) -> PeerReport:
+    """Pull one peer; on any error its snapshot stays exactly as it was. Its records are checked
+    in `territory`'s time zone, and one naming a page of `territory`'s site is rejected."""
     base = peer["url"].rstrip("/")
     folder = root / FOLDER / peer_folder(base)
     report = PeerReport(base, str(folder.relative_to(root)))
@@ -258,7 +183,7 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
         manifest_url = f"{base}/federation.json"
         fetched = client.get(manifest_url)
         manifest = check_manifest(_json(fetched.body or b"", manifest_url), manifest_url)
-        origin = manifest["territory"]["url"].rstrip("/")
+        origin = base  # the URL we configured, never the one the peer declares
         results: dict[str, KindResult] = {}
         # A snapshot made with other filters is fetched again in full (no "not modified").
         filters = {"themes": peer["themes"], "area": peer.get("area"), "transitive": peer["transitive"]}
@@ -287,10 +212,12 @@ def pull_peer(root: Path, peer: dict[str, Any], client: Client, dry_run: bool = 
                 peer["themes"],
                 peer["transitive"],
                 peer.get("area"),
+                territory.tz if territory else DEFAULT_TZ,
+                territory.base_url if territory else "",
             )
             result.fetched = got
             results[plural] = result
-    except PeerError as error:
+    except FetchError as error:
         report.error = str(error)
         return report
     for plural, result in results.items():

@@ -1,28 +1,31 @@
 """Peers' records for a build, read from the snapshots under federation/ (no network here).
 
-A peer record keeps its origin (`origin`, `origin_url`) and its canonical page (`canonical_url`,
-on the peer's site). Records already listed locally, or by an earlier peer, are dropped: the same
-SIRET, the same website, or the same name (common words aside) within 1 km; the record kept
-notes who else lists it (`also_listed_by`).
+A peer record keeps its origin (`origin`, and `origin_url`: the peer's URL in territory.yml) and
+its canonical page (`canonical_url`, on the peer's site). Every record is checked again as
+`federation pull` checks it: one that fails is left out with a warning, never failing the build.
+Records already listed locally, or by an earlier peer, are dropped: the same SIRET, the same
+website, or the same name (common words aside) within 1 km; the record kept notes who else lists
+it (`also_listed_by`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..records.checks import name_key
-from ..records.model import RECORD_TYPES, Actor, Event, Record, slugify
+from ..records.model import Actor, Record, slugify
 from ..records.territory import Territory
-from .pull import FOLDER, PLURAL_KINDS, peer_folder
+from .records import FOLDER, PLURAL_KINDS, foreign, peer_folder, peer_record
 
-EXPORT_KEYS = ("slug", "url", "updated", "description")
+logger = logging.getLogger(__name__)
+
 SAME_PLACE_KM = 1.0
 
 
@@ -37,28 +40,13 @@ class PeerRecords:
 
 
 def _record(
-    kind: str, data: dict[str, Any], source: str, tz: ZoneInfo, origin: tuple[str, str], local_page: bool
-) -> Record | None:
-    fields = {k: v for k, v in data.items() if k not in EXPORT_KEYS}
-    cls = RECORD_TYPES[kind]
-    name = str(fields.get("title" if kind == "event" else "name") or "")
-    record = cls(
-        slug=str(data.get("slug") or slugify(name)),
-        source=source,
-        fields=fields,
-        body=str(data.get("description") or ""),
-        body_line=0,
-        digest=hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest(),
-    )
-    try:
-        record.updated = date.fromisoformat(str(data.get("updated"))[:10]) if data.get("updated") else None
-    except ValueError:
-        record.updated = None
-    if isinstance(record, Event):
-        try:
-            record.set_times(tz)
-        except (ValueError, TypeError):
-            return None
+    kind: str, data: Any, source: str, tz: ZoneInfo, origin: tuple[str, str], local_page: bool
+) -> tuple[Record | None, str]:
+    if not isinstance(data, dict):
+        return None, "n'est pas un objet JSON"
+    record, reason = peer_record(kind, data, source, tz)
+    if record is None:
+        return None, reason
     record.origin, record.origin_url = origin  # type: ignore[attr-defined]
     record.origin_slug = record.slug  # type: ignore[attr-defined]  # its slug at home (iCalendar UID)
     if local_page:
@@ -68,7 +56,7 @@ def _record(
         record.origin_page = str(data["url"])  # type: ignore[attr-defined]
     else:
         record.canonical_url = str(data["url"])  # type: ignore[attr-defined]
-    return record
+    return record, ""
 
 
 def distance_km(a: dict[str, float] | None, b: dict[str, float] | None) -> float:
@@ -111,13 +99,15 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
     seen = _Seen()
     for actor in local_actors:
         seen.add(actor)
+    pages: set[tuple[str, str]] = set()  # (kind, slug) of the peer pages made here (render_pages)
     for peer in territory.peers:
         folder = root / FOLDER / peer_folder(peer["url"])
         try:
             provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            name = str(provenance["territory"]["name"])
+        except (OSError, ValueError, RecursionError, TypeError, KeyError):
             continue  # not pulled yet: `essaim federation pull`
-        origin = (str(provenance["territory"]["name"]), str(provenance["territory"]["url"]))
+        origin = (name, peer["url"].rstrip("/"))  # the URL we configured, never the one declared
         found.stamp = hashlib.sha1(
             (found.stamp + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
         ).hexdigest()
@@ -125,11 +115,11 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
         for plural in peer["include"]:
             try:
                 rows = json.loads((folder / f"{plural}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 continue
             source = f"{FOLDER}/{folder.name}/{plural}.json"
-            for data in rows:
-                record = _record(
+            for data in rows if isinstance(rows, list) else []:
+                record, reason = _record(
                     PLURAL_KINDS[plural],
                     data,
                     source,
@@ -137,7 +127,15 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                     origin,
                     territory.federation_render_pages,
                 )
-                if record is None:
+                if record is not None:
+                    reason = foreign(data["url"], origin[1], territory.base_url, peer["transitive"])
+                if reason:
+                    logger.warning(
+                        "essaim: %s : une fiche est laissée de côté (%s) ; relancez « essaim federation "
+                        "pull » pour mettre à jour cet instantané",
+                        source,
+                        reason,
+                    )
                     continue
                 if isinstance(record, Actor):
                     twin = seen.twin(record)
@@ -146,5 +144,11 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                         found.also_listed_by.setdefault(key, []).append(origin[0])
                         continue
                     seen.add(record)
+                if territory.federation_render_pages:  # one page per record, even with one slug
+                    slug, number = record.slug, 1
+                    while (record.KIND, record.slug) in pages:
+                        number += 1
+                        record.slug = f"{slug}-{number}"
+                    pages.add((record.KIND, record.slug))
                 found.records.append(record)
     return found

@@ -1,0 +1,105 @@
+"""What a peer's record must be to be kept, shared by `essaim federation pull` and the build.
+
+A peer is untrusted: each of its records goes through the checks of a local record (the same
+functions: its schema, then `record_problems`), and must name its page on the peer we
+configured. The build checks the snapshots again, so a snapshot never makes a build fail.
+No network here: the build imports this module, never `pull` (requests, urllib3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ..records.checks import record_problems
+from ..records.limits import LIMITS
+from ..records.load import SLUG_RE, SourceRecord
+from ..records.model import RECORD_TYPES, Event, Record, slugify
+from ..records.schema import schema_problems
+from .manifest import KIND_DATASETS
+
+FOLDER = "federation"
+PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
+EXPORT_KEYS = ("slug", "url", "updated", "description")
+# A logo is a file of the peer's repository, never one of this site: set aside, never shown.
+SET_ASIDE = frozenset({"logo"})
+MAX_DEPTH = LIMITS["yaml_depth"]  # nesting of any JSON a peer sends, as of a local record
+LONE_SURROGATE = "caractère invalide (moitié de paire UTF-16 isolée)"
+
+
+def peer_folder(url: str) -> str:
+    """federation/<this>: the peer's host (and path, for a site in a sub-folder), file-safe."""
+    parts = urlsplit(url)
+    name = (parts.netloc + parts.path.rstrip("/")).lower()
+    return "".join(c if c.isalnum() or c in ".-" else "-" for c in name).strip("-")
+
+
+def untrusted_problem(value: Any) -> str:
+    """Why JSON from a peer cannot be used as it is ("" when it can): nested too deep to be
+    checked and written back safely, or holding half of a UTF-16 pair (never valid UTF-8)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                return f"valeurs imbriquées sur plus de {MAX_DEPTH} niveaux"
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return LONE_SURROGATE
+    return ""
+
+
+def peer_record(kind: str, data: dict[str, Any], source: str, tz: ZoneInfo) -> tuple[Record | None, str]:
+    """A peer's record as the build uses it, after the checks a local record goes through:
+    (the record, "") or (None, the first reason, in French)."""
+    data = {k: v for k, v in data.items() if k not in SET_ASIDE}
+    try:  # its text is written out as UTF-8 (pages, feeds)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, LONE_SURROGATE
+    except RecursionError:
+        return None, "valeurs imbriquées à l'excès"
+    problems = schema_problems(SourceRecord(kind, "", source, data, "", 0, {}))
+    if problems:
+        return None, problems[0].message
+    if not data.get("url"):
+        return None, "pas d'adresse « url » : l'annuaire d'origine doit donner la page de chaque fiche"
+    slug = str(data.get("slug") or slugify(str(data.get("title" if kind == "event" else "name"))))
+    if not SLUG_RE.match(slug):
+        return None, "pas d'identifiant « slug » utilisable : l'annuaire d'origine doit en donner un"
+    record = RECORD_TYPES[kind](
+        slug=slug,
+        source=source,
+        fields={k: v for k, v in data.items() if k not in EXPORT_KEYS},
+        body=str(data.get("description") or ""),
+        body_line=0,
+        digest=hashlib.sha1(text).hexdigest(),
+    )
+    problems = record_problems(record, tz)
+    if problems:
+        return None, problems[0].message
+    if data.get("updated"):
+        record.updated = date.fromisoformat(str(data["updated"]))  # the schema checked the date
+    if isinstance(record, Event):
+        record.set_times(tz)
+    return record, ""
+
+
+def foreign(url: str, peer_url: str, own_url: str, transitive: bool) -> str:
+    """Why a record with this page cannot come from the peer configured at `peer_url` ("" when
+    it can): its page is on this site, or (unless `transitive`) not on the peer's own site."""
+    if own_url and _site(url).startswith(_site(own_url).rstrip("/") + "/"):  # http:// or https://
+        return f"fiche qui se dit de cet annuaire-ci ({own_url}) : un voisin ne peut pas la fournir"
+    if not transitive and not url.startswith(peer_url.rstrip("/") + "/"):
+        return f"fiche d'un autre annuaire que {peer_url.rstrip('/')} (reprise non transitive)"
+    return ""
+
+
+def _site(url: str) -> str:
+    return url.split("://", 1)[-1].lower()

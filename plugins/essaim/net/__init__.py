@@ -1,0 +1,1 @@
+"""What Essaim fetches over the network, through one client (http.py). The build never imports it."""
