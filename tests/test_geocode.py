@@ -132,9 +132,9 @@ def test_event_geo_goes_inside_its_location(territory, ban):
 @pytest.mark.parametrize(
     ("street", "reason"),
     [
-        ("rue lente", "timed out"),
+        ("rue lente", "délai dépassé"),
         ("rue en panne", "500"),
-        ("rue invalide", "Expecting value"),
+        ("rue invalide", "réponse qui n'est pas du JSON"),
         ("rue de nulle part", "adresse introuvable"),
         ("adresse incertaine", "résultat trop incertain (score 0.20)"),
     ],

@@ -13,20 +13,18 @@ import copy
 import json
 import math
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..net.http import Client, FetchError
 from ..records.load import load_yaml_mapping, read_source
 
 DEFAULT_ENDPOINT = "https://api-adresse.data.gouv.fr"
 MIN_SCORE = 0.5
-USER_AGENT = "Essaim (annuaire de l'ESS; geocode)"
 
 
 @dataclass
@@ -48,14 +46,25 @@ def query_for(fields: dict[str, Any], kind: str) -> tuple[str, str | None] | Non
 
 
 def search(endpoint: str, text: str, postcode: str | None, timeout: float) -> tuple[float, float, float]:
-    """Ask the API; return (lat, lon, score). Raises ValueError or OSError on any problem."""
+    """Ask the API; return (lat, lon, score). Raises ValueError on any problem.
+
+    Through Essaim's one HTTP client (a deadline per answer, a size cap). The endpoint is the
+    one the person running the command chose (`--endpoint`, maybe a local address server), so
+    local and private addresses are allowed here, unlike for a federation peer."""
     params = {"q": text, "limit": "1"}
     if postcode:
         params["postcode"] = postcode
     url = f"{endpoint.rstrip('/')}/search/?{urllib.parse.urlencode(params)}"
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) endpoint
-        data = json.loads(response.read(1_000_000))
+    client = Client(max_bytes=1_000_000, timeout=timeout, retries=1, deadline=3 * timeout, allow_private=True)
+    try:
+        body = client.get(url).body or b""
+        data = json.loads(body.decode("utf-8"))
+    except FetchError as error:
+        raise ValueError(str(error)) from error
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise ValueError("réponse qui n'est pas du JSON") from error
+    if not isinstance(data, dict):
+        raise ValueError("réponse inattendue")
     features = data.get("features") or []
     if not features:
         raise ValueError("adresse introuvable")
@@ -171,7 +180,7 @@ def geocode_file(
         return Outcome(rel, "skipped", "pas d'adresse (au moins une commune)")
     try:
         lat, lon, score = search(endpoint, *query, timeout=timeout)
-    except (OSError, ValueError, KeyError, IndexError, TypeError, urllib.error.URLError) as error:
+    except (ValueError, KeyError, IndexError, TypeError) as error:
         return Outcome(rel, "failed", f"géocodage impossible ({error}) : fichier inchangé")
     if score < MIN_SCORE:
         return Outcome(rel, "failed", f"résultat trop incertain (score {score:.2f}) : fichier inchangé")
