@@ -17,6 +17,8 @@ from ..records.schema import SCHEMA_VERSION
 
 KIND_PLURALS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
 LIST_SEPARATOR = "|"
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Stable CSV columns: (column, path in the exported record). Lists are joined with "|".
 CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
@@ -148,22 +150,29 @@ def _getter(path: tuple[str, ...]):
     return get
 
 
+def neutralise(text: str) -> str:
+    """Contributors' text as a spreadsheet shows it, never runs it: a cell that would start a
+    formula gets a leading apostrophe (the JSON export keeps the exact value)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return neutralise(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return neutralise(LIST_SEPARATOR.join(str(item) for item in value))
     if isinstance(value, dict):
-        return LIST_SEPARATOR.join(f"{key}={value[key]}" for key in sorted(value))
-    return str(value)
+        return neutralise(LIST_SEPARATOR.join(f"{key}={value[key]}" for key in sorted(value)))
+    return str(value)  # numbers (lat, lon, founded): typed columns, "-1.55" stays a number
 
 
 def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
-    """One row per record, a header row of stable names, lists joined with `|`."""
+    """One row per record, a header row of stable names, lists joined with `|`; text that a
+    spreadsheet would take for a formula starts with an apostrophe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(column for column, _ in CSV_COLUMNS[kind])

@@ -121,6 +121,8 @@ def pattern_messages() -> dict[str, str]:
         "https:// et sans / final",
         territory["forge"]["properties"]["repository"]["pattern"]: "doit être l'adresse https:// "
         "du dépôt, sans / final",
+        territory["map"]["properties"]["attribution_url"]["pattern"]: "doit être une adresse web "
+        "commençant par https:// (ou http://), sans espace, guillemet ni chevron",
         defs["url"]["pattern"]: "doit être une adresse web complète commençant par https:// (ou http://)",
         defs["email"]["pattern"]: "doit être une adresse e-mail valide (nom@domaine.fr)",
         defs["phone"]["pattern"]: "doit être un numéro de téléphone (chiffres, espaces, points, + au début)",

@@ -1,5 +1,15 @@
 /* Essaim: the map. Progressive enhancement over the list of places by city; no framework.
    Untrusted text (names, summaries) is only ever set with textContent. */
+
+/* Leaflet shows the attribution as HTML: the link is made as an element, then serialised, so
+   that neither the text nor the address (territory.yml's map.attribution_url) can add markup. */
+function essaimAttribution(box) {
+  var link = document.createElement("a");
+  link.href = box.dataset.attributionUrl;
+  link.textContent = box.dataset.attribution;
+  return link.outerHTML;
+}
+
 (function () {
   "use strict";
   if (!window.L) { return; }
@@ -7,8 +17,7 @@
     var here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
     var mini = L.map(box, { zoomControl: false, dragging: false, scrollWheelZoom: false, keyboard: false,
       doubleClickZoom: false, boxZoom: false, touchZoom: false }).setView(here, 15);
-    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: '<a href="' + box.dataset.attributionUrl + '">' +
-      box.dataset.attribution.replace(/</g, "&lt;") + "</a>" }).addTo(mini);
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: essaimAttribution(box) }).addTo(mini);
     L.marker(here, { interactive: false, keyboard: false, alt: box.dataset.label }).addTo(mini);
     box.dataset.ready = "true";
   });
@@ -25,10 +34,7 @@
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
-  L.tileLayer(element.dataset.tiles, {
-    maxZoom: 19,
-    attribution: '<a href="' + element.dataset.attributionUrl + '">' + element.dataset.attribution.replace(/</g, "&lt;") + "</a>"
-  }).addTo(map);
+  L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: essaimAttribution(element) }).addTo(map);
   var cluster = L.markerClusterGroup();
   map.addLayer(cluster);
   var features = [];
