@@ -11,7 +11,7 @@ from conftest import DEMO_NOW, REPO
 from essaim.pages.urls import Urls
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
-from essaim.search.analysis import SEPARATOR, register_lunr_py_pipeline
+from essaim.search.analysis import SEPARATOR, fold, stem, stop_words, trim
 from essaim.search.documents import documents
 from essaim.search.index import BOOSTS, CHUNK_SIZE, FIELDS, SearchDocument, build, pack, shard_key, unpack
 
@@ -25,6 +25,32 @@ def demo():
     urls = Urls("", territory.urls)
     found, labels = documents(directory.records, urls.record_path, directory.themes, now, timedelta(days=365))
     return found, labels, build(found, labels)
+
+
+def register_lunr_py_pipeline() -> None:
+    """Register Essaim's pipeline in lunr.py, the reference implementation (a test-only package:
+    this lives here, not in plugins/essaim, which never imports lunr)."""
+    from lunr.pipeline import Pipeline
+
+    def trimmer(token, i, tokens):
+        return token.update(lambda s, m: trim(s)) if trim(str(token)) else None
+
+    def stop_word_filter(token, i, tokens):
+        return None if str(token) in stop_words() else token
+
+    def accent_fold(token, i, tokens):
+        return token.update(lambda s, m: fold(s))
+
+    def stemmer(token, i, tokens):
+        return token.update(lambda s, m: stem(s))
+
+    for function, label in (
+        (trimmer, "trimmer-essaim"),
+        (stop_word_filter, "stopWordFilter-fr"),
+        (accent_fold, "accentFold-fr"),
+        (stemmer, "stemmer-fr"),
+    ):
+        Pipeline.register_function(function, label)
 
 
 def decode(encoded: list[int]) -> dict[int, int]:

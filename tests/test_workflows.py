@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +66,127 @@ def test_publishing_runs_on_main_and_every_night_and_deploys_to_pages():
     ]
     gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+
+
+# -- the weekly pull of the neighbouring directories: a failure is seen ------------------------
+
+PEER_OK = "https://a.example.org : 1 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s) → federation/a/"
+PEER_FAILED = (
+    "https://b.example.org : ÉCHEC, https://b.example.org/federation.json : délai dépassé ; "
+    "l'instantané précédent est conservé"
+)
+PULLS = {  # what `essaim federation pull` prints, whether it changes federation/, its status
+    "one peer failed": ([PEER_OK, PEER_FAILED], True, 1),
+    "essaim cannot run": (["ModuleNotFoundError: No module named 'requests'"], False, 1),
+    "nothing new": (
+        ["https://a.example.org : 0 ajoutée(s), 0 modifiée(s), 0 retirée(s), 0 rejetée(s)"],
+        False,
+        0,
+    ),
+    "all pulled": ([PEER_OK], True, 0),
+}
+
+
+def pull_sandbox(tmp_path: Path, pull: str) -> tuple[Path, dict[str, str]]:
+    """A territory's checkout with a stand-in `essaim` (as PULLS says), `gh` and `git push`
+    recorded in calls.txt; the environment to run a job's shell in."""
+    lines, changes, status = PULLS[pull]
+    repo, stubs = tmp_path / "repo", tmp_path / "bin"
+    (repo / ".venv/bin").mkdir(parents=True)
+    stubs.mkdir()
+    (repo / "federation/a").mkdir(parents=True)
+    (repo / "federation/a/actors.json").write_text("[]\n")
+    (repo / ".gitignore").write_text(".venv/\npull.txt\nbody.md\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "snapshots"], cwd=repo, check=True)
+    printed = "\n".join(f"echo {shlex.quote(line)}" for line in lines)
+    change = 'echo "[1]" > federation/a/actors.json' if changes else ""
+    essaim = repo / ".venv/bin/essaim"
+    essaim.write_text(f"#!/bin/sh\n{printed}\n{change}\nexit {status}\n")
+    calls = tmp_path / "calls.txt"
+    (stubs / "gh").write_text(
+        f'#!/bin/sh\necho "gh $*" >> {calls}\n'
+        f'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cat "$2" >> {calls}; shift; done\n'
+    )
+    real_git = shutil.which("git")
+    (stubs / "git").write_text(
+        f'#!/bin/sh\nif [ "$1" = push ]; then echo "git $*" >> {calls}; exit 0; fi\nexec {real_git} "$@"\n'
+    )
+    for stub in (essaim, stubs / "gh", stubs / "git"):
+        stub.chmod(0o755)
+    env = {
+        "PATH": f"{stubs}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "GH_TOKEN": "token",
+        "GITHUB_REPOSITORY": "territoire/annuaire",
+        "FEDERATION_TOKEN": "token",
+        "CI_SERVER_HOST": "gitlab.example.org",
+        "CI_PROJECT_PATH": "territoire/annuaire",
+    }
+    return repo, env
+
+
+def shell(script: str, repo: Path, env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
+    file = repo.parent / "step.sh"
+    file.write_text(script)
+    return subprocess.run(["bash", *options, str(file)], cwd=repo, env=env, capture_output=True, text=True)
+
+
+def github_pull_job(tmp_path: Path, pull: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The federation workflow's two steps, as GitHub runs them (`bash -e`), step outputs passed on."""
+    repo, env = pull_sandbox(tmp_path, pull)
+    workflow = yaml.safe_load((REPO / ".github/workflows/federation.yml").read_text(encoding="utf-8"))
+    steps = {s["name"].split(" ")[0]: s for s in workflow["jobs"]["pull"]["steps"] if "name" in s}
+    outputs = tmp_path / "outputs.txt"
+    outputs.touch()
+    first = shell(steps["Récupérer"]["run"], repo, {**env, "GITHUB_OUTPUT": str(outputs)}, "-e")
+    assert first.returncode == 0, first.stdout + first.stderr  # the job goes on to propose what came
+    status = dict(line.split("=", 1) for line in outputs.read_text().splitlines()).get("status", "")
+    second = shell(steps["Proposer"]["run"], repo, {**env, "PULL_STATUS": status}, "-e")
+    calls = tmp_path / "calls.txt"
+    return second, calls.read_text() if calls.exists() else ""
+
+
+def gitlab_pull_job(tmp_path: Path, pull: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The GitLab federation job's script after its install line, in one shell (`bash -e`)."""
+    repo, env = pull_sandbox(tmp_path, pull)
+    script = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))["federation"]["script"]
+    assert "pip install" in script[0]
+    result = shell("\n".join(script[1:]), repo, env, "-e", "-o", "pipefail")
+    calls = tmp_path / "calls.txt"
+    return result, calls.read_text() if calls.exists() else ""
+
+
+def test_github_a_failed_peer_is_named_in_the_pull_request_and_the_job_is_red(tmp_path):
+    result, calls = github_pull_job(tmp_path, "one peer failed")
+    assert result.returncode == 1
+    assert "gh pr create" in calls and PEER_FAILED in calls and PEER_OK in calls
+    assert "Rien de nouveau" not in result.stdout
+
+
+def test_github_a_pull_that_cannot_run_is_red_and_proposes_nothing(tmp_path):
+    result, calls = github_pull_job(tmp_path, "essaim cannot run")
+    assert result.returncode == 1
+    assert calls == "" and "Rien de nouveau" not in result.stdout
+
+
+def test_github_a_quiet_week_and_a_good_one(tmp_path):
+    result, calls = github_pull_job(tmp_path / "quiet", "nothing new")
+    assert (result.returncode, calls) == (0, "") and "Rien de nouveau chez les voisins." in result.stdout
+    result, calls = github_pull_job(tmp_path / "good", "all pulled")
+    assert result.returncode == 0 and "gh pr create" in calls and PEER_OK in calls
+
+
+def test_gitlab_a_failed_peer_is_named_in_the_merge_request_and_the_job_fails(tmp_path):
+    result, calls = gitlab_pull_job(tmp_path, "one peer failed")
+    assert result.returncode == 1
+    assert "merge_request.create" in calls and f"merge_request.description={PEER_FAILED}" in calls
+
+
+def test_gitlab_a_pull_that_cannot_run_fails_and_proposes_nothing(tmp_path):
+    result, calls = gitlab_pull_job(tmp_path, "essaim cannot run")
+    assert result.returncode == 1 and calls == ""
+    result, calls = gitlab_pull_job(tmp_path / "quiet", "nothing new")
+    assert (result.returncode, calls) == (0, "")

@@ -23,7 +23,15 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
-from markupsafe._speedups import _escape_inner
+
+try:  # MarkupSafe 3's C escape of a str, before it is wrapped in Markup (pinned in pyproject.toml)
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # another MarkupSafe (2.1 has no _escape_inner), or no C extension
+
+    def _escape_inner(value: str, /) -> str:
+        """`escape` through the public API: the same text, unwrapped."""
+        return str(escape(value))
+
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 _MISSING = object()

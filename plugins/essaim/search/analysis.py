@@ -104,28 +104,3 @@ _MARKDOWN_MARKS = re.compile(r"[#*_`>|~\[\]]+")
 def plain_text(markdown: str) -> str:
     """The words of a Markdown body: link targets, URLs, images and markup dropped."""
     return _MARKDOWN_MARKS.sub(" ", _MARKDOWN_LINK_TARGET.sub(" ", markdown))
-
-
-def register_lunr_py_pipeline() -> None:
-    """Register the same pipeline in lunr.py (the reference implementation in tests)."""
-    from lunr.pipeline import Pipeline
-
-    def trimmer(token, i, tokens):
-        return token.update(lambda s, m: trim(s)) if trim(str(token)) else None
-
-    def stop_word_filter(token, i, tokens):
-        return None if str(token) in stop_words() else token
-
-    def accent_fold(token, i, tokens):
-        return token.update(lambda s, m: fold(s))
-
-    def stemmer(token, i, tokens):
-        return token.update(lambda s, m: stem(s))
-
-    for function, label in (
-        (trimmer, "trimmer-essaim"),
-        (stop_word_filter, "stopWordFilter-fr"),
-        (accent_fold, "accentFold-fr"),
-        (stemmer, "stemmer-fr"),
-    ):
-        Pipeline.register_function(function, label)
