@@ -10,20 +10,35 @@ import os
 import shutil
 import sys
 import threading
+import traceback
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-PELICAN = BIN / "pelican"
 OUTPUT = ROOT / "output"
 HOST, PORT = "127.0.0.1", 8000
 WATCHED = ["actors", "initiatives", "events", "content", "theme", "plugins", "media", "territory.yml"]
 
 
-def _pelican(c, settings: str = "pelicanconf.py", extra: str = "") -> None:
-    c.run(f'"{PELICAN}" -s {settings} {extra}', pty=False)
+def _build(settings_file: str = "pelicanconf.py") -> int:
+    """One build in this process (essaim.build: a failure says why, once, without traceback);
+    its exit status."""
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))  # this repository's Essaim, as pelicanconf.py does
+    from essaim.build import run
+    from essaim.cli import default_format
+
+    return run(ROOT / settings_file, default_format())
+
+
+def _pelican(c, settings: str = "pelicanconf.py") -> None:
+    """Build, and stop the task with the build's exit status when it fails (1: invalid content or
+    a file that cannot be written; 130: interrupted), without a word more: it said why."""
+    status = _build(settings)
+    if status:
+        raise Exit(code=status)
 
 
 @task
@@ -46,17 +61,18 @@ def rebuild(c):
 
 
 def _build_in_process(settings_file: str) -> bool:
-    """One Pelican build in this process; print problems instead of stopping the watcher."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
+    """One build for the watcher: a failure is printed (invalid content as by `make build`, a
+    template error with its traceback) and the watcher goes on; Ctrl-C during the build stops it."""
     try:
-        Pelican(read_settings(str(ROOT / settings_file))).run()
-        print("Site à jour.", flush=True)
-        return True
-    except Exception as error:  # noqa: BLE001 - the watcher must survive invalid content
-        print(error, file=sys.stderr, flush=True)
+        status = _build(settings_file)
+    except Exception:  # noqa: BLE001 - the watcher must survive a broken template
+        traceback.print_exc()
         return False
+    if status == 130:
+        raise KeyboardInterrupt
+    if status == 0:
+        print("Site à jour.", flush=True)
+    return status == 0
 
 
 def _watch(settings_file: str = "pelicanconf.py") -> None:

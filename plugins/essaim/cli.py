@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .records.problems import ERROR, WARNING, Problem
+from .records.checks import STALE_MONTHS, stale_problems, stale_records
+from .records.problems import ERROR, Problem
 from .records.read import read_directory
 from .records.territory import read_territory
 
@@ -28,20 +29,8 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root.resolve()
 
 
-STALE_MONTHS = 18
-
-
-def stale_records(records, today: date, months: int) -> list:
-    """Records whose last update (git date, or `updated:`) is older than `months`, oldest first."""
-    from dateutil.relativedelta import relativedelta
-
-    limit = today - relativedelta(months=months)
-    return sorted(
-        (r for r in records if r.updated and r.updated < limit), key=lambda r: (r.updated, r.source)
-    )
-
-
-def _default_format() -> str:
+def default_format() -> str:
+    """GitHub annotations in a GitHub workflow, text elsewhere."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
@@ -60,19 +49,12 @@ def validate(root: Path, paths: tuple[Path, ...], style: str | None) -> None:
 
     Sort avec 0 si tout est valide, 1 si des fiches sont invalides, 2 en cas d'erreur d'usage.
     """
-    style = style or _default_format()
+    style = style or default_format()
     for path in paths:
         if not path.exists():
             raise click.UsageError(f"{path} n'existe pas")
-    problems = _problems(root, [p.resolve() for p in paths])
-    report(problems, style)
-    errors = sum(p.severity == ERROR for p in problems)
-    if errors:
-        click.echo(
-            f"{errors} erreur(s) : corrigez les lignes indiquées puis relancez « essaim validate ».", err=True
-        )
+    if validation_report(_problems(root, [p.resolve() for p in paths]), style):
         sys.exit(1)
-    click.echo("Toutes les fiches sont valides.", err=True)
 
 
 def _problems(root: Path, wanted: list[Path]) -> list[Problem]:
@@ -81,17 +63,7 @@ def _problems(root: Path, wanted: list[Path]) -> list[Problem]:
     territory, problems = read_territory(root)
     if territory is not None:
         directory, problems = read_directory(root, territory, cache_dir=None)
-        problems += [
-            Problem(
-                record.source,
-                1,
-                1,
-                f"fiche non mise à jour depuis le {record.updated:%d/%m/%Y} : "
-                "demandez à la structure de confirmer ses informations",
-                WARNING,
-            )
-            for record in stale_records(directory.records, date.today(), STALE_MONTHS)
-        ]
+        problems = sorted(problems + stale_problems(directory.records, date.today()))
     if wanted:
         problems = [p for p in problems if _is_under(root / p.path, wanted)]
     return problems
@@ -106,6 +78,21 @@ def report(problems: list[Problem], style: str) -> None:
     """Print every problem, one per line, in the chosen style."""
     for problem in problems:
         click.echo(problem.format(style))
+
+
+def validation_report(problems: list[Problem], style: str) -> int:
+    """What `essaim validate` prints, and a build that stops on invalid content too: every
+    problem (standard output), then the count of errors or that all is valid (standard error).
+    Returns the number of errors."""
+    report(problems, style)
+    errors = sum(p.severity == ERROR for p in problems)
+    if errors:
+        click.echo(
+            f"{errors} erreur(s) : corrigez les lignes indiquées puis relancez « essaim validate ».", err=True
+        )
+    else:
+        click.echo("Toutes les fiches sont valides.", err=True)
+    return errors
 
 
 @main.command()
@@ -196,7 +183,7 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(record_text(kind, values), encoding="utf-8")
     problems = _problems(root, [file.resolve()])
-    report(problems, _default_format())
+    report(problems, default_format())
     click.echo(f"Fiche créée : {relative}")
     if any(p.severity == ERROR for p in problems):
         click.echo(

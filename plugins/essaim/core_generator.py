@@ -6,13 +6,14 @@ import gc
 import logging
 import os
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pelican.generators import Generator
 
 from .output import OutputFiles
 from .pages.urls import Urls
+from .records.checks import stale_problems
 from .records.problems import ERROR, WARNING, InvalidContent
 from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
@@ -44,11 +45,13 @@ class DirectoryGenerator(Generator):
             directory, problems = read_directory(
                 root, territory, cache_dir=cache_dir, jobs=self.settings.get("ESSAIM_JOBS")
             )
+            if any(p.severity == ERROR for p in problems):
+                # Exactly what `essaim validate` reports (its review warnings included), once:
+                # the build's command prints it (essaim.build), nothing is logged here.
+                raise InvalidContent(problems + stale_problems(directory.records, date.today()))
             for problem in problems:
                 if problem.severity == WARNING:
                     logger.warning("essaim: %s", problem.format())
-            if any(p.severity == ERROR for p in problems):
-                raise InvalidContent(problems)
             # The records live as long as the build and never change: the collector leaves them
             # alone until the end of the build (`release_build` in pelican_plugin). Frozen before
             # it runs again: it would first scan them all.

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from . import cachefile
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +42,19 @@ def _make_folder(path: str) -> None:
 
 def _write_file(path: str, data: bytes) -> None:
     """Write `data` to `path` with three system calls: Python's buffered `open()` adds a
-    `fstat` and an `ioctl` per file, a third of the cost of writing thousands of small pages."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    `fstat` and an `ioctl` per file, a third of the cost of writing thousands of small pages.
+    An error (a full disk) names the file: `os.write`'s own does not."""
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
-    finally:
-        os.close(handle)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+    except OSError as error:
+        error.filename = error.filename or path
+        raise
 
 
 class Stamps:
@@ -86,14 +92,16 @@ class OutputFiles:
         self.folders: set[str] = set()
 
     def _load(self) -> dict[str, str]:
+        """Last build's manifest, taken away: until `finish` saves this build's, no manifest
+        vouches for files this build may be rewriting (a build stopped halfway, by Ctrl-C or an
+        error, leaves none, and the next one renders this part again). A damaged manifest is
+        forgotten: the part writes all again."""
         if self.manifest_file is None:
             return {}
-        try:
-            with self.manifest_file.open("rb") as handle:
-                manifest = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a damaged manifest is forgotten: the part writes all again
-            return {}
-        return manifest if isinstance(manifest, dict) else {}
+        previous = cachefile.load(self.manifest_file, dict)
+        if previous is not None:
+            self.manifest_file.unlink(missing_ok=True)
+        return previous or {}
 
     def is_fresh(self, save_as: str, key: str) -> bool:
         """True when `save_as` was made from the same inputs last time and is still there."""
@@ -152,11 +160,7 @@ class OutputFiles:
             if inside_output(stale):
                 (self.output / stale).unlink(missing_ok=True)
         if self.manifest_file is not None:
-            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.manifest_file.with_suffix(f".{os.getpid()}.tmp")  # builds never share one
-            with temporary.open("wb") as handle:
-                pickle.dump(self.current, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.manifest_file)
+            cachefile.save(self.manifest_file, self.current)  # its own temporary file, removed on failure
         logger.info(
             "essaim: %s rendered, %s unchanged (skipped), %s files written",
             self.rendered,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from pelican import signals
 
 from .agenda.generator import AgendaGenerator
@@ -41,6 +42,19 @@ def configure_jinja(pelican) -> None:
         environment["bytecode_cache"] = template_cache(Path(pelican.settings["CACHE_PATH"]))
 
 
+class TolerantBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a damaged file (cut short by a full disk, overwritten) is
+    compiled again and replaced instead of failing the build: Jinja catches only some of what
+    reading one can raise."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Jinja's `load_bytecode`; a file that cannot be read back leaves the bucket empty."""
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - damaged bytes can raise anything while unpickling
+            bucket.reset()
+
+
 def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
     """Compiled templates, kept in CACHE_PATH: each part of the site has its own Jinja
     environment, and each compiled `base.html`, the header and the footer again (0.4 s of a
@@ -53,7 +67,7 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
         for old in cache_path.glob("jinja-*"):
             shutil.rmtree(old, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+    return TolerantBytecodeCache(str(folder))
 
 
 def get_generators(pelican) -> list[type]:

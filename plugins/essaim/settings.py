@@ -59,7 +59,11 @@ def pelican_settings(root: Path, production: bool = False) -> dict[str, Any]:
         "DEFAULT_PAGINATION": False,
         "DELETE_OUTPUT_DIRECTORY": production,
         "OUTPUT_RETENTION": [".git"],
-        "LOAD_CONTENT_CACHE": not production,
+        # Essaim's own caches (records, manifests, templates) follow CACHE_CONTENT. Pelican's
+        # reader caches are never loaded: it writes them in place, so a build reading one while
+        # another build writes it, or reading one cut short, would fail (and they would only
+        # spare re-reading the few pages of content/).
+        "LOAD_CONTENT_CACHE": False,
         "CACHE_CONTENT": not production,
         "TYPOGRIFY": False,
         "SLUGIFY_SOURCE": "basename",

@@ -29,8 +29,12 @@ class _WriteIfChanged(io.StringIO):
             except OSError:
                 unchanged = False
             if not unchanged:
-                with open(self.path, "wb") as handle:
-                    handle.write(data)
+                try:
+                    with open(self.path, "wb") as handle:
+                        handle.write(data)
+                except OSError as error:  # a full disk: name the file, as `open` would
+                    error.filename = error.filename or self.path
+                    raise
         super().close()
 
 

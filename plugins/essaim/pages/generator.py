@@ -10,6 +10,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -31,6 +32,7 @@ PART = "pages"
 Job = tuple[str, str, Any, dict[str, Any] | Callable[[], dict[str, Any]]]
 PARALLEL_PAGES = 300  # below this many record pages, forking workers costs more than it saves
 CHUNK = 64  # pages a process takes at a time from the shared queue
+INTERRUPTED = 130  # a worker's exit status after Ctrl-C (128 + SIGINT)
 _PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
 
 
@@ -72,6 +74,11 @@ class _Background:
         files.current, files.written, files.rendered, files.skipped = {}, 0, 0, 0
         try:
             self._render_taken()
+        except KeyboardInterrupt:  # Ctrl-C reaches every process of the build: the build's reports it
+            sys.exit(INTERRUPTED)
+        except OSError as error:  # a full disk, a read-only folder: the build process names the file
+            sender.send(("error", error))
+            sys.exit(1)
         except BaseException as error:  # reported to the build process, which raises it
             sender.send(("error", f"{type(error).__name__}: {error}"))
             raise
@@ -81,13 +88,16 @@ class _Background:
         """Render the pages no worker has taken yet, then gather the workers' files."""
         files = self.generator.files
         self._render_taken()
-        failures = []
+        failures: list[str | OSError] = []
         for (receiver, _), process in zip(self.pipes, self.processes, strict=True):
             try:
                 status, payload = receiver.recv()
             except EOFError:  # the worker died without a word (killed, out of memory)
                 status, payload = "error", "stopped without finishing"
             process.join()
+            if isinstance(payload, OSError):
+                failures.append(payload)
+                continue
             if status == "error":
                 failures.append(f"{payload} (exit code {process.exitcode})")
                 continue
@@ -96,11 +106,14 @@ class _Background:
             files.written += written
             files.rendered += rendered
             files.skipped += skipped
+        for failure in failures:
+            if isinstance(failure, OSError):
+                raise failure  # as if this process had written the page
         if failures:
             raise RuntimeError("essaim: a page-rendering worker failed: " + "; ".join(failures))
 
 
-def _abandon_pending() -> None:
+def abandon_pending() -> None:
     """Stop the workers of a build that failed before its end (they were rendering its pages)."""
     while _PENDING:
         for process in _PENDING.pop(0).processes:
@@ -121,7 +134,7 @@ class PagesGenerator(Part):
 
     def generate_output(self, writer) -> None:
         """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
-        _abandon_pending()  # a previous build of this process (`make serve`) stopped on an error
+        abandon_pending()  # a previous build of this process (`make serve`) stopped on an error
         if not self.start():
             return
         self.env.auto_reload = False  # templates do not change during a build: no stat() per use

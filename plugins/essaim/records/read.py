@@ -11,7 +11,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import cachefile
 from . import schema as schema_module
 from .checks import directory_problems, record_problems
 from .gitdates import last_commit_dates
@@ -81,6 +82,12 @@ def read_record(
     return record, problems
 
 
+def _ignore_interrupt() -> None:
+    """In a reading worker: Ctrl-C is the build process's to report (it then waits for the
+    workers to finish their share, a second at most), not one traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | None, list[Problem]]]:
     """Worker entry point: read a chunk of (path, root, kind, modification time in ns)."""
     return [read_record(path, root, kind, ns / 1e9) for path, root, kind, ns in jobs]
@@ -102,17 +109,14 @@ class RecordCache:
 
     @classmethod
     def open(cls, cache_dir: Path | None) -> RecordCache:
-        """Load the cache from `cache_dir` (an empty cache when absent, stale or unreadable)."""
+        """Load the cache from `cache_dir` (an empty cache when absent, stale or damaged: a
+        damaged file is removed)."""
         if cache_dir is None:
             return cls(None)
         path = cache_dir / CACHE_FILE
-        try:
-            with path.open("rb") as handle:
-                stamp, entries = pickle.load(handle)
-            if stamp == _code_stamp():
-                return cls(path, entries)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-            pass
+        saved = cachefile.load(path, tuple)
+        if saved is not None and len(saved) == 2 and isinstance(saved[1], dict) and saved[0] == _code_stamp():
+            return cls(path, saved[1])
         return cls(path, {}, dirty=True)
 
     def get(self, file: str | os.PathLike[str], stamp: tuple[int, int]) -> Any:
@@ -140,18 +144,30 @@ class RecordCache:
         if not self.dirty:
             return
         if background and "fork" in multiprocessing.get_all_start_methods():
-            multiprocessing.get_context("fork").Process(target=self._write).start()
+            multiprocessing.get_context("fork").Process(target=self._write_in_background).start()
         else:
             self._write()
         self.dirty = False
 
     def _write(self) -> None:
+        """Save the cache. A cache that cannot be written (a full disk, a read-only folder) is
+        only a slower next build: the one before stays whole, and its entries are still right
+        for the files whose stamp did not change."""
         assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")  # writers never share one
-        with temporary.open("wb") as handle:
-            pickle.dump((_code_stamp(), self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        try:
+            cachefile.save(self.path, (_code_stamp(), self.entries))
+        except OSError as error:
+            logger.warning(
+                "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
+                "ce dossier accessible en écriture pour accélérer la prochaine construction.",
+                self.path,
+                error.strerror or error,
+            )
+
+    def _write_in_background(self) -> None:
+        """In a forked process, which Ctrl-C leaves to finish (the file is replaced in one step)."""
+        _ignore_interrupt()
+        self._write()
 
 
 def _stamp(file: str | os.PathLike[str]) -> tuple[int, int]:
@@ -184,7 +200,7 @@ def read_records(
         theirs = todo[: len(todo) - len(mine)]
         chunk = max(1, len(theirs) // (workers * 4))
         batches = [theirs[i : i + chunk] for i in range(0, len(theirs), chunk)]
-        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        with ProcessPoolExecutor(max_workers=workers - 1, initializer=_ignore_interrupt) as pool:
             futures = [
                 pool.submit(_read_many, [(f, os.fspath(root), k, st[0]) for _, k, f, st in batch])
                 for batch in batches

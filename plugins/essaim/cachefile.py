@@ -1,0 +1,60 @@
+"""Pickled cache files (parsed records, output manifests): read back when whole, discarded when
+damaged, and written so that two builds at once never share a temporary file.
+
+A cache only saves work: whatever is wrong with one (truncated by a full disk, overwritten,
+left by another version of Essaim) makes the build start it again, never fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def load(path: Path, kind: type) -> Any | None:
+    """What `path` holds if it is a `kind`, else None. A file that cannot be unpickled, or holds
+    something else, is removed."""
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # noqa: BLE001 - damaged bytes can raise anything while unpickling
+        discard(path, f"{type(error).__name__}: {error}")
+        return None
+    if not isinstance(value, kind):
+        discard(path, f"{type(value).__name__} instead of {kind.__name__}")
+        return None
+    return value
+
+
+def discard(path: Path, reason: str) -> None:
+    """Remove a damaged cache file (the build makes it again)."""
+    logger.warning(
+        "essaim : le cache %s est illisible (%s) ; il est supprimé et refait, rien à faire.", path, reason
+    )
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def save(path: Path, value: Any) -> None:
+    """Pickle `value` into `path` in one step: written to a temporary file of this call's own
+    (two builds at once never write the same one), then renamed over `path`. On any failure
+    (a full disk, Ctrl-C) the temporary file is removed and `path` is left as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
