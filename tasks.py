@@ -84,7 +84,18 @@ def _watch(settings_file: str = "pelicanconf.py") -> None:
     for changes in watch(*paths):
         names = sorted({Path(p).relative_to(ROOT).as_posix() for _, p in changes})
         print(f"Modifié : {', '.join(names)}", flush=True)
+        if any(name.startswith("plugins/") for name in names):
+            restart()
         _build_in_process(settings_file)
+
+
+def restart() -> None:
+    """Start this task again in a new process: Essaim's code changed, and a process renders
+    with the code it loaded (its pages are stamped with that code, essaim/codestamp.py). The
+    server's socket is closed on exec and bound again by the new process."""
+    print("Le code d'Essaim a changé : la construction redémarre avec le nouveau code.", flush=True)
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
 @task

@@ -3,12 +3,12 @@ territory.yml, and writes through OutputFiles with its own manifest."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from .codestamp import CODE_STAMP
 from .jsontext import jinja_dumps
 from .output import OutputFiles, fingerprint
 from .pages import jinja_ext
@@ -16,6 +16,7 @@ from .records.territory import TERRITORY_FILE
 from .site import Site
 
 logger = logging.getLogger(__name__)
+BUILD_STAMP = "essaim_build_stamp"  # where the build's one key is kept, in Pelican's context
 
 
 class Part(Generator):
@@ -41,10 +42,25 @@ class Part(Generator):
         return True
 
     def part_stamp(self) -> str:
-        """What all of this part's outputs depend on: territory.yml and the part's own code."""
-        code = Path(inspect.getfile(type(self))).parent
-        return fingerprint(
-            Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
-            sorted((p.name, p.stat().st_mtime_ns) for p in code.glob("*.py")),
-            self.site.peers.stamp if self.site.peers else None,  # a pull changes what pages show
-        )
+        """The one key every output of every part depends on, whatever it shows: the code this
+        process runs (codestamp), every template of the theme, territory.yml, the menu and
+        footer links (content pages), the site's URL and name, and the neighbours' snapshots.
+        A part adds to it only what one file shows (its records, today's date...): a page can
+        never be kept when something it may read has changed. Made once per build."""
+        stamp = self.context.get(BUILD_STAMP)
+        if stamp is None:
+            templates = Path(self.settings["THEME"], "templates")
+            stamp = fingerprint(
+                CODE_STAMP,
+                sorted(
+                    (p.relative_to(templates).as_posix(), p.read_bytes()) for p in templates.rglob("*.html")
+                ),
+                Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
+                self.site.nav_links,
+                self.site.footer_links,
+                self.settings.get("SITEURL"),
+                self.settings.get("SITENAME"),
+                self.site.peers.stamp if self.site.peers else None,  # a pull changes what pages show
+            )
+            self.context[BUILD_STAMP] = stamp
+        return stamp

@@ -13,6 +13,7 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from pelican import signals
 
+from . import codestamp  # noqa: F401 - stamps the code before any part is imported
 from .agenda.generator import AgendaGenerator
 from .contribute.generator import ContributeGenerator
 from .core_generator import DirectoryGenerator

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from ..output import fingerprint
@@ -90,12 +89,9 @@ class ContributeGenerator(Part):
             return
         site, files, urls = self.site, self.files, self.site.urls
         directory, territory = site.directory, site.territory
-        templates = sorted(
-            (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("propose*.html")
-        )
         actors = [(a.slug, a.name) for a in sorted(directory.actors, key=lambda a: a.sort_name)]
         themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
-        key = fingerprint(self.part_stamp(), templates, actors, themes, self.settings.get("SITEURL"))
+        key = fingerprint(self.part_stamp(), actors, themes)
         forge = territory.forge or {}
         messages = {
             pattern: message.replace(", entre guillemets", "").replace(" entre guillemets", "")

@@ -68,15 +68,10 @@ class MapGenerator(Part):
         records += [  # the neighbouring directories' places, linking to their own pages
             (r, r.KIND) for r in site.peer_records if r.KIND != "event" or r.is_upcoming(site.now)
         ]
-        templates = sorted(
-            (p.name, p.read_bytes()) for p in Path(self.settings["THEME"], "templates").glob("map*.html")
-        )
         key = fingerprint(
             record_stamps(r for r, _ in records),
             [getattr(r, "canonical_url", "") for r, _ in records],
             self.part_stamp(),
-            templates,
-            self.settings.get("SITEURL"),
             site.now.date(),
         )
         canonical = site.canonical

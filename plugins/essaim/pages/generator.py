@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from ..opendata.jsonld import structured_data, website
@@ -188,19 +187,8 @@ class PagesGenerator(Part):
     # -- helpers -------------------------------------------------------------------------
 
     def _global_key(self) -> str:
-        """What every page depends on: templates, settings, territory, today's date, our code."""
-        templates = sorted(
-            (str(p), p.read_bytes()) for p in Path(self.settings["THEME"], "templates").rglob("*.html")
-        )
-        content_pages = (self.site.nav_links, self.site.footer_links)
-        return fingerprint(
-            templates,
-            self.part_stamp(),
-            self.settings.get("SITEURL"),
-            self.settings.get("SITENAME"),
-            self.site.now.date(),
-            content_pages,
-        )
+        """What every page depends on: the build's one key (part_stamp) and today's date."""
+        return fingerprint(self.part_stamp(), self.site.now.date())
 
     def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
         """Queue a page made from `inputs` (anything with a stable repr; `Stamps` for records)."""

@@ -70,9 +70,8 @@ class SearchGenerator(Part):
         stamp = meta["stamp"]
 
         siteurl = self.settings.get("SITEURL", "")
-        template = Path(self.settings["THEME"], "templates", "search.html").read_bytes()
         save_as = urls.save_as(urls.path("search"))
-        page_key = fingerprint(stamp, template, self.part_stamp(), siteurl)
+        page_key = fingerprint(stamp, self.part_stamp())
         if not files.is_fresh(save_as, page_key):
             html = self.get_template("search").render(
                 {

@@ -1,0 +1,36 @@
+"""A stamp of the code this process runs: Essaim's own files (its modules, schemas and
+taxonomy) as they were when the build machinery was imported, and the versions of the libraries
+that shape its outputs.
+
+Taken once, at import: a build process renders with the code it loaded, so its pages must be
+stamped with that code, not with files edited since on disk (`make serve` restarts its build
+process when `plugins/` changes, so the next build loads and stamps the new code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Final
+
+PACKAGE = Path(__file__).resolve().parent
+SUFFIXES = (".py", ".json", ".yml")
+LIBRARIES = ("pelican", "Jinja2", "MarkupSafe", "cmarkgfm", "nh3", "orjson", "icalendar", "nltk")
+
+
+def _stamp() -> str:
+    digest = hashlib.sha1(sys.version.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            digest.update(library.encode())
+    return digest.hexdigest()
+
+
+CODE_STAMP: Final[str] = _stamp()

@@ -1,0 +1,165 @@
+"""One change-detection key: whatever a theme author, a territory or a developer edits, an
+incremental rebuild gives the site a clean build gives, page for page and byte for byte.
+
+Each case builds, edits, builds again on the same cache, then compares with a clean build of the
+edited tree. The pages the issue found stale (/carte/, /proposer/ and its forms, /recherche/,
+/donnees/) are named in each case.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_NOW, REPO, TERRITORY, actor_text, build, copy_repository, write
+
+STALE_BEFORE = [
+    "carte/index.html",
+    "proposer/index.html",
+    "proposer/acteur/index.html",
+    "recherche/index.html",
+    "donnees/index.html",
+]
+
+
+def files_of(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def assert_same_site(incremental: Path, clean: Path) -> None:
+    ours, theirs = files_of(incremental), files_of(clean)
+    assert sorted(ours) == sorted(theirs)
+    differ = [name for name in ours if ours[name] != theirs[name]]
+    assert differ == [], differ
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A small territory with its own copy of the theme and of the content pages."""
+    root = tmp_path / "territoire"
+    write(root, "territory.yml", TERRITORY)
+    shutil.copytree(REPO / "theme", root / "theme")
+    shutil.copytree(REPO / "content", root / "content")
+    write(root, "actors/a.md", actor_text("Alpha"))
+    write(root, "actors/b.md", actor_text("Bêta", address="\n  city: Rezé"))
+    return root
+
+
+def edit_base_template(root: Path) -> str:
+    base = root / "theme/templates/base.html"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</main>", "<p>Marque du thème</p></main>", 1),
+        encoding="utf-8",
+    )
+    return "Marque du thème"
+
+
+def add_menu_page(root: Path) -> str:
+    write(
+        root,
+        "content/pages/partenaires.md",
+        "Title: Nos partenaires\nSlug: partenaires\nNav: Partenaires\n\nTexte\n",
+    )
+    return ">Partenaires<"
+
+
+def edit_territory(root: Path) -> str:
+    path = root / "territory.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Annuaire de Testville", "Annuaire de Neuville", 1), encoding="utf-8")
+    return "Annuaire de Neuville"
+
+
+def edit_footer_page(root: Path) -> str:
+    path = root / "content/pages/mentions-legales.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text("\n".join(["Title: Mentions et crédits", *lines[1:]]), encoding="utf-8")
+    return "Mentions et crédits"
+
+
+EDITS: dict[str, Callable[[Path], str]] = {
+    "base.html": edit_base_template,
+    "a page in the menu": add_menu_page,
+    "territory.yml": edit_territory,
+    "a page in the footer": edit_footer_page,
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_an_incremental_rebuild_after_an_edit_equals_a_clean_build(site, tmp_path, edit):
+    theme = str(site / "theme")
+    incremental = build(site, tmp_path / "incremental", THEME=theme)
+    time.sleep(0.01)
+    marker = EDITS[edit](site)
+    build(site, incremental, THEME=theme)
+    for page in STALE_BEFORE:
+        assert marker in (incremental / page).read_text(encoding="utf-8"), page
+    shutil.rmtree(site / "cache")
+    clean = build(site, tmp_path / "clean", THEME=theme)
+    assert_same_site(incremental, clean)
+
+
+def run_build(root: Path) -> None:
+    """`make build` in a copy of the repository, in a new process: the copy's own code."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1] + '/plugins'); from essaim.build import run; "
+        "sys.exit(run(sys.argv[1] + '/pelicanconf.py'))"
+    )
+    env = {**os.environ, "ESSAIM_NOW": DEMO_NOW, "ESSAIM_JOBS": "1"}
+    result = subprocess.run([sys.executable, "-c", code, str(root)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_edit_of_essaim_s_code_reaches_every_page(tmp_path):
+    """A label changed in site.py (the menu's "Carte") re-renders every page showing the menu,
+    the map's among them, and the result is the clean build of the edited code."""
+    repo = copy_repository(tmp_path / "depot")
+    run_build(repo)
+    site_py = repo / "plugins/essaim/site.py"
+    site_py.write_text(
+        site_py.read_text(encoding="utf-8").replace('("map", "Carte")', '("map", "Plan")', 1),
+        encoding="utf-8",
+    )
+    run_build(repo)
+    for page in ["index.html", "acteurs/index.html", *STALE_BEFORE]:
+        assert ">Plan<" in (repo / "output" / page).read_text(encoding="utf-8"), page
+    clean = tmp_path / "propre"
+    shutil.copytree(repo, clean, symlinks=True, ignore=shutil.ignore_patterns("output", "cache"))
+    run_build(clean)
+    assert_same_site(repo / "output", clean / "output")
+
+
+def test_the_code_stamp_is_the_code_loaded_not_the_code_on_disk(tmp_path):
+    """A process renders with the code it imported: its stamp must not follow files edited since
+    (`make serve` then restarts the build process, see tasks.restart)."""
+    repo = copy_repository(tmp_path / "depot")
+    code = (
+        "import sys, pathlib; sys.path.insert(0, sys.argv[1] + '/plugins'); from essaim import codestamp; "
+        "before = codestamp.CODE_STAMP; p = pathlib.Path(sys.argv[1], 'plugins/essaim/site.py'); "
+        "p.write_text(p.read_text() + '\\n# edited\\n'); import importlib; "
+        "print(before == codestamp.CODE_STAMP, before != importlib.reload(codestamp).CODE_STAMP)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_make_serve_restarts_its_build_process_when_the_code_changes(monkeypatch):
+    import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.os, "execv", lambda *args: calls.append(args))
+    monkeypatch.setattr(tasks, "_build_in_process", lambda settings: calls.append(("build", settings)))
+    changes = [{(1, str(REPO / "plugins/essaim/site.py"))}, {(1, str(REPO / "actors/x.md"))}]
+    monkeypatch.setattr("watchfiles.watch", lambda *paths: iter(changes))
+    tasks._watch()
+    assert calls[0] == (sys.executable, [sys.executable, *sys.argv])
+    assert calls[1:] == [("build", "pelicanconf.py"), ("build", "pelicanconf.py")]
