@@ -19,10 +19,10 @@ from jinja2.bccache import bc_magic
 import essaim.output
 import essaim.pages.generator as pages_generator
 from conftest import DEMO_NOW, actor_text, build, copy_repository, write
-from essaim import cachefile
 from essaim.build import INTERRUPTED, run
 from essaim.cli import main
 from essaim.output import OutputFiles
+from essaim.records import cachefile
 from essaim.records.read import CACHE_FILE, RecordCache
 
 BIN = Path(sys.executable).parent

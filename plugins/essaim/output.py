@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import cachefile
+from .records import cachefile
 
 logger = logging.getLogger(__name__)
 

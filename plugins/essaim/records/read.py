@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import cachefile
+from . import cachefile
 from . import schema as schema_module
 from .checks import directory_problems, record_problems
 from .gitdates import last_commit_dates
@@ -93,10 +94,16 @@ def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | Non
     return [read_record(path, root, kind, ns / 1e9) for path, root, kind, ns in jobs]
 
 
+@cache
 def _code_stamp() -> str:
-    """Changes whenever the schemas change, so cached results are never stale."""
-    texts = "".join(schema_module.schema_text(name) for name in schema_module.SCHEMA_FILES)
-    return hashlib.sha1((schema_module.SCHEMA_VERSION + texts).encode()).hexdigest()
+    """Changes whenever the code that reads and checks a record changes (this package's modules,
+    schemas and taxonomy, as imported), so cached results are never stale."""
+    digest = hashlib.sha1(schema_module.SCHEMA_VERSION.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".yml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass
