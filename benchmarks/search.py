@@ -154,11 +154,11 @@ def pagefind_query_times(browser, base: str, words: list[str]) -> dict:
 def essaim_index_seconds(root: Path) -> tuple[float, int]:
     """Reading the records and building the search index, in this process (median of 3)."""
     sys.path.insert(0, str(REPO / "plugins"))
-    from essaim.pages.urls import Urls
     from essaim.records.read import read_directory
     from essaim.records.territory import load_territory
     from essaim.search.documents import documents
     from essaim.search.index import build
+    from essaim.urls import Urls
 
     runs = []
     for _ in range(3):

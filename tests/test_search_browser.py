@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import DEMO_NOW, REPO
-from essaim.pages.urls import Urls
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
 from essaim.search.documents import documents
 from essaim.search.index import BOOSTS, FIELDS
+from essaim.urls import Urls
 
 pytestmark = pytest.mark.browser
 PARIS = ZoneInfo("Europe/Paris")

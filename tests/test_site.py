@@ -189,10 +189,10 @@ def test_the_report_link_is_the_query_urlencode_writes(territory):
     from datetime import datetime
     from urllib.parse import quote, urlencode
 
-    from essaim.pages.urls import Urls
     from essaim.records.model import Actor, Directory
     from essaim.records.territory import load_territory
     from essaim.site import Site
+    from essaim.urls import Urls
 
     territory_settings = load_territory(territory)
     actor = Actor(

@@ -12,13 +12,13 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .output import OutputFiles
-from .pages.urls import Urls
 from .records.checks import stale_problems
 from .records.problems import ERROR, WARNING, InvalidContent
 from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
 from .site import Site
+from .urls import Urls
 
 logger = logging.getLogger(__name__)
 

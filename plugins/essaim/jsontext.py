@@ -1,4 +1,4 @@
-"""JSON text for the exports and the pages' structured data, written by orjson.
+"""JSON text for the exports, the map's data and the pages' structured data, written by orjson.
 
 The same data as the standard `json` module with sorted keys, without the spaces after `,` and
 `:`, about five times faster: at 10,000 records the open-data files are tens of megabytes.
@@ -25,3 +25,19 @@ def compact(data: Any) -> str:
 def jinja_dumps(data: Any, **_: Any) -> str:
     """Jinja's `json.dumps_function` policy (the `tojson` filter): the same text as `compact`."""
     return compact(data)
+
+
+def to_json(data: Any, items: str | None = None) -> str:
+    """Deterministic JSON (UTF-8 text, sorted keys).
+
+    With `items`, the list under that key (or `data` itself when it is a list) is written one
+    element per line, after the other keys: a diff of two exports shows the records that changed.
+    """
+    if isinstance(data, list):
+        return "[\n" + ",\n".join(compact(item) for item in data) + "\n]\n"
+    if items is None:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    head = compact({key: value for key, value in data.items() if key != items})[:-1]
+    body = ",\n".join(compact(item) for item in data[items])
+    separator = ", " if len(head) > 1 else ""
+    return f'{head}{separator}"{items}": [\n{body}\n]}}\n'

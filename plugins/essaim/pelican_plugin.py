@@ -17,6 +17,7 @@ from . import codestamp  # noqa: F401 - stamps the code before any part is impor
 from .agenda.generator import AgendaGenerator
 from .contribute.generator import ContributeGenerator
 from .core_generator import DirectoryGenerator
+from .federation.generator import FederationGenerator
 from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
@@ -80,7 +81,8 @@ def get_generators(pelican) -> list[type]:
         AgendaGenerator,
         MapGenerator,
         ContributeGenerator,
-        OpenDataGenerator,  # last: the sitemap lists the pages of every other part
+        OpenDataGenerator,  # the sitemap lists the pages of every other part
+        FederationGenerator,  # /federation.json, once the open data it announces is written
     ]
 
 

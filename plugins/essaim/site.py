@@ -8,10 +8,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from .pages.urls import Urls
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
+from .urls import Urls
 
 
 def _q(text: str) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 from ..output import OutputFiles, fingerprint, record_stamps
-from ..pages.urls import Urls
 from ..part import Part
 from ..records.model import Event
+from ..urls import Urls
 from .atom import atom
 from .ics import calendar
 

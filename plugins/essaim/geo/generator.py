@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..frontend import vendor_files
-from ..opendata.exports import to_json
+from ..jsontext import to_json
 from ..output import fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Record, slugify

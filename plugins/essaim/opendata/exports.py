@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
-from ..jsontext import compact
 from ..records.model import Record
 from ..records.schema import SCHEMA_VERSION
 
@@ -116,22 +114,6 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
         "included_peers": [peer["url"] for peer in territory.peers],
         "records": records,
     }
-
-
-def to_json(data: Any, items: str | None = None) -> str:
-    """Deterministic JSON (UTF-8 text, sorted keys).
-
-    With `items`, the list under that key (or `data` itself when it is a list) is written one
-    element per line, after the other keys: a diff of two exports shows the records that changed.
-    """
-    if isinstance(data, list):
-        return "[\n" + ",\n".join(compact(item) for item in data) + "\n]\n"
-    if items is None:
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    head = compact({key: value for key, value in data.items() if key != items})[:-1]
-    body = ",\n".join(compact(item) for item in data[items])
-    separator = ", " if len(head) > 1 else ""
-    return f'{head}{separator}"{items}": [\n{body}\n]}}\n'
 
 
 def _getter(path: tuple[str, ...]):

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..federation.manifest import manifest
+from ..jsontext import to_json
 from ..output import OutputFiles, fingerprint, record_stamps
 from ..part import Part
 from .datainclusion import structures
 from .datapackage import datapackage
-from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson, to_json
+from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson
 
 logger = logging.getLogger(__name__)
 PART = "opendata"
@@ -65,8 +65,6 @@ class OpenDataGenerator(Part):
         )
         outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
-        if territory.feature("federation"):
-            outputs.append("federation.json")
         if all(files.is_fresh(name, key) for name in outputs):
             files.finish()
             return
@@ -77,9 +75,6 @@ class OpenDataGenerator(Part):
         for source, reason in rejected:
             logger.warning("essaim: data·inclusion: %s n'est pas exporté : %s", source, reason)
         files.write("data/datapackage.json", to_json(datapackage(territory, self.generated_at)), key)
-        if territory.feature("federation"):
-            points = [(r.geo["lat"], r.geo["lon"]) for r in directory.records if r.geo]
-            files.write("federation.json", to_json(manifest(territory, points, self.generated_at)), key)
         files.write("sitemap.xml", self._sitemap(), key)
         files.write(
             "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {territory.base_url}/sitemap.xml\n", key

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from ..opendata.jsonld import structured_data, website
 from ..output import Stamps, fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from .fragments import Cards, Chrome, render, with_globals
+from .jsonld import structured_data, website
 from .markdown import MarkdownBody
 from .paginate import paginate
 

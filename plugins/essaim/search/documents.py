@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from ..pages.filters import event_when, label
+from ..french import event_when, label
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme, legal_form_label
 from .analysis import plain_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records.model import Record
+from .records.model import Record
 
 SECTION_OF_KIND = {"actor": "actors", "initiative": "initiatives", "event": "events"}
 

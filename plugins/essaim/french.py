@@ -1,0 +1,72 @@
+"""French as the site writes it: dates, times, event dates, closed-list labels, plurals.
+
+Shared by every part that writes for people (pages, search results, feeds): it lives here, not
+in one part's room. The Jinja filters of the templates (pages/filters.py) are made of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .records.taxonomy import vocabulary
+
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def date_fr(value: date | datetime | None, weekday: bool = False) -> str:
+    """`5 mars 2026` (or `jeudi 5 mars 2026`)."""
+    if value is None:
+        return ""
+    text = f"{'1er' if value.day == 1 else value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
+
+
+def month_fr(value: date | datetime) -> str:
+    """`mars 2026`."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def time_fr(value: datetime) -> str:
+    """`18 h 30` (French typography), `18 h` on the hour."""
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+
+
+def event_when(event) -> str:
+    """When an event takes place, in French: `jeudi 5 mars 2026, 18 h – 20 h`."""
+    start = event.start
+    text = date_fr(start, weekday=True)
+    end = event.end
+    if end is not None and end.date() != start.date():
+        if event.all_day:
+            return f"du {date_fr(start, weekday=True)} au {date_fr(end, weekday=True)}"
+        return f"du {text}, {time_fr(start)} au {date_fr(end, weekday=True)}, {time_fr(end)}"
+    if event.all_day:
+        return text
+    if end is not None:
+        return f"{text}, {time_fr(start)} – {time_fr(end)}"
+    return f"{text}, {time_fr(start)}"
+
+
+def label(value: str, vocabulary_name: str) -> str:
+    """French label of a closed-list value (`event_kinds`, `stages`, `needs`, `wheelchair`)."""
+    entry = vocabulary().get(vocabulary_name, {}).get(value, value)
+    return entry["label"] if isinstance(entry, dict) else entry
+
+
+def plural(count: int, singular: str, many: str) -> str:
+    """`1 acteur`, `3 acteurs` (French: 0 and 1 take the singular)."""
+    return f"{count} {singular if count <= 1 else many}"
