@@ -246,3 +246,23 @@ def test_an_unexpected_error_is_shown_to_the_person(page, site):
     assert "envoyez les informations de la fiche à equipe@testville.example.org" in summary.inner_text()
     assert page.locator("#propose-result").is_hidden()
     assert page.console_errors == []
+
+
+def test_an_event_can_be_proposed_as_free_and_with_cancelled_dates(page, site, tmp_path):
+    """The form has every field of the contract a contributor writes (tests/test_field_lists.py):
+    `free` is a checkbox, `exdates` a list, and the file they give passes `essaim validate`."""
+    root, url = site
+    page.goto(f"{url}/proposer/evenement/")
+    page.fill("#f-title", "Atelier du samedi")
+    page.fill("#f-start", "2026-12-05 14:00")
+    page.check("input[name=themes][value=culture]")
+    page.check("#f-free")
+    page.fill("#f-recurrence", "FREQ=WEEKLY;BYDAY=SA")
+    page.fill("#f-exdates", "2026-12-26, 2027-01-02")
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden(), page.inner_text("#propose-errors")
+    text = page.input_value("#propose-file")
+    assert "free: true\n" in text and 'exdates: ["2026-12-26", "2027-01-02"]\n' in text
+    result = accepted_by_essaim_validate(root, tmp_path, page.inner_text("#propose-path"), text)
+    assert result.exit_code == 0, result.output
+    assert page.console_errors == []

@@ -17,7 +17,7 @@ class Field:
     label: str
     help: str = ""
     widget: str = (
-        "text"  # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel
+        "text"  # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel, boolean
     )
     example: str = ""  # shown in the commented template
 
@@ -118,13 +118,32 @@ FIELDS: dict[str, list[Field]] = {
         Field("online_url", "Lien en ligne", "Pour un événement en ligne.", "url"),
         Field("registration_url", "Inscription", "", "url"),
         Field("price", "Tarif", "En clair, par exemple « 5 € ou prix libre ».", example='"Prix libre"'),
+        Field("free", "Gratuit", "Cochez si l'entrée est libre et gratuite.", "boolean", "true"),
         Field(
             "recurrence",
             "Répétition",
             "Règle iCalendar, par exemple FREQ=MONTHLY;BYDAY=1SA.",
             example="FREQ=MONTHLY;BYDAY=1SA",
         ),
+        Field(
+            "exdates",
+            "Dates annulées",
+            "Les dates où l'événement répété n'a pas lieu (AAAA-MM-JJ), séparées par des virgules.",
+            "list",
+            '["2026-12-26"]',
+        ),
     ],
+}
+# Fields of the contract the form and `essaim new` leave out, and why (a test checks that every
+# field of the schemas is either in FIELDS or here).
+LEFT_OUT = {
+    "address.insee_code": "rarely known by a contributor; the maintainers add it",
+    "location.insee_code": "rarely known by a contributor; the maintainers add it",
+    "location.geo.lat": "computed from the address by `essaim geocode`",
+    "location.geo.lon": "computed from the address by `essaim geocode`",
+    "social": "one link per network, a group a maintainer writes in the file",
+    "logo": "an image file to add to the repository's media/: a static form cannot upload it",
+    "updated": "the date a maintainer checked the record",
 }
 TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
 FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}

@@ -18,7 +18,8 @@ LIST_SEPARATOR = "|"
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# Stable CSV columns: (column, path in the exported record). Lists are joined with "|".
+# Stable CSV columns: (column, path in the exported record). Lists are joined with "|". Every
+# field of the contract has its column (tests/test_field_lists.py reads the schemas).
 CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "actor": [
         ("slug", ("slug",)),
@@ -46,6 +47,7 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("wheelchair", ("accessibility", "wheelchair")),
         ("acceslibre_url", ("accessibility", "acceslibre_url")),
         ("social", ("social",)),
+        ("logo", ("logo",)),
         ("updated", ("updated",)),
     ],
     "initiative": [
@@ -60,8 +62,10 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("needs", ("needs",)),
         ("crowdfunding_url", ("crowdfunding_url",)),
         ("website", ("website",)),
+        ("street", ("address", "street")),
         ("city", ("address", "city")),
         ("postcode", ("address", "postcode")),
+        ("insee_code", ("address", "insee_code")),
         ("lat", ("geo", "lat")),
         ("lon", ("geo", "lon")),
         ("updated", ("updated",)),
@@ -80,12 +84,15 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("street", ("location", "street")),
         ("postcode", ("location", "postcode")),
         ("city", ("location", "city")),
+        ("insee_code", ("location", "insee_code")),
         ("lat", ("location", "geo", "lat")),
         ("lon", ("location", "geo", "lon")),
         ("online_url", ("online_url",)),
         ("registration_url", ("registration_url",)),
         ("price", ("price",)),
         ("free", ("free",)),
+        ("recurrence", ("recurrence",)),
+        ("exdates", ("exdates",)),
         ("updated", ("updated",)),
     ],
 }

@@ -32,6 +32,7 @@
   function length(text) { return Array.from(text).length; }
 
   function readValue(field) {
+    if (field.widget === "boolean") return control(field).checked ? true : undefined;
     if (field.widget === "themes") {
       return Array.prototype.map.call(control(field).querySelectorAll("input:checked"), function (box) { return box.value; });
     }
