@@ -347,3 +347,79 @@ def test_make_serve_prints_the_problems_and_keeps_watching(repository, capsys, m
     (repository / "actors/zz-invalide.md").unlink()
     assert tasks._build_in_process("pelicanconf.py") is True
     assert capsys.readouterr().out.endswith("Site à jour.\n")
+
+
+# The build's own folders (output/, cache/) are never a way out of the repository, nor a way in.
+
+
+class _Payload:
+    """Unpickling this runs a command: what a cache file carried by a pull request could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {"HOME": str(root), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root, check=True, env=env)
+
+
+def test_a_cache_committed_to_the_repository_is_never_unpickled(territory, tmp_path, caplog):
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    marker = tmp_path / "executed"
+    (territory / "cache").mkdir()
+    for name in (CACHE_FILE, "essaim-output-pages.pickle"):
+        (territory / "cache" / name).write_bytes(pickle.dumps(_Payload(marker)))
+    _git(territory, "init", "-q")
+    _git(territory, "add", "-A")
+    _git(territory, "commit", "-qm", "a cache, committed")
+    output = build(territory, tmp_path / "out")
+    assert not marker.exists()
+    assert (output / "acteurs/a/index.html").is_file()
+    assert "est suivi par git : il n'est pas utilisé" in caplog.text
+
+
+@pytest.mark.parametrize("folder", ["output", "cache"])
+def test_a_build_folder_that_is_a_link_stops_the_build(territory, tmp_path, folder):
+    from essaim.records.problems import InvalidContent
+
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    victim = tmp_path / "victime"
+    victim.mkdir()
+    (victim / "precieux.txt").write_text("à garder", encoding="utf-8")
+    (territory / folder).symlink_to(victim)
+    with pytest.raises(InvalidContent) as error:
+        build(
+            territory, territory / "output", CACHE_PATH=str(territory / "cache"), DELETE_OUTPUT_DIRECTORY=True
+        )
+    assert "lien symbolique" in str(error.value)
+    assert sorted(p.name for p in victim.iterdir()) == ["precieux.txt"]
+
+
+def test_a_link_committed_in_the_output_stops_the_build(territory, tmp_path):
+    from essaim.records.problems import InvalidContent
+
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    victim = tmp_path / "victime"
+    victim.mkdir()
+    (territory / "output").mkdir()
+    (territory / "output/acteurs").symlink_to(victim)
+    _git(territory, "init", "-q")
+    _git(territory, "add", "-A")
+    _git(territory, "commit", "-qm", "output, committed")
+    with pytest.raises(InvalidContent) as error:
+        build(territory, territory / "output")
+    assert "output/acteurs:1:1: error: 1 lien(s) symbolique(s) du dossier de sortie" in str(error.value)
+    assert list(victim.iterdir()) == []
+
+
+def test_a_manifest_that_became_a_folder_is_replaced(territory, tmp_path):
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    (territory / "cache/essaim-output-pages.pickle/x").mkdir(parents=True)
+    output = build(territory, tmp_path / "out")
+    assert (output / "acteurs/a/index.html").is_file()
+    assert (territory / "cache/essaim-output-pages.pickle").is_file()
+    build(territory, tmp_path / "out")

@@ -440,15 +440,18 @@ def test_render_pages_gives_each_peer_record_a_page_of_its_own(peers, tmp_path):
     first = serve_peer(
         peers, lambda b: [actor(b, "la-ruche"), actor(b, "la-ruche", url=f"{b}/acteurs/autre/")]
     )
-    second = serve_peer(peers, lambda b: [actor(b, "la-ruche", summary="L'autre Ruche.")])  # the same name
+    # The same declared name: the second is shown with its address, never as the first.
+    second = serve_peer(peers, lambda b: [actor(b, "la-ruche", summary="L'autre Ruche.")])
     territory(tmp_path, [first.url, second.url], "      include: [actors]\n")
     write(tmp_path, "territory.yml", (tmp_path / "territory.yml").read_text() + "  render_pages: true\n")
     result = pull(tmp_path, *PULL)
     assert f"rejetée : {first.url}/acteurs/autre/ : même identifiant « la-ruche »" in result.output
     output = build(tmp_path)
     pages = sorted(p.parent.name for p in (output / "acteurs").glob("la-ruche*/index.html"))
-    assert pages == ["la-ruche--annuaire-voisin", "la-ruche--annuaire-voisin-2"]
-    second_page = (output / "acteurs/la-ruche--annuaire-voisin-2/index.html").read_text(encoding="utf-8")
+    other = "la-ruche--annuaire-voisin-" + second.url.split("://")[1].replace(".", "-").replace(":", "-")
+    assert pages == ["la-ruche--annuaire-voisin", other]
+    second_page = (output / f"acteurs/{other}/index.html").read_text(encoding="utf-8")
+    assert f"Annuaire voisin ({second.url.split('://')[1]})" in second_page
     assert "L&#39;autre Ruche." in second_page
     cards = json.loads((output / "search/docs-0.json").read_text(encoding="utf-8"))
     assert {c[1] for c in cards} == {f"acteurs/{page}/" for page in pages}
@@ -467,3 +470,70 @@ def test_pull_dependencies_are_declared_and_the_build_does_without_them():
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+# More cases of the same classes, found by a hostile pass over the first fixes.
+
+
+def test_control_characters_from_a_peer_never_reach_a_page_or_feed(peers, tmp_path):
+    named = serve_peer(peers, name="Voisin\x0b")
+    texts = serve_peer(peers, lambda b: [actor(b, "bien"), actor(b, "ctrl", name="C\x01")])
+    territory(tmp_path, [named.url, texts.url], "      include: [actors]\n")
+    result = pull(tmp_path, *PULL)
+    assert f"{named.url} : ÉCHEC, {named.url}/federation.json : manifeste invalide" in result.output
+    assert "rejetée : fiche n° 2 : caractère de contrôle dans un texte" in result.output
+    build(tmp_path)  # the feeds are written (XML refuses control characters)
+
+
+def test_a_snapshot_with_control_characters_or_nan_never_fails_a_build(tmp_path):
+    url = "https://reze.example.org"  # only built, never pulled: no request
+    territory(tmp_path, [url], "      include: [actors, events]\n")
+    snapshot(tmp_path, url, "Voisin\x0b", actors=[actor(url, "bien"), actor(url, "c", name="C\x02")])
+    folder = tmp_path / "federation" / peer_folder(url)
+    (folder / "events.json").write_text(
+        '[{"slug": "x", "location": {"geo": {"lat": NaN}}}]', encoding="utf-8"
+    )
+    output = build(tmp_path)
+    feed = (output / "feeds/acteurs.atom.xml").read_text(encoding="utf-8")
+    assert "Bien" in feed and "\x02" not in feed and "\x0b" not in feed
+
+
+def test_nan_coordinates_from_a_peer_are_refused(peers, tmp_path):
+    peer = peers()
+    body = dataset([actor("X", "bien")]).replace(b'"X/', f'"{peer.url}/'.encode())
+    nan = body.replace(b'"updated"', b'"geo": {"lat": NaN, "lon": 1.0}, "updated"')
+    peer.routes.update({"/federation.json": manifest(peer.url), "/actors.json": nan})
+    report = pull_peer(
+        tmp_path,
+        {"url": peer.url, "include": ["actors"], "themes": [], "transitive": False},
+        Client(retries=0, allow_private=True),
+    )
+    assert "JSON invalide" in report.error and "NaN" in report.error
+
+
+def test_a_peer_that_declares_our_name_is_shown_with_its_address(tmp_path):
+    url = "https://reze.example.org"  # only built, never pulled: no request
+    territory(tmp_path, [url], "      include: [actors]\n")
+    snapshot(tmp_path, url, "Essaim Nantes", actors=[actor(url, "voisin")])
+    output = build(tmp_path)
+    meta = json.loads((output / "search/meta.json").read_text(encoding="utf-8"))
+    assert "Essaim Nantes (reze.example.org)" in json.dumps(meta, ensure_ascii=False)
+
+
+def test_two_peers_in_sub_folders_of_one_host_never_share_a_uid():
+    from zoneinfo import ZoneInfo
+
+    from essaim.agenda.ics import vevent
+    from essaim.records.model import Event
+
+    uids = set()
+    for path in ("nantes", "rennes"):
+        record = Event(
+            "repair-cafe", "federation/x/events.json", {"title": "R", "start": "2026-12-12"}, "", 0, ""
+        )
+        record.set_times(ZoneInfo("Europe/Paris"))
+        record.updated = date(2026, 11, 1)
+        record.origin, record.origin_url = path, f"https://org.example.io/{path}"
+        record.origin_slug = "repair-cafe"
+        uids.add(str(vevent(record, "https://x.example.org/", [], "nantes.example.org")["uid"]))
+    assert uids == {"repair-cafe@org.example.io/nantes/", "repair-cafe@org.example.io/rennes/"}

@@ -24,6 +24,7 @@ ODD_COORDINATES = {
     "rue du méridien 44200 Nantes": [0.00005, 47.2],
 }
 ODD_SCORES = {"rue sans score 44200 Nantes": float("nan")}
+ODD_FEATURES = {"rue sans propriétés 44200 Nantes": {"geometry": {"coordinates": [1, 2]}, "properties": []}}
 
 
 class BAN(http.server.BaseHTTPRequestHandler):
@@ -63,6 +64,8 @@ class BAN(http.server.BaseHTTPRequestHandler):
                     }
                 ]
             )
+            if text in ODD_FEATURES:
+                features = [ODD_FEATURES[text]]
             body = json.dumps({"type": "FeatureCollection", "features": features}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -233,6 +236,7 @@ def test_an_event_whose_location_is_a_text_is_skipped(territory, ban):
         ("rue sans score", "réponse invalide : lat 47.2016, lon -1.5646, score nan"),
         ("rue lointaine", "réponse invalide : lat 147.2, lon -1.5"),
         ("rue booléenne", "réponse invalide : coordonnées 47.2, True"),
+        ("rue sans propriétés", "réponse inattendue (pas de coordonnées)"),
     ],
 )
 def test_answers_that_are_not_coordinates_are_never_written(territory, ban, street, reason):

@@ -338,3 +338,130 @@ def test_generated_coordinates_are_finite_or_refused(territory, lat):
     directory, problems = read_directory(territory, load_territory(territory), git_dates=False)
     for actor in directory.actors:
         assert -90 <= actor.geo["lat"] <= 90
+
+
+# More cases of the same classes, found by a hostile pass over the first fixes ------------------
+
+
+def test_a_text_alias_repeated_is_refused(territory):
+    """An alias of one long text, ten thousand times, made a 121 KB file into 59 MB of site."""
+    url = "https://example.org/" + "a" * 1900
+    social = "".join(f"\n  s{i}: *u" for i in range(50))
+    write(territory, "actors/a.md", actor_text(website=f"&u {url}", social=social))
+    refused(territory, "actors/a.md", 11, "les renvois YAML")  # the first `*u`
+
+
+def test_a_long_list_of_mixed_values_is_refused_in_linear_time(territory):
+    write(territory, "actors/la-ruche.md", actor_text())
+    items = ", ".join(["{}"] + [str(i) for i in range(8000)])
+    write(territory, "events/e.md", event_text(organizers=f"[{items}]"))
+    started = time.perf_counter()
+    refused(territory, "events/e.md", 5, "50 au plus")
+    assert time.perf_counter() - started < 10  # jsonschema's own uniqueItems: over 30 s
+
+
+def test_a_repeated_event_lasting_years_is_refused(territory):
+    write(territory, "actors/la-ruche.md", actor_text())
+    write(territory, "events/e.md", event_text(start="1900-01-01", end="2099-12-31", recurrence="FREQ=DAILY"))
+    refused(territory, "events/e.md", 6, "dure au plus 31 jours")
+
+
+def test_search_terms_are_found_in_linear_time():
+    from essaim.search.analysis import plain_text, terms
+
+    started = time.perf_counter()
+    terms("a" + "!" * 19_990 + "zN")
+    plain_text("](" * 10_000 + "![" * 10_000)
+    assert time.perf_counter() - started < 1  # 2.7 s per record before
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('"C\\x01"', "caractère de contrôle"),
+        ('"x\\0y"', "caractère de contrôle"),
+        ('"x\\uFFFE"', "caractère de contrôle"),
+        ('"x\\x85"', "caractère de contrôle"),
+    ],
+)
+def test_control_characters_written_as_escapes_are_refused(territory, value, words):
+    write(territory, "actors/a.md", actor_text(name=value))
+    refused(territory, "actors/a.md", 2, words)
+
+
+def test_control_characters_in_territory_yml_are_refused(territory):
+    write(territory, "territory.yml", (territory / "territory.yml").read_text() + 'short_name: "A\\x01"\n')
+    refused(territory, "territory.yml", 5, "caractère de contrôle")
+
+
+@pytest.mark.parametrize("number", ["1" * 5000, "0x" + "f" * 30, "0b" + "1" * 20_000])
+def test_numbers_too_big_for_json_are_refused(territory, number):
+    write(territory, "actors/a.md", actor_text(founded=number))
+    refused(territory, "actors/a.md", 9, "n'est pas un nombre utilisable")
+
+
+def test_a_long_city_name_gives_a_page_folder_of_bounded_length(territory, tmp_path):
+    write(territory, "actors/a.md", actor_text(address="\n  city: " + "東京" * 50))
+    assert validate(territory).returncode == 0
+    output = build(territory, tmp_path / "out")
+    folders = [p.name for p in (output / "communes").iterdir() if p.is_dir()]
+    assert folders and all(len(name) <= 80 for name in folders)
+
+
+def test_a_date_exception_cancels_the_occurrence_of_a_timed_event(territory, tmp_path):
+    from icalendar import Calendar
+
+    write(territory, "actors/la-ruche.md", actor_text())
+    write(
+        territory,
+        "events/e.md",
+        event_text(start="2026-11-03 18:00", recurrence="FREQ=WEEKLY", exdates="[2026-11-24]"),
+    )
+    output = build(territory, tmp_path / "out")
+    event = Calendar.from_ical((output / "agenda.ics").read_bytes()).walk("VEVENT")[0]
+    exdates = [d.dt for value in [event["EXDATE"]] for d in value.dts]
+    assert exdates == [dt.datetime(2026, 11, 24, 18, 0, tzinfo=exdates[0].tzinfo)]
+    assert str(exdates[0].tzinfo) == "Europe/Paris"
+    from essaim.records.read import read_directory
+    from essaim.records.territory import load_territory
+
+    directory, _ = read_directory(territory, load_territory(territory), git_dates=False)
+    tz = directory.events[0].start.tzinfo
+    starts = directory.events[0].starts(
+        dt.datetime(2026, 11, 20, tzinfo=tz), dt.datetime(2026, 12, 5, tzinfo=tz)
+    )
+    assert [s.day for s in starts] == [1]  # the 24th is cancelled
+
+
+def test_a_time_with_an_offset_is_shown_in_the_territory_s_zone(territory, tmp_path):
+    from icalendar import Calendar
+
+    write(territory, "actors/la-ruche.md", actor_text())
+    write(territory, "events/e.md", event_text(start="2026-12-05T18:00+14:00"))
+    output = build(territory, tmp_path / "out")
+    calendar = Calendar.from_ical((output / "agenda.ics").read_bytes())
+    start = calendar.walk("VEVENT")[0]["DTSTART"].dt
+    assert str(start.tzinfo) == "Europe/Paris" and (start.day, start.hour) == (5, 5)
+    zones = {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")}
+    assert zones == {"Europe/Paris"}
+
+
+def test_a_record_folder_linked_out_of_the_repository_is_refused(territory, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-dehors"
+    outside.mkdir()
+    (outside / "secret.md").write_text(actor_text("Secret"), encoding="utf-8")
+    (territory / "actors").symlink_to(outside)
+    refused(territory, "actors/secret.md", 1, "hors du dépôt")
+
+
+def test_essaim_init_empty_never_deletes_through_a_link(territory, tmp_path):
+    from essaim.contribute.init import remove_demo_records
+
+    outside = tmp_path.parent / f"{tmp_path.name}-victime"
+    outside.mkdir()
+    (outside / "notes.md").write_text("à garder", encoding="utf-8")
+    (territory / "events").symlink_to(outside)
+    write(territory, "actors/a.md", actor_text())
+    assert remove_demo_records(territory) == 1
+    assert (outside / "notes.md").read_text(encoding="utf-8") == "à garder"
+    assert not (outside / ".gitkeep").exists()

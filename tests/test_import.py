@@ -444,3 +444,31 @@ def test_a_reserved_or_unwritable_name_gets_a_file_name_that_validates(territory
         and lines[1][-16:] != lines[2][-16:]
     )
     assert CliRunner().invoke(main, ["--root", str(territory), "validate"], env={}).exit_code == 0
+
+
+def test_a_field_and_one_of_its_parts_both_mapped_is_one_sentence(territory):
+    mapping = "columns:\n  name: Nom\n  address: Adresse\n  address.city: Ville\n"
+    result = import_bytes(territory, (HEADER + "La Ruche;Un lieu.;\r\n").encode(), mapping=mapping)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "« columns » donne une colonne à « address » et à « address.city »" in result.output
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zip"])
+def test_an_encoding_that_is_not_one_of_text_is_refused(territory, codec):
+    result = import_bytes(territory, (HEADER + "La Ruche;Un lieu.;\r\n").encode(), "--encoding", codec)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert f"encodage « {codec} » inconnu" in result.output
+
+
+def test_a_deeply_nested_mapping_file_is_one_sentence(territory):
+    result = import_bytes(territory, HEADER.encode(), mapping="[" * 5000)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "fichier de correspondance illisible" in result.output
+
+
+def test_small_coordinates_are_written_as_numbers(territory):
+    mapping = SHORT_MAPPING.replace("  body: Présentation\n", "  geo.lat: Lat\n  geo.lon: Lon\n")
+    text = "Nom;Description;Lat;Lon\r\nLa Ruche;Un lieu.;47,2;0,00003\r\n"
+    result = import_bytes(territory, text.encode(), "--write", mapping=mapping)
+    assert result.exit_code == 0 and "à créer actors/la-ruche.md" in result.output, result.output
+    assert record(territory, "actors/la-ruche.md")[0]["geo"] == {"lat": 47.2, "lon": 0.00003}

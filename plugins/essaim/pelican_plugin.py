@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 
@@ -22,10 +23,60 @@ from .geo.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
 from .pages.generator import PagesGenerator, finish_pages
+from .records.gitdates import tracked_files
+from .records.problems import InvalidContent, Problem
 from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
 
+logger = logging.getLogger(__name__)
+
 FRAGMENT_EXTENSION = "essaim.pages.jinja_ext.FragmentExtension"
+
+
+def guard_build_folders(pelican) -> None:
+    """Signal `initialized`: the output and cache folders are the build's own. A folder that is a
+    link (committed, or left there) would have pages written, and a production build's output
+    emptied, wherever it points; a file of them that git tracks came with the repository, and a
+    cache file is code when unpickled (a pull request could carry one). So: a link, as the folder
+    or committed inside the output, stops the build; a tracked cache is not used (nothing is read
+    from it nor written to it), with a warning."""
+    settings = pelican.settings
+    root = Path(settings.get("ESSAIM_ROOT", "."))
+    problems = []
+    for setting in ("OUTPUT_PATH", "CACHE_PATH"):
+        folder = Path(settings.get(setting) or "")
+        if settings.get(setting) and folder.is_symlink():
+            problems.append(
+                Problem(
+                    str(folder),
+                    1,
+                    1,
+                    "ce dossier de construction est un lien symbolique : remplacez-le par un dossier "
+                    "(ou retirez-le), la construction n'écrit que dans ses propres dossiers",
+                )
+            )
+    output = Path(settings.get("OUTPUT_PATH") or "")
+    links = tracked_files(root, output, links_only=True) if settings.get("OUTPUT_PATH") else []
+    if links:
+        problems.append(
+            Problem(
+                links[0],
+                1,
+                1,
+                f"{len(links)} lien(s) symbolique(s) du dossier de sortie sont suivis par git : "
+                "retirez-les du dépôt (git rm --cached), la construction n'écrit que dans ses dossiers",
+            )
+        )
+    if problems:
+        raise InvalidContent(problems)
+    if settings.get("CACHE_PATH") and tracked_files(root, Path(settings["CACHE_PATH"])):
+        logger.warning(
+            "essaim : le dossier %s est suivi par git : il n'est pas utilisé (un cache venu d'un dépôt "
+            "peut contenir du code) ; retirez-le du dépôt (git rm -r --cached)",
+            settings["CACHE_PATH"],
+        )
+        settings["CACHE_CONTENT"] = False
+        settings["CACHE_PATH"] = ""
 
 
 def configure_jinja(pelican) -> None:
@@ -109,6 +160,7 @@ def register() -> None:
     """Connect Essaim to Pelican."""
     atexit.unregister(skip_final_collection)  # once, however many builds this process runs
     atexit.register(skip_final_collection)
+    signals.initialized.connect(guard_build_folders)
     signals.initialized.connect(configure_jinja)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)

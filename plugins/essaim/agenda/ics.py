@@ -25,8 +25,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
 
     A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`, the
     host of its URL in territory.yml), so a calendar subscribed to both sees one event, and says
-    which directory lists it. It never takes one of ours: a neighbour on our host (another
-    sub-folder) is told apart by its path (`slug@host/path/`; ours never have a "/").
+    which directory lists it. It never takes one of ours nor another neighbour's: a neighbour in
+    a sub-folder, or on our host, is told apart by its path (`slug@host/path/`; ours never have
+    a "/").
     """
     from icalendar import Event as VEvent
     from icalendar import vCalAddress, vText
@@ -35,8 +36,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
     item = VEvent()
     origin_url = getattr(event, "origin_url", None)
     if origin_url:
-        origin_host = urlsplit(origin_url).netloc
-        if origin_host.lower() == host.lower():
+        origin = urlsplit(origin_url)
+        origin_host = origin.netloc
+        if origin.path.strip("/") or origin_host.lower() == host.lower():
             origin_host = origin_url.split("://", 1)[-1].rstrip("/") + "/"
         item.add("uid", f"{event.origin_slug}@{origin_host}")
     else:
@@ -54,7 +56,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
         item.add("rrule", _rrule(event.recurrence))
         for value in fields.get("exdates") or []:
             moment, all_day = parse_when(str(value), event.start.tzinfo)
-            item.add("exdate", moment.date() if all_day else moment)
+            if all_day and not event.all_day:  # RFC 5545: EXDATE takes DTSTART's value type
+                moment = datetime.combine(moment.date(), event.start.timetz())
+            item.add("exdate", moment.date() if all_day and event.all_day else moment)
     item.add("url", url)
     listed_by = f"Annuaire : {event.origin}" if origin_url else ""
     description = "\n\n".join(part for part in (event.summary, listed_by, url) if part)

@@ -82,12 +82,23 @@ def read_mapping(path: Path | None) -> dict[str, Any]:
         ) from error
     except (OSError, yaml.YAMLError) as error:
         raise MappingError(f"{path} : fichier de correspondance illisible ({error})") from error
+    except RecursionError as error:
+        raise MappingError(
+            f"{path} : fichier de correspondance illisible (trop de niveaux imbriqués)"
+        ) from error
     if not isinstance(mapping, dict) or not set(mapping) <= MAPPING_KEYS:
         raise MappingError(f"{path} : les clés possibles sont kind, columns, values et defaults")
     kind = mapping.get("kind", "actor")
     if not isinstance(kind, str) or kind not in KINDS:
         raise MappingError(f"{path} : « kind » doit valoir actor, initiative ou event, et non {_what(kind)}")
     columns = _table(path, mapping, "columns", "une colonne du tableur, par exemple « name: Nom »")
+    for key in columns:
+        inner = next((other for other in columns if other.startswith(key + ".")), None)
+        if inner:
+            raise MappingError(
+                f"{path} : « columns » donne une colonne à « {key} » et à « {inner} » : un champ "
+                f"groupé se remplit par ses parties, gardez « {inner} » et retirez « {key} »"
+            )
     for key, column in columns.items():
         if isinstance(column, bool) or not isinstance(column, str | int | float):
             raise MappingError(
@@ -190,7 +201,10 @@ def decode_csv(data: bytes, path: Path, encoding: str | None = None) -> tuple[st
     """
     if encoding:
         try:
-            name = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
+            if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zip...: not a text's
+                raise LookupError(encoding)
+            name = info.name
         except LookupError as error:
             raise MappingError(
                 f"{path} : encodage « {encoding} » inconnu ; essayez --encoding utf-8, cp1252 ou utf-16"

@@ -91,15 +91,21 @@ def territory_yaml(
 
 
 def remove_demo_records(root: Path) -> int:
-    """Delete the demonstration records (actors/, initiatives/, events/); return how many."""
+    """Delete the demonstration records (actors/, initiatives/, events/); return how many. A
+    folder (or logo folder) that is a link is left alone: what it points to is not the
+    repository's to delete."""
     removed = 0
     for folder in RECORD_FOLDERS:
+        if (root / folder).is_symlink():
+            continue
         for file in sorted((root / folder).glob("*.md")):
+            if file.is_symlink():
+                continue
             file.unlink()
             removed += 1
         (root / folder).mkdir(exist_ok=True)
         (root / folder / ".gitkeep").touch()
     media = root / "media" / "logos"
-    if media.is_dir():
+    if media.is_dir() and not media.is_symlink() and not (root / "media").is_symlink():
         shutil.rmtree(media)
     return removed

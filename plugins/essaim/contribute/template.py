@@ -26,8 +26,11 @@ def yaml_value(value: Any) -> str:
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):  # fixed notation: YAML 1.1 reads `3e-05` as text
+        text = f"{value:.10f}".rstrip("0")
+        return text + "0" if text.endswith(".") else text
     return json.dumps(str(value), ensure_ascii=False)
 
 

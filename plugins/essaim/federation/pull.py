@@ -18,7 +18,16 @@ from ..net.http import Client, Fetched, FetchError
 from ..records.schema import SCHEMA_VERSION, bundled, schema
 from ..records.territory import Territory
 from .manifest import PROTOCOL
-from .records import FOLDER, PLURAL_KINDS, SET_ASIDE, foreign, peer_folder, peer_record, untrusted_problem
+from .records import (
+    FOLDER,
+    PLURAL_KINDS,
+    SET_ASIDE,
+    foreign,
+    peer_folder,
+    peer_json,
+    peer_record,
+    untrusted_problem,
+)
 
 DEFAULT_TZ = ZoneInfo("Europe/Paris")  # a pull without a territory (tests): territory.yml's default
 
@@ -29,7 +38,7 @@ class PeerError(FetchError):
 
 def _json(body: bytes, url: str) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
+        return peer_json(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise PeerError(f"{url} : JSON invalide ({error})") from error
     except RecursionError as error:

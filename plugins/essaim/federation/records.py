@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..records.checks import record_problems
 from ..records.limits import LIMITS
-from ..records.load import SLUG_RE, SourceRecord
+from ..records.load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
 from ..records.model import RECORD_TYPES, Event, Record, slugify
 from ..records.schema import schema_problems
 from .manifest import KIND_DATASETS
@@ -38,33 +38,55 @@ def peer_folder(url: str) -> str:
     return "".join(c if c.isalnum() or c in ".-" else "-" for c in name).strip("-")
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"« {name} » n'est pas un nombre JSON")
+
+
+def peer_json(text: str) -> Any:
+    """JSON from a peer, as the standard says it: `NaN` and `Infinity` (which Python's reader
+    takes, and no map can place) are refused. Raises ValueError or RecursionError."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def untrusted_problem(value: Any) -> str:
     """Why JSON from a peer cannot be used as it is ("" when it can): nested too deep to be
-    checked and written back safely, or holding half of a UTF-16 pair (never valid UTF-8)."""
+    checked and written back safely, or a text (or key) holding a character no page or feed can
+    carry: a control character, half of a UTF-16 pair (never valid UTF-8)..."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict | list):
             if depth > MAX_DEPTH:
                 return f"valeurs imbriquées sur plus de {MAX_DEPTH} niveaux"
+            if isinstance(item, dict):
+                stack.extend((key, depth) for key in item)
             stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return LONE_SURROGATE
+        elif isinstance(item, str) and CONTROL_CHARACTERS.search(item):
+            surrogate = any("\ud800" <= c <= "\udfff" for c in item)
+            return LONE_SURROGATE if surrogate else "caractère de contrôle dans un texte"
     return ""
+
+
+def peer_name(declared: Any, url: str, taken: set[str]) -> str:
+    """The name a peer is shown under: the one it declares, cleaned (no control character, 100
+    characters at most), unless it reads as ours or an earlier peer's (`taken`: their slugs),
+    then followed by its address: a neighbour can never pass for another directory."""
+    parts = urlsplit(url)
+    where = parts.netloc + parts.path.rstrip("/")
+    name = CONTROL_CHARACTERS.sub("", str(declared)).strip()[:100] or where
+    if slugify(name) in taken:
+        name = f"{name} ({where})"
+    return name
 
 
 def peer_record(kind: str, data: dict[str, Any], source: str, tz: ZoneInfo) -> tuple[Record | None, str]:
     """A peer's record as the build uses it, after the checks a local record goes through:
     (the record, "") or (None, the first reason, in French)."""
     data = {k: v for k, v in data.items() if k not in SET_ASIDE}
-    try:  # its text is written out as UTF-8 (pages, feeds)
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return None, LONE_SURROGATE
-    except RecursionError:
-        return None, "valeurs imbriquées à l'excès"
+    problem = untrusted_problem(data)  # nesting first: nothing below recurses into a deep value
+    if problem:
+        return None, problem
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")  # checked: UTF-8
     problems = schema_problems(SourceRecord(kind, "", source, data, "", 0, {}))
     if problems:
         return None, problems[0].message

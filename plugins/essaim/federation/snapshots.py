@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from ..records.checks import name_key
 from ..records.model import Actor, Record, slugify
 from ..records.territory import Territory
-from .records import FOLDER, PLURAL_KINDS, foreign, peer_folder, peer_record
+from .records import FOLDER, PLURAL_KINDS, foreign, peer_folder, peer_json, peer_name, peer_record
 
 logger = logging.getLogger(__name__)
 
@@ -100,13 +100,15 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
     for actor in local_actors:
         seen.add(actor)
     pages: set[tuple[str, str]] = set()  # (kind, slug) of the peer pages made here (render_pages)
+    names = {slugify(territory.name)}  # ours, then each peer's as shown: none may pass for another
     for peer in territory.peers:
         folder = root / FOLDER / peer_folder(peer["url"])
         try:
-            provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-            name = str(provenance["territory"]["name"])
+            provenance = peer_json((folder / "provenance.json").read_text(encoding="utf-8"))
+            name = peer_name(provenance["territory"]["name"], peer["url"], names)
         except (OSError, ValueError, RecursionError, TypeError, KeyError):
             continue  # not pulled yet: `essaim federation pull`
+        names.add(slugify(name))
         origin = (name, peer["url"].rstrip("/"))  # the URL we configured, never the one declared
         found.stamp = hashlib.sha1(
             (found.stamp + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
@@ -114,8 +116,17 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
         found.territories.append(origin)
         for plural in peer["include"]:
             try:
-                rows = json.loads((folder / f"{plural}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError):
+                rows = peer_json((folder / f"{plural}.json").read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError, RecursionError) as error:
+                logger.warning(
+                    "essaim: %s/%s.json est illisible (%s) : ses fiches sont laissées de côté ; "
+                    "relancez « essaim federation pull » pour refaire cet instantané",
+                    folder.relative_to(root),
+                    plural,
+                    type(error).__name__,
+                )
                 continue
             source = f"{FOLDER}/{folder.name}/{plural}.json"
             for data in rows if isinstance(rows, list) else []:

@@ -68,8 +68,14 @@ def search(endpoint: str, text: str, postcode: str | None, timeout: float) -> tu
     features = data.get("features") or []
     if not features:
         raise ValueError("adresse introuvable")
-    lon, lat = features[0]["geometry"]["coordinates"][:2]
-    score = features[0].get("properties", {}).get("score", 0)
+    first = features[0] if isinstance(features, list) else None
+    geometry = first.get("geometry") if isinstance(first, dict) else None
+    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    properties = first.get("properties", {}) if isinstance(first, dict) else None
+    if not isinstance(coordinates, list) or len(coordinates) < 2 or not isinstance(properties, dict):
+        raise ValueError("réponse inattendue (pas de coordonnées)")
+    lon, lat = coordinates[:2]
+    score = properties.get("score", 0)
     if any(isinstance(v, bool) or not isinstance(v, int | float | str) for v in (lat, lon, score)):
         raise ValueError(f"réponse invalide : coordonnées {lat!r}, {lon!r}, score {score!r}")
     lat, lon, score = float(lat), float(lon), float(score)

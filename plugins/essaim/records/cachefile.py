@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,10 @@ def discard(path: Path, reason: str) -> None:
         "essaim : le cache %s est illisible (%s) ; il est supprimé et refait, rien à faire.", path, reason
     )
     with contextlib.suppress(OSError):
-        path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def save(path: Path, value: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from dateutil.rrule import rrulestr
 
 from .load import LinePath
 from .media import image_problem
-from .model import Actor, Event, Initiative, Record, parse_when, slugify
+from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
 from .problems import WARNING, Problem
 from .recurrence import LAST_DAY, first_date
 from .schema import schema
@@ -148,6 +148,20 @@ def _event_time_problems(event: Event, tz: ZoneInfo) -> list[Problem]:
             problems.append(
                 _problem(event, ("exdates", index), f"« exdates » : la date « {value} » n'existe pas")
             )
+    if (
+        isinstance(rule, str)
+        and "start" in times
+        and "end" in times
+        and times["end"] - times["start"] > timedelta(days=MAX_OCCURRENCE_DAYS)
+    ):
+        problems.append(
+            _problem(
+                event,
+                ("end",),
+                f"un événement répété dure au plus {MAX_OCCURRENCE_DAYS} jours à chaque fois : "
+                "corrigez « end » (la fin de la première occurrence), ou retirez « recurrence »",
+            )
+        )
     if "start" in times and "end" in times and times["end"] < times["start"]:
         problems.append(
             _problem(

@@ -1,4 +1,5 @@
-"""Last commit date of every record file, from one `git log` call."""
+"""What git says of the territory's repository: the last commit date of every record file (one
+`git log` call), and which files it tracks under a folder."""
 
 from __future__ import annotations
 
@@ -46,3 +47,28 @@ def last_commit_dates(root: Path, folders: list[str]) -> dict[str, date]:
             if name:
                 dates.setdefault(name, day)
     return dates
+
+
+def tracked_files(root: Path, folder: Path, links_only: bool = False) -> list[str]:
+    """The files git tracks under `folder` (paths relative to `root`), or only the symbolic links
+    among them; none when `folder` is not in `root`, `root` is not in a git work tree, or git is
+    missing."""
+    try:
+        relative = folder.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return []
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-s", "-z", "--", str(relative)],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = []
+    for entry in result.stdout.decode("utf-8", "replace").split("\0"):
+        mode, _, name = entry.partition("\t")
+        if name and (not links_only or mode.startswith("120000")):  # 120000: a symbolic link
+            found.append(name)
+    return found

@@ -11,6 +11,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ def load_yaml_mapping(
                 Problem(path, line, col, "l'en-tête doit être une liste de champs « clé: valeur »")
             )
             return None, {}, problems
-        builder = _Builder(loader, path, line_offset)
+        builder = _Builder(loader, path, line_offset, text)
         data = builder.build(node, ()) if lines else builder.plain(node, None)
         line_map = builder.lines
         problems.extend(builder.problems)
@@ -210,6 +211,10 @@ def _too_deep(text: str) -> tuple[int, int] | None:
 
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+MAX_INTEGER = 2**53  # beyond, JSON readers (JavaScript among them) lose digits
+# What no page, feed or export can carry: C0 controls but tab and line feed, DEL, C1 controls,
+# halves of UTF-16 pairs, and the two non-characters XML refuses.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Builder:
@@ -221,23 +226,30 @@ class _Builder:
     yes/no answers stay words (`wheelchair: yes`).
     """
 
-    def __init__(self, loader: Any, file_path: str, offset: int) -> None:
+    def __init__(self, loader: Any, file_path: str, offset: int, text: str = "*\\") -> None:
         self.loader = loader
         self.file_path = file_path
         self.offset = offset
         self.lines: dict[LinePath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
-        # Collections already turned into data: YAML's composer hands an alias (`*a`) over as
-        # the very node its anchor (`&a`) named, so a node met twice is an alias. Following
-        # aliases would let nine lines of nested aliases stand for billions of values.
+        # Nodes already turned into data: YAML's composer hands an alias (`*a`) over as the very
+        # node its anchor (`&a`) named, so a node met twice is an alias. Following aliases would
+        # let nine lines of nested aliases stand for billions of values, or one long text stand
+        # for ten thousand. A text without `*` has no alias: nothing to note.
+        self.aliases = "*" in text
         self.seen: set[int] = set()
+        # A control character can only reach a text through a `\` escape (libyaml refuses them
+        # written as they are): texts are searched for them only when the file has a `\`.
+        self.escapes = "\\" in text
 
     def build(self, node: yaml.Node, path: LinePath, at: yaml.Node | None = None) -> Any:
         """The data of `node`, noting the position of every key and list item under `path`
         (`at`: the node a problem is told at: the key of a mapping value, the list holding an
         item, since an alias item is its anchor's node and carries the anchor's position)."""
         if isinstance(node, yaml.ScalarNode):
-            return node.value if node.tag == STR_TAG else self._scalar(node, path[-1] if path else None)
+            if node.tag != STR_TAG:
+                return self._scalar(node, path[-1] if path else None)
+            return self._text(node, at) if self.aliases or self.escapes else node.value
         if not self._enter(node, len(path), at):
             return None
         if isinstance(node, yaml.SequenceNode):
@@ -258,7 +270,9 @@ class _Builder:
     def plain(self, node: yaml.Node, key: Any, depth: int = 0, at: yaml.Node | None = None) -> Any:
         """The same data as `build`, without noting positions (`key`: the parent key, if any)."""
         if isinstance(node, yaml.ScalarNode):
-            return node.value if node.tag == STR_TAG else self._scalar(node, key)
+            if node.tag != STR_TAG:
+                return self._scalar(node, key)
+            return self._text(node, at) if self.aliases or self.escapes else node.value
         if not self._enter(node, depth, at):
             return None
         if isinstance(node, yaml.SequenceNode):
@@ -271,20 +285,42 @@ class _Builder:
             mapping[name] = self.plain(value_node, name, depth + 1, key_node)
         return mapping
 
-    def _enter(self, node: yaml.Node, depth: int, at: yaml.Node | None) -> bool:
-        """Whether a list or group may be turned into data: never twice (an alias), never
-        deeper than the contract allows. A refusal is noted as a problem at `at`."""
-        if id(node) in self.seen:
+    def _alias(self, node: yaml.Node, at: yaml.Node | None) -> bool:
+        """Whether `node` was met before (an alias), noted as a problem at `at`."""
+        if id(node) not in self.seen:
+            self.seen.add(id(node))
+            return False
+        self.problems.append(
+            Problem(
+                self.file_path,
+                *self._position(at or node),
+                "les renvois YAML (« &nom » puis « *nom ») ne sont pas acceptés dans une fiche : "
+                "recopiez la valeur à chaque endroit où elle sert",
+            )
+        )
+        return True
+
+    def _text(self, node: yaml.ScalarNode, at: yaml.Node | None) -> str | None:
+        """A text, unless it is an alias or holds a character no page or feed can carry."""
+        if self.aliases and self._alias(node, at):
+            return None
+        if self.escapes and CONTROL_CHARACTERS.search(node.value):
             self.problems.append(
                 Problem(
                     self.file_path,
-                    *self._position(at or node),
-                    "les renvois YAML (« &nom » puis « *nom ») ne sont pas acceptés dans une fiche : "
-                    "recopiez la valeur à chaque endroit où elle sert",
+                    *self._position(node),
+                    "ce texte contient un caractère de contrôle (écrit « \\x.. », « \\u.. » ou "
+                    "« \\0 ») qu'aucune page ni aucun flux ne peut porter : retirez-le",
                 )
             )
+            return None
+        return node.value
+
+    def _enter(self, node: yaml.Node, depth: int, at: yaml.Node | None) -> bool:
+        """Whether a list or group may be turned into data: never twice (an alias), never
+        deeper than the contract allows. A refusal is noted as a problem at `at`."""
+        if self.aliases and self._alias(node, at):
             return False
-        self.seen.add(id(node))
         if depth >= LIMITS["yaml_depth"]:
             self.problems.append(
                 Problem(
@@ -299,17 +335,22 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, key: Any) -> Any:
         """A scalar that is not plain text: a number, a boolean, null (codes and yes/no kept)."""
-        value = self.loader.construct_object(node)
+        try:
+            value = self.loader.construct_object(node)
+        except ValueError:  # an integer of thousands of digits: Python refuses to read it
+            value = math.inf
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            value = math.inf
         if key in TEXT_CODE_KEYS and not node.style and isinstance(value, int | float):
             return node.value if not isinstance(value, bool) else value
         if key in YES_NO_KEYS and isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value) and key not in TEXT_CODE_KEYS:
             self.problems.append(
                 Problem(
                     self.file_path,
                     *self._position(node),
-                    f"« {node.value} » n'est pas un nombre utilisable : écrivez un nombre décimal "
+                    f"« {_shown(node.value)} » n'est pas un nombre utilisable : écrivez un nombre décimal "
                     "(par exemple 47.2184) ou retirez la ligne",
                 )
             )
@@ -337,6 +378,11 @@ class _Builder:
         return (node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
 
+def _shown(text: str, most: int = 40) -> str:
+    """A value as a message quotes it: its start only when it is long."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def _relative(path: str, root: str) -> str:
     """`path` relative to `root`, with forward slashes (`path` itself when outside `root`)."""
     prefix = os.path.join(root, "")
@@ -354,6 +400,12 @@ def _inside(path: str, root: str) -> bool:
     """Whether `path`, links followed, is a file within `root` (links followed too)."""
     real_root = os.path.join(os.path.realpath(root), "")
     return os.path.realpath(path).startswith(real_root)
+
+
+@lru_cache(maxsize=64)
+def _folder_inside(folder: str, root: str) -> bool:
+    """Whether a folder (`actors/`, links followed) is within `root`: asked once per folder."""
+    return _inside(os.path.join(folder, ""), root)
 
 
 def read_source(
@@ -375,14 +427,16 @@ def read_source(
                 "des chiffres et des tirets (par exemple « ma-structure.md »)",
             )
         )
-    if os.path.islink(path) and not _inside(path, os.fspath(root)):
+    if (os.path.islink(path) or not _folder_inside(os.path.dirname(path), os.fspath(root))) and not _inside(
+        path, os.fspath(root)
+    ):
         problems.append(
             Problem(
                 rel,
                 1,
                 1,
-                "ce fichier est un lien vers un fichier hors du dépôt : remplacez le lien par "
-                "le fichier lui-même",
+                "ce fichier est un lien vers un fichier hors du dépôt (ou son dossier en est un) : "
+                "remplacez le lien par le fichier lui-même",
             )
         )
         return None, problems

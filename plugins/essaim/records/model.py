@@ -21,9 +21,14 @@ from .taxonomy import Theme
 @lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase ASCII slug of a text, by python-slugify: `Saint-Herblain` → `saint-herblain`,
-    `Œuvres du Cœur` → `oeuvres-du-coeur`, `東京` → `dong-jing`; "" when nothing is left of it
-    (`!!!`), which validation refuses for the names that make pages."""
-    return _slugify(text)
+    `Œuvres du Cœur` → `oeuvres-du-coeur`, `東京` → `dong-jing`; at most 80 characters (a
+    page's folder name); "" when nothing is left of it (`!!!`), which validation refuses for the
+    names that make pages."""
+    return _slugify(text, max_length=80, word_boundary=True)
+
+
+MAX_OCCURRENCES = 2000  # of one event in one listing: a daily rule over the longest horizon is 1,830
+MAX_OCCURRENCE_DAYS = 31  # how long one occurrence of a repeated event may last
 
 
 def sort_key(text: str) -> str:
@@ -42,8 +47,8 @@ def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
         return datetime.combine(day, time.min, tzinfo=tz), True
     moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment, False
+        return moment.replace(tzinfo=tz), False
+    return moment.astimezone(tz), False  # `+14:00` written: shown, and exported, in the territory's zone
 
 
 def website_key(url: Any) -> str:
@@ -224,14 +229,19 @@ class Event(Record):
         if not self.recurrence:
             return [self.start] if self.ends_at() >= after and self.start <= before else []
         rule = rrulestr(self.recurrence, dtstart=self.start)
-        skipped = {parse_when(str(value), self.start.tzinfo)[0] for value in self.fields.get("exdates") or []}
+        # An exception date without a time (`2026-11-24`) cancels that day's occurrence.
+        skipped, days = set(), set()
+        for value in self.fields.get("exdates") or []:
+            moment, all_day = parse_when(str(value), self.start.tzinfo)
+            (days if all_day else skipped).add(moment.date() if all_day else moment)
         # One walk through the rule (`rule.after` in a loop would start again from `start` for
-        # every occurrence); validation made sure the rule gives dates at all.
-        found = []
+        # every occurrence); validation made sure the rule gives dates at all, and that one
+        # occurrence lasts at most MAX_OCCURRENCE_DAYS.
+        found: list[datetime] = []
         for moment in rule.xafter(after - self.duration, inc=True):
-            if moment > before:
+            if moment > before or len(found) >= MAX_OCCURRENCES:
                 break
-            if moment not in skipped:
+            if moment not in skipped and moment.date() not in days:
                 found.append(moment)
         return found
 

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
@@ -50,10 +50,27 @@ def _registry() -> Registry:
     return Registry().with_resources((name, Resource.from_contents(schema(name))) for name in SCHEMA_FILES)
 
 
+def _unique_items(checker: Any, unique: bool, instance: Any, _schema: Any) -> Any:
+    """`uniqueItems` in linear time: jsonschema's own compares every pair of items it cannot
+    sort (a list mixing texts, numbers and groups), minutes for a list a 128 KB file can hold."""
+    if not unique or not checker.is_type(instance, "array"):
+        return
+    seen = set()
+    for item in instance:
+        key = json.dumps(item, sort_keys=True, default=repr)
+        if key in seen:
+            yield ValidationError(f"{instance!r} has non-unique elements")
+            return
+        seen.add(key)
+
+
+ContractValidator = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})
+
+
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """A validator for records of `kind` (actor, initiative, event)."""
-    return Draft202012Validator(
+    return ContractValidator(
         schema(f"{kind}.json"), registry=_registry(), format_checker=FormatChecker(["date"])
     )
 
@@ -262,6 +279,14 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
                 path,
                 f"« {name} » contient {len(value)} éléments, {error.validator_value} "
                 "au plus : gardez les principaux",
+            )
+        ]
+    if kind == "maxProperties":
+        return [
+            at(
+                path,
+                f"« {name} » a {len(value)} entrées, {error.validator_value} au plus : "
+                "gardez les principales",
             )
         ]
     if kind == "uniqueItems":
