@@ -47,6 +47,18 @@ def write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
+def _record_text(values: dict[str, str | None], body: str) -> str:
+    lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
+    return "---\n" + "\n".join(lines) + f"\n---\n{body}\n"
+
+
+def event_text(**fields: str) -> str:
+    """A valid event file organized by la-ruche; keyword arguments replace or add lines verbatim."""
+    values = {"title": "Atelier", "start": "2026-03-05 18:00", "themes": "[numerique]"}
+    values |= {"organizers": "[la-ruche]", **fields}
+    return _record_text(values, "Un atelier.")
+
+
 def actor_text(name: str = "La Ruche", **fields: str) -> str:
     """A valid actor file; keyword arguments replace or add front-matter lines verbatim."""
     values = {
@@ -57,8 +69,7 @@ def actor_text(name: str = "La Ruche", **fields: str) -> str:
         "address": '\n  postcode: "44000"\n  city: Testville',
     }
     values.update(fields)
-    lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\nUne présentation.\n"
+    return _record_text(values, "Une présentation.")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BLANK_PNG, actor_text, build, write
+from conftest import BLANK_PNG, actor_text, build, event_text, write
 from essaim.pages.markdown import render_markdown
 from essaim.records.limits import LIMITS
 from essaim.records.recurrence import LAST_DAY, dates, parse
@@ -58,18 +58,6 @@ def refused(root: Path, file: str, line: int | None, words: str) -> str:
     errors = [row for row in result.stdout.splitlines() if row.startswith(where) and ": error: " in row]
     assert any(words in row for row in errors), result.stdout
     return result.stdout
-
-
-def event_text(**fields: str) -> str:
-    values = {
-        "title": "Atelier",
-        "start": "2026-03-05 18:00",
-        "themes": "[numerique]",
-        "organizers": "[la-ruche]",
-    }
-    values.update(fields)
-    lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\nUn atelier.\n"
 
 
 # 1. A small file exhausts the machine ------------------------------------------------------------
