@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BLANK_PNG, actor_text, build, event_text, write
+from conftest import BLANK_PNG, REPO, actor_text, build, event_text, write
 from essaim.pages.markdown import render_markdown
 from essaim.records.limits import LIMITS
 from essaim.records.recurrence import LAST_DAY, dates, parse
@@ -453,3 +454,40 @@ def test_essaim_init_empty_never_deletes_through_a_link(territory, tmp_path):
     assert remove_demo_records(territory) == 1
     assert (outside / "notes.md").read_text(encoding="utf-8") == "à garder"
     assert not (outside / ".gitkeep").exists()
+
+
+def test_a_content_page_linked_out_of_the_repository_stops_the_build(territory, tmp_path):
+    from essaim.records.problems import InvalidContent
+
+    outside = tmp_path.parent / f"{tmp_path.name}-page"
+    outside.mkdir()
+    (outside / "fuite.md").write_text("Title: Fuite\nSlug: fuite\n\nSecret.\n", encoding="utf-8")
+    shutil.copytree(REPO / "content", territory / "content")
+    (territory / "content/pages/fuite.md").symlink_to(outside / "fuite.md")
+    with pytest.raises(InvalidContent) as error:
+        build(territory, tmp_path / "out")
+    assert "content/pages/fuite.md:1:1: error: ce lien mène hors du dépôt" in str(error.value)
+    assert not (tmp_path / "out/fuite").exists()
+
+
+def test_a_url_segment_taken_by_a_content_page_is_refused(territory, tmp_path):
+    from essaim.records.problems import InvalidContent
+
+    write(
+        territory, "territory.yml", (territory / "territory.yml").read_text() + "urls:\n  actors: a-propos\n"
+    )
+    write(territory, "actors/a.md", actor_text())
+    with pytest.raises(InvalidContent) as error:
+        build(territory, tmp_path / "out")
+    assert "le chemin « a-propos » de « urls » est déjà celui d'une page de content/" in str(error.value)
+
+
+def test_did_you_mean_is_bounded_for_a_record_full_of_unknown_references(territory):
+    for i in range(300):
+        write(territory, f"actors/acteur-{i}.md", actor_text(f"Acteur {i}"))
+    organizers = ", ".join(f"inconnu-{i}" for i in range(50))
+    write(territory, "events/e.md", event_text(organizers=f"[{organizers}]"))
+    started = time.perf_counter()
+    output = refused(territory, "events/e.md", 5, "acteur inconnu « inconnu-0 »")
+    assert time.perf_counter() - started < 10
+    assert output.count("vouliez-vous dire") <= 5

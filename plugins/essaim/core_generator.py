@@ -13,7 +13,7 @@ from pelican.generators import Generator
 
 from .output import OutputFiles
 from .records.checks import stale_problems
-from .records.problems import ERROR, WARNING, InvalidContent
+from .records.problems import ERROR, WARNING, InvalidContent, Problem
 from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
@@ -59,6 +59,22 @@ class DirectoryGenerator(Generator):
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
+        taken = {
+            str(page.save_as).split("/")[0].removesuffix(".html") for page in self.context.get("pages", [])
+        }
+        clashes = sorted(taken & set(territory.urls.values()))
+        if clashes:
+            raise InvalidContent(
+                [
+                    Problem(
+                        "territory.yml",
+                        1,
+                        1,
+                        f"le chemin « {clashes[0]} » de « urls » est déjà celui d'une page de content/ : "
+                        "choisissez-en un autre, ou renommez la page (son « Slug: »)",
+                    )
+                ]
+            )
         if territory.peers and territory.feature("federation"):
             from .federation.snapshots import load_peers
 

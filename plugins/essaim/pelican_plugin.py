@@ -6,6 +6,7 @@ import atexit
 import gc
 import hashlib
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def guard_build_folders(pelican) -> None:
     link (committed, or left there) would have pages written, and a production build's output
     emptied, wherever it points; a file of them that git tracks came with the repository, and a
     cache file is code when unpickled (a pull request could carry one). So: a link, as the folder
-    or committed inside the output, stops the build; a tracked cache is not used (nothing is read
+    or committed inside the output, stops the build, and so does a link in content/ to outside the
+    repository (Pelican would publish what it points to); a tracked cache is not used (nothing is read
     from it nor written to it), with a warning."""
     settings = pelican.settings
     root = Path(settings.get("ESSAIM_ROOT", "."))
@@ -53,6 +55,21 @@ def guard_build_folders(pelican) -> None:
                     1,
                     "ce dossier de construction est un lien symbolique : remplacez-le par un dossier "
                     "(ou retirez-le), la construction n'écrit que dans ses propres dossiers",
+                )
+            )
+    content, inside = settings.get("PATH"), os.path.join(os.path.realpath(root), "")
+    paths = [content] if content else []
+    for folder, names, files in os.walk(content or "", followlinks=False) if content else ():
+        paths += [os.path.join(folder, name) for name in [*names, *files]]
+    for path in paths:
+        if os.path.islink(path) and not os.path.realpath(path).startswith(inside):
+            problems.append(
+                Problem(
+                    os.path.relpath(path, root),
+                    1,
+                    1,
+                    "ce lien mène hors du dépôt, et Pelican publierait ce qu'il désigne : "
+                    "remplacez-le par le fichier lui-même",
                 )
             )
     output = Path(settings.get("OUTPUT_PATH") or "")

@@ -268,16 +268,19 @@ def directory_problems(
     return problems
 
 
+SUGGESTIONS = 5  # "did you mean" for a record's first unknown references: each reads every slug
+
+
 def _missing_actor_refs(record: Record, key: str, slugs: list[str], known: set[str]) -> list[Problem]:
+    unknown = [(i, slug) for i, slug in enumerate(slugs) if isinstance(slug, str) and slug not in known]
     return [
         _problem(
             record,
             (key, index),
-            f"acteur inconnu « {slug} » dans « {key} » : indiquez le "
-            f"nom du fichier d'une fiche de actors/ (sans .md){_closest(slug, known)}",
+            f"acteur inconnu « {slug} » dans « {key} » : indiquez le nom du fichier d'une fiche de "
+            f"actors/ (sans .md){_closest(slug, known) if n < SUGGESTIONS else ''}",
         )
-        for index, slug in enumerate(slugs)
-        if isinstance(slug, str) and slug not in known
+        for n, (index, slug) in enumerate(unknown)
     ]
 
 
