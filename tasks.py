@@ -189,10 +189,28 @@ def lint(c):
     c.run(f'"{BIN / "ruff"}" format --check .')
 
 
+LATEST = ROOT / ".venv-latest"
+
+
 @task(pre=[lint])
-def test(c):
-    """The whole test suite (unit, site, fork and browser tests), after the lint."""
-    c.run(f'"{BIN / "pytest"}" -q', pty=False)
+def test(c, latest=False):
+    """The whole test suite (unit, site, fork and browser tests), after the lint. `--latest`: the
+    same suite in a virtualenv of its own (.venv-latest) where every dependency our pins leave
+    free (the dependencies of our dependencies) is at its newest version: what a fresh install
+    may get next month. Jinja's quick paths then open only for the versions they were tested
+    with (pages/jinja_ext.quick_paths), so the public API is tested whenever they differ."""
+    if not latest:
+        c.run(f'"{BIN / "pytest"}" -q', pty=False)
+        return
+    if not (LATEST / "bin" / "python").exists():
+        c.run(f'"{sys.executable}" -m venv "{LATEST}"', pty=False)
+    c.run(f'"{LATEST / "bin" / "pip"}" install --quiet --upgrade pip', pty=False)
+    c.run(
+        f'"{LATEST / "bin" / "pip"}" install --quiet --upgrade --upgrade-strategy eager -e ".[test]"',
+        pty=False,
+    )
+    c.run(f'"{LATEST / "bin" / "pip"}" list --format=freeze', pty=False)
+    c.run(f'"{LATEST / "bin" / "pytest"}" -q', pty=False)
 
 
 @task

@@ -9,21 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2.runtime import new_context
 from markupsafe import Markup, escape
 
-
-def render(template: Any, variables: dict[str, Any]) -> str:
-    """`template.render(variables)` for `variables` that already hold the environment's globals
-    (`with_globals`). Jinja's render would copy them twice more, merging its globals (a ChainMap,
-    slow to iterate) into a new dict, and every `{% from ... import %}` would compare the page's
-    global names with the macro file's (the same ones); a site renders this thousands of times."""
-    environment = template.environment
-    context = new_context(environment, template.name, template.blocks, variables, shared=True)
-    try:
-        return environment.concat(template.root_render_func(context))
-    except Exception:
-        return environment.handle_exception()
+from .jinja_ext import render
 
 
 def with_globals(environment: Any, variables: dict[str, Any]) -> dict[str, Any]:

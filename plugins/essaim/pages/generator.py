@@ -19,7 +19,8 @@ from typing import Any
 from ..output import Stamps, fingerprint, record_stamps
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
-from .fragments import Cards, Chrome, render, with_globals
+from .fragments import Cards, Chrome, with_globals
+from .jinja_ext import render
 from .jsonld import structured_data, website
 from .markdown import MarkdownBody
 from .paginate import paginate
