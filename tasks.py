@@ -143,15 +143,11 @@ def livereload(c, port=PORT):
         server.shutdown()
 
 
-@task
-def preview(c):
-    """Build with the production settings (publishconf.py)."""
-    _pelican(c, "publishconf.py")
-
-
-@task
+@task(aliases=["preview"])
 def publish(c):
-    """Build the site to deploy (production settings, output/ emptied first)."""
+    """Build the site to deploy (production settings, output/ emptied first). `preview` is the
+    same task under pelican-quickstart's other name: there, `publish` also uploads; here the CI
+    workflow deploys output/."""
     _pelican(c, "publishconf.py")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -31,7 +32,7 @@ def write_aggregate(root: Path, peers: int, per_peer: int) -> None:
     from essaim.records.schema import SCHEMA_VERSION
 
     urls = [f"https://essaim-{n:02d}.example.org" for n in range(peers)]
-    (root / "content").symlink_to(REPO / "content", target_is_directory=True)
+    shutil.copytree(REPO / "content", root / "content")  # a copy: a link out of the territory is refused
     (root / "pelicanconf.py").write_text(
         "from pathlib import Path\nfrom essaim.settings import pelican_settings\n"
         "globals().update(pelican_settings(Path(__file__).resolve().parent))\n",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import yaml
@@ -88,7 +89,7 @@ def write_territory(root: Path, records: list[tuple[str, dict, str]], repo: Path
         "globals().update(pelican_settings(Path(__file__).resolve().parent))\n",
         encoding="utf-8",
     )
-    (root / "content").symlink_to(repo / "content", target_is_directory=True)
+    shutil.copytree(repo / "content", root / "content")  # a copy: a link out of the territory is refused
     for slug, fields, body in records:
         front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
         (root / "actors" / f"{slug}.md").write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
