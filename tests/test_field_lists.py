@@ -43,3 +43,19 @@ def test_every_field_is_in_the_form_or_left_out_with_a_reason(kind):
     missing = sorted(fields - in_form - set(LEFT_OUT) - {key.split(".")[0] for key in groups})
     assert missing == []
     assert not (in_form & set(LEFT_OUT))  # left out, yet drawn
+
+
+def test_the_form_says_what_validate_says_from_one_copy_of_the_sentences():
+    """The form's checks take their French sentences from the build (records/schema.MESSAGES),
+    never a copy of their own: none of their fixed words is written in propose.js."""
+    import re
+
+    from conftest import REPO
+    from essaim.records.schema import MESSAGES
+
+    script = (REPO / "theme/static/js/propose.js").read_text(encoding="utf-8")
+    for kind, text in MESSAGES.items():
+        for words in re.split(r"\{\w+\}", text):
+            words = words.strip(" «»():,")
+            if len(words) > 12:
+                assert words not in script, (kind, words)

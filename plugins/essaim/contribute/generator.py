@@ -8,7 +8,7 @@ from typing import Any
 
 from ..output import fingerprint
 from ..part import Part
-from ..records.schema import bundled, pattern_messages
+from ..records.schema import MESSAGES, TYPE_NAMES, bundled, pattern_messages
 from ..records.taxonomy import legal_form_label, vocabulary
 from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, constraint, required
 from .template import reserved_slugs
@@ -113,6 +113,8 @@ class ContributeGenerator(Part):
                 "reserved_slugs": sorted(reserved_slugs(kind)),
                 "schema": bundled(f"{kind}.json"),
                 "messages": messages,
+                "texts": MESSAGES,  # the sentences of `essaim validate`, with their blanks
+                "type_names": TYPE_NAMES,
                 "forge": forge,
                 "contact_email": territory.contact_email or "",
                 "fields": [

@@ -33,6 +33,28 @@ TYPE_NAMES = {
 }
 
 
+# The French sentences a schema error becomes, with their blanks; the same text for `essaim
+# validate` and for the "Proposer une fiche" form, which gets them from the build.
+MESSAGES = {
+    "type": "« {name} » doit être {wanted}",
+    "enum": "valeur « {value} » inconnue pour « {name} » : choisissez parmi {choices}",
+    "pattern": "« {name} » {message} (reçu : « {value} »)",
+    "other_pattern": "n'a pas la forme attendue",
+    "maxLength": "« {name} » est trop long : {count} caractères, {limit} au plus",
+    "minLength": "« {name} » est vide : écrivez au moins un caractère ou retirez la ligne",
+    "minItems": "« {name} » doit contenir au moins {limit} élément(s)",
+    "maxItems": "« {name} » contient {count} éléments, {limit} au plus : gardez les principaux",
+    "uniqueItems": "« {name} » contient deux fois la même valeur",
+    "minimum": "« {name} » vaut {value}, hors des limites permises (au moins {limit})",
+    "maximum": "« {name} » vaut {value}, hors des limites permises (au plus {limit})",
+}
+
+
+def say(kind: str, **blanks: Any) -> str:
+    """One of MESSAGES with its blanks filled in."""
+    return MESSAGES[kind].format(**blanks)
+
+
 @cache
 def schema_text(name: str) -> str:
     """The published text of one schema file (`actor.json`, `common.json`...)."""
@@ -249,7 +271,7 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
         wanted = " ou ".join(TYPE_NAMES.get(t, t) for t in expected)
-        return [at(path, f"« {name} » doit être {wanted}")]
+        return [at(path, say("type", name=name, wanted=wanted))]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
@@ -257,30 +279,22 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
         return [
             at(
                 path,
-                f"valeur « {value} » inconnue pour « {name} » : choisissez parmi {', '.join(choices)}{hint}",
+                say("enum", value=value, name=name, choices=", ".join(choices)) + hint,
             )
         ]
     if kind == "pattern":
-        message = pattern_messages().get(error.validator_value, "n'a pas la forme attendue")
-        return [at(path, f"« {name} » {message} (reçu : « {value} »)")]
+        message = pattern_messages().get(error.validator_value, MESSAGES["other_pattern"])
+        return [at(path, say("pattern", name=name, message=message, value=value))]
     if kind == "format":
         return [at(path, f"« {name} » : la date « {value} » n'existe pas")]
     if kind == "maxLength":
-        return [
-            at(path, f"« {name} » est trop long : {len(value)} caractères, {error.validator_value} au plus")
-        ]
+        return [at(path, say("maxLength", name=name, count=len(value), limit=error.validator_value))]
     if kind == "minLength":
-        return [at(path, f"« {name} » est vide : écrivez au moins un caractère ou retirez la ligne")]
+        return [at(path, say("minLength", name=name))]
     if kind == "minItems":
-        return [at(path, f"« {name} » doit contenir au moins {error.validator_value} élément(s)")]
+        return [at(path, say("minItems", name=name, limit=error.validator_value))]
     if kind == "maxItems":
-        return [
-            at(
-                path,
-                f"« {name} » contient {len(value)} éléments, {error.validator_value} "
-                "au plus : gardez les principaux",
-            )
-        ]
+        return [at(path, say("maxItems", name=name, count=len(value), limit=error.validator_value))]
     if kind == "maxProperties":
         return [
             at(
@@ -290,14 +304,7 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
             )
         ]
     if kind == "uniqueItems":
-        return [at(path, f"« {name} » contient deux fois la même valeur")]
+        return [at(path, say("uniqueItems", name=name))]
     if kind in ("minimum", "maximum"):
-        return [
-            at(
-                path,
-                f"« {name} » vaut {value}, hors des limites permises "
-                f"({'au moins' if kind == 'minimum' else 'au plus'} "
-                f"{error.validator_value})",
-            )
-        ]
+        return [at(path, say(kind, name=name, value=value, limit=error.validator_value))]
     return [at(path, f"« {name} » est invalide : {error.message}")]

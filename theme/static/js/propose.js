@@ -79,45 +79,43 @@
     return sum % 10 === 0;
   }
 
-  var TYPE_NAMES = { string: "un texte", integer: "un nombre entier", number: "un nombre", array: "une liste" };
+  /* The sentences of essaim validate (records/schema.py MESSAGES), sent by the build: one source. */
+  function say(kind, blanks) {
+    return settings.texts[kind].replace(/\{(\w+)\}/g, function (whole, name) { return String(blanks[name]); });
+  }
 
   function check(node, value, label) {
     var errors = [];
     var type = node.type;
-    if (type === "integer" && !Number.isInteger(value)) return ["« " + label + " » doit être " + TYPE_NAMES.integer];
-    if (type === "number" && !(typeof value === "number" && isFinite(value))) return ["« " + label + " » doit être " + TYPE_NAMES.number];
+    if (type === "integer" && !Number.isInteger(value)) return [say("type", { name: label, wanted: settings.type_names.integer })];
+    if (type === "number" && !(typeof value === "number" && isFinite(value))) return [say("type", { name: label, wanted: settings.type_names.number })];
     if (node.enum && node.enum.indexOf(value) < 0) {
-      errors.push("valeur « " + value + " » inconnue pour « " + label + " » : choisissez parmi " + node.enum.join(", "));
+      errors.push(say("enum", { value: value, name: label, choices: node.enum.join(", ") }));
     }
     if (typeof value === "string") {
-      if (node.minLength && length(value) < node.minLength) {
-        errors.push("« " + label + " » est vide : écrivez au moins un caractère ou retirez la ligne");
-      }
+      if (node.minLength && length(value) < node.minLength) errors.push(say("minLength", { name: label }));
       if (node.maxLength && length(value) > node.maxLength) {
-        errors.push("« " + label + " » est trop long : " + length(value) + " caractères, " + node.maxLength + " au plus");
+        errors.push(say("maxLength", { name: label, count: length(value), limit: node.maxLength }));
       }
       if (node.pattern && !new RegExp(node.pattern).test(value)) {
-        errors.push("« " + label + " » " + (settings.messages[node.pattern] || "n'a pas la forme attendue") + " (reçu : « " + value + " »)");
+        var message = settings.messages[node.pattern] || settings.texts.other_pattern;
+        errors.push(say("pattern", { name: label, message: message, value: value }));
       }
     }
     if (typeof value === "number") {
       if (node.minimum !== undefined && value < node.minimum) {
-        errors.push("« " + label + " » vaut " + value + ", hors des limites permises (au moins " + node.minimum + ")");
+        errors.push(say("minimum", { name: label, value: value, limit: node.minimum }));
       }
       if (node.maximum !== undefined && value > node.maximum) {
-        errors.push("« " + label + " » vaut " + value + ", hors des limites permises (au plus " + node.maximum + ")");
+        errors.push(say("maximum", { name: label, value: value, limit: node.maximum }));
       }
     }
     if (Array.isArray(value)) {
-      if (node.minItems && value.length < node.minItems) {
-        errors.push("« " + label + " » doit contenir au moins " + node.minItems + " élément(s)");
-      }
+      if (node.minItems && value.length < node.minItems) errors.push(say("minItems", { name: label, limit: node.minItems }));
       if (node.maxItems && value.length > node.maxItems) {
-        errors.push("« " + label + " » contient " + value.length + " éléments, " + node.maxItems + " au plus : gardez les principaux");
+        errors.push(say("maxItems", { name: label, count: value.length, limit: node.maxItems }));
       }
-      if (node.uniqueItems && new Set(value).size !== value.length) {
-        errors.push("« " + label + " » contient deux fois la même valeur");
-      }
+      if (node.uniqueItems && new Set(value).size !== value.length) errors.push(say("uniqueItems", { name: label }));
       if (node.items) value.forEach(function (item) { errors = errors.concat(check(node.items, item, label)); });
     }
     return errors;
