@@ -9,22 +9,19 @@ process when `plugins/` changes, so the next build loads and stamps the new code
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Final
 
+from .records.cachefile import source_digest
+
 PACKAGE = Path(__file__).resolve().parent
-SUFFIXES = (".py", ".json", ".yml")
 LIBRARIES = ("pelican", "Jinja2", "MarkupSafe", "cmarkgfm", "nh3", "orjson", "icalendar", "nltk")
 
 
 def _stamp() -> str:
-    digest = hashlib.sha1(sys.version.encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in SUFFIXES and "__pycache__" not in path.parts and path.is_file():
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest = source_digest(PACKAGE, sys.version.encode())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())

@@ -25,6 +25,7 @@ from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
 from .pages.generator import PagesGenerator, finish_pages
 from .records.gitdates import tracked_files
+from .records.load import inside
 from .records.problems import InvalidContent, Problem
 from .search.generator import SearchGenerator
 from .writer import UnchangedFilesWriter
@@ -57,12 +58,12 @@ def guard_build_folders(pelican) -> None:
                     "(ou retirez-le), la construction n'écrit que dans ses propres dossiers",
                 )
             )
-    content, inside = settings.get("PATH"), os.path.join(os.path.realpath(root), "")
+    content = settings.get("PATH")
     paths = [content] if content else []
     for folder, names, files in os.walk(content or "", followlinks=False) if content else ():
         paths += [os.path.join(folder, name) for name in [*names, *files]]
     for path in paths:
-        if os.path.islink(path) and not os.path.realpath(path).startswith(inside):
+        if os.path.islink(path) and not inside(path, str(root)):
             problems.append(
                 Problem(
                     os.path.relpath(path, root),

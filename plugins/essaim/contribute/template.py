@@ -10,6 +10,7 @@ from typing import Any
 from slugify import slugify
 
 from ..records.checks import RESERVED_EVENT_SLUGS, RESERVED_SLUGS
+from ..records.load import CONTROL_CHARACTERS
 from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, Field
 
 BODY = {
@@ -58,8 +59,6 @@ def slug_for(name: str, kind: str = "actor") -> str:
 
 # U+0080-U+009F: windows-1252 bytes once read as Latin-1 upstream (’ is 0x92, « € … Œ too).
 _C1 = re.compile("[\x80-\x9f]")
-# Other C0 controls (tab and line feed kept), DEL, lone surrogates, non-characters: no file keeps them.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
@@ -68,7 +67,7 @@ def clean_text(text: str) -> str:
     other control characters and lone surrogates removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _C1.sub(lambda m: bytes([ord(m[0])]).decode("cp1252", "ignore"), text)
-    return _UNWRITABLE.sub("", text)
+    return CONTROL_CHARACTERS.sub("", text)  # what validation refuses, C1 aside (turned back above)
 
 
 # Examples for fields without one: a commented line, once uncommented, must stay valid.

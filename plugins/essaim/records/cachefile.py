@@ -1,5 +1,6 @@
 """Pickled cache files (parsed records, output manifests): read back when whole, discarded when
-damaged, and written so that two builds at once never share a temporary file.
+damaged, and written so that two builds at once never share a temporary file; and the digest of
+the source files whose change makes a cache stale (`source_digest`).
 
 A cache only saves work: whatever is wrong with one (truncated by a full disk, overwritten,
 left by another version of Essaim) makes the build start it again, never fail.
@@ -8,6 +9,7 @@ left by another version of Essaim) makes the build start it again, never fail.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import pickle
@@ -62,3 +64,16 @@ def save(path: Path, value: Any) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+SOURCE_SUFFIXES = (".py", ".json", ".yml")  # modules, schemas, taxonomy
+
+
+def source_digest(package: Path, start: bytes = b"") -> Any:
+    """A SHA-1 of every source file under `package` (path and bytes, in a stable order), after
+    `start`: it changes whenever the code a cache was made with changes."""
+    digest = hashlib.sha1(start)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest

@@ -345,7 +345,7 @@ class _Builder:
             return node.value if not isinstance(value, bool) else value
         if key in YES_NO_KEYS and isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and not math.isfinite(value) and key not in TEXT_CODE_KEYS:
+        if isinstance(value, float) and not math.isfinite(value):
             self.problems.append(
                 Problem(
                     self.file_path,
@@ -396,7 +396,7 @@ def _relative(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
     """Whether `path`, links followed, is a file within `root` (links followed too)."""
     real_root = os.path.join(os.path.realpath(root), "")
     return os.path.realpath(path).startswith(real_root)
@@ -405,7 +405,7 @@ def _inside(path: str, root: str) -> bool:
 @lru_cache(maxsize=64)
 def _folder_inside(folder: str, root: str) -> bool:
     """Whether a folder (`actors/`, links followed) is within `root`: asked once per folder."""
-    return _inside(os.path.join(folder, ""), root)
+    return inside(os.path.join(folder, ""), root)
 
 
 def read_source(
@@ -427,7 +427,7 @@ def read_source(
                 "des chiffres et des tirets (par exemple « ma-structure.md »)",
             )
         )
-    if (os.path.islink(path) or not _folder_inside(os.path.dirname(path), os.fspath(root))) and not _inside(
+    if (os.path.islink(path) or not _folder_inside(os.path.dirname(path), os.fspath(root))) and not inside(
         path, os.fspath(root)
     ):
         problems.append(

@@ -7,7 +7,6 @@ modification time), like Pelican's `FileStampDataCacher`, so a rebuild re-reads 
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -98,12 +97,7 @@ def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | Non
 def _code_stamp() -> str:
     """Changes whenever the code that reads and checks a record changes (this package's modules,
     schemas and taxonomy, as imported), so cached results are never stale."""
-    digest = hashlib.sha1(schema_module.SCHEMA_VERSION.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return cachefile.source_digest(Path(__file__).parent, schema_module.SCHEMA_VERSION.encode()).hexdigest()
 
 
 @dataclass
