@@ -190,12 +190,14 @@ LATEST = ROOT / ".venv-latest"
 
 @task(pre=[lint])
 def test(c, latest=False):
-    """The whole test suite (unit, site, fork and browser tests), after the lint. `--latest`: the
+    """The whole test suite (the JavaScript's node --test tests, then unit, site, fork and browser
+    tests), after the lint. `--latest`: the
     same suite in a virtualenv of its own (.venv-latest) where every dependency our pins leave
     free (the dependencies of our dependencies) is at its newest version: what a fresh install
     may get next month. Jinja's quick paths then open only for the versions they were tested
     with (pages/jinja_ext.quick_paths), so the public API is tested whenever they differ."""
     if not latest:
+        _node_tests(c, BIN / "python")
         c.run(f'"{BIN / "pytest"}" -q', pty=False)
         return
     if not (LATEST / "bin" / "python").exists():
@@ -206,7 +208,15 @@ def test(c, latest=False):
         pty=False,
     )
     c.run(f'"{LATEST / "bin" / "pip"}" list --format=freeze', pty=False)
+    _node_tests(c, LATEST / "bin" / "python")
     c.run(f'"{LATEST / "bin" / "pytest"}" -q', pty=False)
+
+
+def _node_tests(c, python: Path) -> None:
+    """node --test: the JavaScript's unit tests (tests/js/), which ask `python` for an index built
+    by the Python they must agree with."""
+    tests = " ".join(f'"{p}"' for p in sorted((ROOT / "tests/js").glob("*.test.js")))
+    c.run(f"node --test {tests}", env={"ESSAIM_PYTHON": str(python)}, pty=False)
 
 
 @task

@@ -16,7 +16,7 @@ from .index import build
 logger = logging.getLogger(__name__)
 PART = "search"
 INDEX_FOLDER = "search/"
-# Loaded in this order by search.js when the visitor first focuses the search box.
+# Loaded in this order by search/loading.js when the visitor first focuses the search box.
 SCRIPTS = (
     "vendor/lunr/lunr.min.js",
     "vendor/lunr-languages/min/lunr.stemmer.support.min.js",
@@ -81,6 +81,7 @@ class SearchGenerator(Part):
                     "index_url": f"{siteurl}/{INDEX_FOLDER}",
                     "index_stamp": stamp,
                     "search_shards": meta["shards"],
+                    "search_client": meta["client"],
                     "search_territories": len(meta["labels"]["territories"]),
                     "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
                 }

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records.model import slugify
-from .analysis import SEPARATOR
+from .analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS
 from .analysis import term as index_term
 
 FIELDS = ("name", "about", "body")
@@ -44,6 +44,35 @@ KINDS = ("actor", "initiative", "event")
 PACK_OFFSET = 0x30  # packed value v is the character v + 0x30 (so -1 is "/")
 PACK_LIMIT = 0xD7FF - PACK_OFFSET  # below the surrogates: one UTF-16 unit per value
 PACK_END = " "  # ends each document's values in a packed multi-valued column
+SHARD_PREFIX = 2  # a term's shard is named after its first two letters
+# The facets of the search page, in the order of its filters: the URL parameter, the column of
+# meta.json holding each document's value (a position in labels[<labels>], -1 for none), whether
+# a document may have several. "when" is computed in the browser from "date" for the visitor's
+# day (a static site ages between two builds).
+FACETS = (
+    {"name": "type", "column": "kind", "labels": "types"},
+    {"name": "theme", "column": "themes", "labels": "themes", "multi": True},
+    {"name": "legal_form", "column": "legal_form", "labels": "legal_forms"},
+    {"name": "city", "column": "city", "labels": "cities"},
+    {"name": "when", "column": "date", "labels": "when", "by_day": True},
+    {"name": "territory", "column": "territory", "labels": "territories"},
+)
+TYPE_LABELS = (("actor", "Acteurs"), ("initiative", "Initiatives"), ("event", "Événements"))
+WHEN_LABELS = (("upcoming", "À venir"), ("past", "Passés"))
+
+
+def client_constants() -> dict[str, Any]:
+    """What search.js must agree on with this module, written once into meta.json ("client")
+    and onto the search page (to guess the shards a query needs before meta.json arrives):
+    how words are split and trimmed, how columns are packed, how shards are named, the facets."""
+    return {
+        "separator": SEPARATOR_CHARACTERS,
+        "word_characters": WORD_CHARACTERS,
+        "pack_offset": PACK_OFFSET,
+        "pack_end": PACK_END,
+        "shard_prefix": SHARD_PREFIX,
+        "facets": FACETS,
+    }
 
 
 def pack(values: list[int] | list[list[int]]) -> str | list:
@@ -75,7 +104,7 @@ def _key_letter(character: str) -> str:
 
 def shard_key(term: str) -> str:
     """The shard of a term: its first two letters (a digit counts as `0`, anything else as `_`)."""
-    return "".join(_key_letter(c) for c in term[:2])
+    return "".join(_key_letter(c) for c in term[:SHARD_PREFIX])
 
 
 @dataclass
@@ -174,7 +203,8 @@ def build(
         "city": pack([index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]),
         "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
         "territory": pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
-        "labels": labels,
+        "labels": {"types": TYPE_LABELS, **labels, "when": WHEN_LABELS},
+        "client": client_constants(),
         "shards": {
             name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]
             for name, text in sorted(files.items())

@@ -1,0 +1,155 @@
+"""A small search index built by Python (plugins/essaim/search/index.py), printed as JSON for the
+node --test tests of search.js (tests/js/search.test.js): the files as a browser downloads them,
+the documents they were built from, and what Python reads back from them (columns, postings,
+the index term of each word), so the JavaScript is checked against the Python that wrote them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from essaim.search.analysis import term, words
+from essaim.search.index import FIELDS, SearchDocument, build, shard_key, unpack
+
+DOCUMENTS = [
+    SearchDocument(
+        "actor",
+        "Atelier vélo solidaire",
+        "Réparation de vélos, mobilité",
+        "On répare vos vélos cargos.",
+        "acteurs/atelier-velo/",
+        "Réparation de vélos",
+        "Nantes",
+        ["mobilite"],
+        "association",
+    ),
+    SearchDocument(
+        "actor",
+        "Coopérative de covoiturage",
+        "Covoiturage rural",
+        "Covoiturage et autopartage.",
+        "acteurs/covoiturage/",
+        "Covoiturage",
+        "Rezé",
+        ["mobilite", "alimentation"],
+        "scic",
+    ),
+    SearchDocument(
+        "initiative",
+        "Ressourcerie l'Établi",
+        "Réemploi d'objets",
+        "La ressourcerie collecte.",
+        "initiatives/etabli/",
+        "",
+        "Nantes",
+        ["reemploi"],
+        "",
+    ),
+    SearchDocument(
+        "event",
+        "Café réparation",
+        "Réparer ensemble",
+        "Venez réparer vos objets.",
+        "agenda/cafe/",
+        "",
+        "Saint-Herblain",
+        ["reemploi"],
+        "",
+        "2026-05-01",
+        "1er mai 2026",
+    ),
+    SearchDocument(
+        "event",
+        "Forum de l'économie sociale",
+        "Économie sociale et solidaire",
+        "Un forum en 2026.",
+        "agenda/forum/",
+        "",
+        "",
+        [],
+        "",
+        "2027-01-15",
+        "15 janvier 2027",
+    ),
+    SearchDocument(
+        "actor",
+        "Épicerie solidaire",
+        "Alimentation",
+        "Des produits locaux, 12 bénévoles.",
+        "acteurs/epicerie/",
+        "",
+        "Rezé",
+        ["alimentation"],
+        "association",
+        territory="Voisins",
+        peer=True,
+    ),
+]
+LABELS = {
+    "themes": [("mobilite", "Mobilité"), ("alimentation", "Alimentation"), ("reemploi", "Réemploi")],
+    "legal_forms": [("association", "Association"), ("scic", "SCIC")],
+    "cities": [("nantes", "Nantes"), ("reze", "Rezé"), ("saint-herblain", "Saint-Herblain")],
+    "territories": [("nantes", "Nantes"), ("voisins", "Voisins")],
+}
+WORDS = [
+    "Vélos",
+    "vélo",
+    "réparer",
+    "réparation",
+    "l'établi",
+    "économie",
+    "de",
+    "covoiturage",
+    "2026",
+    "bénévoles",
+    "«",
+    "cargos",
+    "œuvre",
+    "Saint-Herblain",
+]
+
+
+def main() -> None:
+    for document in DOCUMENTS:
+        document.territory = document.territory or "Nantes"
+    files = build(DOCUMENTS, LABELS)
+    meta = json.loads(files["meta.json"])
+    shards = {name: json.loads(text) for name, text in files.items() if name.startswith("shard-")}
+    postings = {}  # term → per field, [doc, tf, ...] as Python reads the postings
+    for shard in shards.values():
+        for t, entry in zip(shard["terms"], shard["postings"], strict=True):
+            fields = []
+            for encoded in entry:
+                pairs, doc, i = [], 0, 0
+                while encoded and i < len(encoded):
+                    doc += encoded[i] >> 1
+                    tf = encoded[i + 1] if encoded[i] & 1 else 1
+                    i += 2 if encoded[i] & 1 else 1
+                    pairs += [doc, tf]
+                fields.append(pairs)
+            postings[t] = fields
+    json.dump(
+        {
+            "files": {name: json.loads(text) for name, text in files.items()},
+            "documents": [
+                {"id": str(n), **{f: getattr(d, f) for f in FIELDS}} for n, d in enumerate(DOCUMENTS)
+            ],
+            "columns": {
+                "kind": unpack(meta["kind"]),
+                "themes": unpack(meta["themes"], multi=True),
+                "legal_form": unpack(meta["legal_form"]),
+                "city": unpack(meta["city"]),
+                "territory": unpack(meta["territory"]),
+                "lengths": unpack(meta["lengths"]),
+            },
+            "postings": postings,
+            "shard_of": {t: shard_key(t) for t in postings},
+            "terms": {w: [term(x) for x in words(w)] for w in WORDS},
+        },
+        sys.stdout,
+        ensure_ascii=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+/* The search engine: a shard's terms turned back into a real lunr index, one word's results in
+   it (exact stem, prefix, one typo), and a query's (every word must match). No DOM and no
+   network: lunr, meta.json and the shards are passed in (node --test runs it). */
+
+import { decode } from "./columns.js";
+
+const NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata: share one */
+
+/* Some of a shard's terms (their positions, ascending; all when omitted) → lunr's serialised
+   index (BM25 vectors computed exactly as lunr.Builder#createFieldVectors does) →
+   lunr.Index.load. lunr 2 divides a score by the query vector's magnitude, never the
+   document's, so an index of the few terms a word can match scores them as the whole index
+   would: building only those keeps a large index's first query fast. */
+export function rebuild(lunr, meta, shard, selected) {
+  const fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
+  const lengths = meta.lengths, average = meta.average, boosts = meta.boosts;
+  const invertedIndex = [], perField = fields.map(function () { return []; });
+  const positions = selected || shard.terms.map(function (_, t) { return t; });
+  for (const t of positions) {
+    const term = shard.terms[t], posting = { _index: t }, decoded = [];
+    let withTerm = 0;
+    for (let f = 0; f < nf; f++) {
+      const docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
+      for (let i = 0; i < pairs.length; i += 2) docs[pairs[i]] = NO_METADATA;
+      posting[fields[f]] = docs;
+      decoded.push(pairs);
+      withTerm += pairs.length / 2;
+    }
+    const x = (n - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
+    for (let f = 0; f < nf; f++) {
+      const pairs = decoded[f], vectors = perField[f], boost = boosts[f], avg = average[f];
+      for (let i = 0; i < pairs.length; i += 2) {
+        const doc = pairs[i], tf = pairs[i + 1];
+        /* lunr.Builder#createFieldVectors, operation for operation (same rounding). */
+        let score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (lengths[doc * nf + f] / avg)) + tf);
+        score *= boost;
+        score *= 1;
+        let elements = vectors[doc];
+        if (elements === undefined) elements = vectors[doc] = [];
+        elements.push(t, Math.round(score * 1000) / 1000);
+      }
+    }
+    invertedIndex.push([term, posting]);
+  }
+  const fieldVectors = [];
+  perField.forEach(function (vectors, f) {
+    vectors.forEach(function (elements, doc) { fieldVectors.push([fields[f] + "/" + doc, elements]); });
+  });  /* forEach skips the holes: documents without these terms */
+  return lunr.Index.load({
+    version: lunr.version,
+    fields: fields,
+    fieldVectors: fieldVectors,
+    invertedIndex: invertedIndex,
+    pipeline: ["trimmer-essaim", "accentFold-fr", "stemmer-fr"]
+  });
+}
+
+/* The first position in sorted `terms` not before `term`. */
+export function lowerBound(terms, term) {
+  let low = 0, high = terms.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (terms[middle] < term) low = middle + 1; else high = middle;
+  }
+  return low;
+}
+
+/* What a word is searched in: one shard (its lunr index built for the terms asked, the last 64
+   kept), or a whole lunr index (tests compare the two). */
+export class ShardSource {
+  constructor(lunr, meta, shard) {
+    this.lunr = lunr;
+    this.meta = meta;
+    this.shard = shard;
+    this.terms = shard.terms;  /* sorted, as index.py writes them */
+    this.built = {};
+    this.count = 0;
+  }
+
+  /* The positions of the terms a word can match: its stem, its singular's, its prefix's. */
+  wordTerms(analysed) {
+    const terms = this.terms, found = [];
+    for (const exact of [analysed.term, analysed.singular]) {
+      const at = exact ? lowerBound(terms, exact) : -1;
+      if (at >= 0 && terms[at] === exact) found.push(at);
+    }
+    if (analysed.folded.length >= 3) {
+      for (let t = lowerBound(terms, analysed.folded); t < terms.length && terms[t].startsWith(analysed.folded); t++) {
+        found.push(t);
+      }
+    }
+    return found;
+  }
+
+  index(positions) {
+    const unique = Array.from(new Set(positions)).sort(function (a, b) { return a - b; });
+    const key = unique.join(",");
+    if (!(key in this.built)) {
+      if (++this.count > 64) { this.built = {}; this.count = 1; }
+      this.built[key] = rebuild(this.lunr, this.meta, this.shard, unique);
+    }
+    return this.built[key];
+  }
+
+  positions(terms) {
+    const all = this.terms;
+    return terms.map(function (term) { return lowerBound(all, term); });
+  }
+}
+
+export class WholeIndex {
+  constructor(index) {
+    this.whole = index;
+    this.terms = Object.keys(index.invertedIndex);
+  }
+  wordTerms() { return []; }
+  index() { return this.whole; }
+  positions() { return []; }
+}
+
+/* Whether two words are at most one edit apart (insertion, deletion or substitution). */
+export function withinOneEdit(a, b) {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0, j = 0, edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a.charAt(i) === b.charAt(j)) { i++; j++; continue; }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (a.length < b.length) j++;
+    else { i++; j++; }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/* One typo on words of five letters or more, after their first letters (the shard key): index
+   terms (stems) of the same shard within one edit of the typed word's first four letters or
+   more ("covoitrage" → "covoitur"). */
+export function typoTerms(terms, analysed, shardKey) {
+  const word = analysed.folded, found = [], key = shardKey(analysed.term);
+  if (word.length < 5) return found;
+  for (const term of terms) {
+    if (term.length < 4 || term === analysed.term || term === analysed.singular || term.startsWith(word)) continue;
+    if (shardKey(term) !== key || Math.abs(term.length - word.length) > 6) continue;
+    for (let len = Math.max(4, term.length - 1); len <= term.length + 1; len++) {
+      if (len <= word.length && withinOneEdit(term, word.slice(0, len))) { found.push(term); break; }
+    }
+  }
+  return found;
+}
+
+/* Results of one word in one source: the exact stem (and its singular's), and the word as a
+   prefix (3 letters or more), with less weight. When nothing matches as typed, one typo. */
+export function searchWord(lunr, source, analysed, shardKey) {
+  const found = source.index(source.wordTerms(analysed)).query(function (q) {
+    q.term(analysed.term, { usePipeline: false, boost: 10 });
+    if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
+    if (analysed.folded.length >= 3) {
+      q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: lunr.Query.wildcard.TRAILING });
+    }
+  });
+  if (found.length) return found;
+  const typos = typoTerms(source.terms, analysed, shardKey);
+  return typos.length ? source.index(source.positions(typos)).query(function (q) {
+    for (const term of typos) q.term(term, { usePipeline: false });
+  }) : [];
+}
+
+/* Every word must match (AND); a document's score is the sum of its words' lunr scores, and
+   `terms` the index terms it matched (for highlighting). `sourceFor(analysed)` gives what to
+   search: its shard, or a WholeIndex in tests. */
+export function match(lunr, words, sourceFor, shardKey) {
+  let scores = null;
+  const matched = {};
+  for (const analysed of words) {
+    const source = sourceFor(analysed), found = {};
+    for (const result of source ? searchWord(lunr, source, analysed, shardKey) : []) {
+      found[result.ref] = result.score;
+      const terms = matched[result.ref] || (matched[result.ref] = {});
+      for (const term of Object.keys(result.matchData.metadata)) terms[term] = true;
+    }
+    if (scores === null) { scores = found; continue; }
+    const next = {};
+    for (const ref of Object.keys(scores)) if (ref in found) next[ref] = scores[ref] + found[ref];
+    scores = next;
+  }
+  return Object.keys(scores || {}).map(function (ref) {
+    return { doc: Number(ref), score: Math.round(scores[ref] * 1e6) / 1e6, terms: matched[ref] };
+  }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+}

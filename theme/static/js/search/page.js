@@ -1,0 +1,260 @@
+/* Essaim search, the page: the box, the filters (one select per facet of meta.json's table,
+   with counts), the results with the matched words highlighted, the state in the URL, the
+   keyboard. The index is built at build time (plugins/essaim/search/index.py) and loaded lazily
+   (loading.js) into real lunr.js indexes (engine.js). No framework. Without JavaScript the page
+   explains itself (noscript). */
+
+import { Loader } from "./loading.js";
+import { Facets, dayOf } from "./facets.js";
+import { WholeIndex, match } from "./engine.js";
+
+const PAGE = 20;
+const KIND_LABELS = ["Acteur", "Initiative", "Événement"];
+const MOST = { city: 50 };  /* the most frequent values a long list shows (type the others) */
+
+const form = document.getElementById("search-form");
+if (form) start(form);
+
+function start(form) {
+  const root = form.getAttribute("data-siteurl") || "";
+  const client = JSON.parse(form.getAttribute("data-client"));
+  const loader = new Loader(form.getAttribute("data-index"), form.getAttribute("data-stamp"),
+    JSON.parse(form.getAttribute("data-libs")), JSON.parse(form.getAttribute("data-shards")), client);
+  const names = client.facets.map(function (facet) { return facet.name; });
+  const input = document.getElementById("search-q");
+  const statusBox = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const facetBox = document.getElementById("search-facets");
+  let facets = null, state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
+
+  function filtered() {
+    return names.some(function (name) { return state.filters[name]; });
+  }
+
+  function readURL() {
+    const params = new URLSearchParams(window.location.search), filters = {};
+    for (const name of names) if (params.get(name)) filters[name] = params.get(name);
+    return { q: params.get("q") || "", filters: filters };
+  }
+
+  function urlOf(s) {
+    const params = new URLSearchParams();
+    if (s.q) params.set("q", s.q);
+    for (const name of names) if (s.filters[name]) params.set(name, s.filters[name]);
+    const query = params.toString();
+    return window.location.pathname + (query ? "?" + query : "");
+  }
+
+  /* Each select lists the values found, with their counts (a long list its most frequent). */
+  function renderFacets(counts) {
+    facets.list.forEach(function (facet, i) {
+      const select = document.getElementById("facet-" + facet.name);
+      if (!select) return;  /* "Territoire" only when the directory includes its neighbours */
+      const selected = state.filters[facet.name] || "", count = counts[i];
+      let values = [];
+      for (let v = 0; v < facet.values.length; v++) if (count[v] || facet.values[v] === selected) values.push(v);
+      const most = MOST[facet.name];
+      if (most && values.length > most) {
+        values = values.slice().sort(function (a, b) { return count[b] - count[a] || a - b; })
+          .filter(function (v, rank) { return rank < most || facet.values[v] === selected; })
+          .sort(function (a, b) { return a - b; });
+      }
+      const options = [new Option(select.getAttribute("data-all"), "")];
+      for (const v of values) options.push(new Option(facet.labels[v] + " (" + count[v] + ")", facet.values[v]));
+      select.replaceChildren.apply(select, options);
+      select.value = selected;
+    });
+  }
+
+  function highlight(element, text, terms) {
+    loader.analysis.pieces(text).forEach(function (part, i) {
+      const analysed = i % 2 === 0 && part ? loader.analysis.analyse(part) : null;
+      if (analysed && terms && terms[analysed.term]) {
+        const mark = document.createElement("mark");
+        mark.textContent = part;
+        element.appendChild(mark);
+      } else {
+        element.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  /* A page of this site (a path), or a neighbouring directory's page (an http(s) URL). */
+  function safeURL(path) {
+    if (/^https?:\/\/[^\s]+$/i.test(path)) return path;
+    return /^[a-z0-9][a-z0-9\-\/]*\/$/.test(path) ? root + "/" + path : root + "/";
+  }
+
+  function renderResult(m, card) {
+    const meta = loader.meta, item = document.createElement("li");
+    item.className = "search-result";
+    const heading = document.createElement("h2"), link = document.createElement("a");
+    link.href = safeURL(card[1]);
+    highlight(link, card[0], m.terms);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    const about = document.createElement("p");
+    about.className = "search-result-meta";
+    const details = [KIND_LABELS[meta.columns.kind[m.doc]]];
+    if (card[4]) details.push(card[4]);
+    if (card[3]) details.push(card[3]);
+    if (card[5]) details.push("annuaire " + card[5]);
+    about.textContent = details.join(" · ");
+    item.appendChild(about);
+    if (card[2]) {
+      const summary = document.createElement("p");
+      highlight(summary, card[2], m.terms);
+      item.appendChild(summary);
+    }
+    const themes = meta.columns.themes, labels = meta.labels.themes, names = [];
+    for (let t = themes.start[m.doc]; t < themes.start[m.doc + 1]; t++) names.push(labels[themes.values[t]][1]);
+    if (names.length) {
+      const tags = document.createElement("p");
+      tags.className = "search-result-themes";
+      tags.textContent = "Thèmes : " + names.join(", ");
+      item.appendChild(tags);
+    }
+    return item;
+  }
+
+  /* Show the next results, in order, each as soon as its card file has arrived. */
+  function showMore(focusFirst) {
+    const page = current.slice(shown, shown + PAGE), mine = generation, chunk = loader.meta.chunk;
+    let next = 0, first = null;
+    shown += page.length;
+    more.hidden = shown >= current.length;
+    function renderReady() {
+      let card;
+      while (next < page.length && (card = loader.card(page[next].doc))) {
+        const item = renderResult(page[next++], card);
+        first = first || item;
+        list.appendChild(item);
+        if (!window.essaimSearch.firstResultsAt) window.essaimSearch.firstResultsAt = performance.now();
+      }
+    }
+    return Promise.all(page.map(function (m) {
+      return loader.ensureChunk(Math.floor(m.doc / chunk)).then(function () { if (mine === generation) renderReady(); });
+    })).then(function () {
+      if (mine !== generation) return;
+      if (focusFirst && first) first.querySelector("a").focus();
+      document.documentElement.setAttribute("data-search-shown", String(shown));
+    });
+  }
+
+  function describe(count) {
+    if (!state.q.trim() && !filtered()) return "Tapez un mot, ou choisissez un filtre pour parcourir l'annuaire.";
+    let text = count === 0 ? "Aucun résultat" : count === 1 ? "1 résultat" : count + " résultats";
+    if (state.q.trim()) text += " pour « " + state.q.trim() + " »";
+    if (filtered()) text += " (filtres actifs)";
+    if (count === 0) text += ". Essayez un autre mot, ou retirez un filtre.";
+    return text;
+  }
+
+  /* Search with the current state and show the first results. */
+  function run() {
+    const mine = ++generation, started = performance.now();
+    return loader.find(state.q).then(function (found) {
+      if (mine !== generation) return;
+      const meta = loader.meta;
+      facets = facets || new Facets(meta);
+      let matches = found || [];
+      if (found === null) {
+        matches = [];
+        for (let d = 0; d < meta.count; d++) matches.push({ doc: d, score: 0, terms: null });
+      }
+      const result = facets.apply(matches, state.filters, dayOf(new Date()));
+      renderFacets(result.counts);
+      facetBox.hidden = false;
+      current = found === null && !filtered() ? [] : result.kept;
+      shown = 0;
+      list.replaceChildren();
+      statusBox.textContent = describe(current.length);
+      window.essaimSearch.lastQueryMs = performance.now() - started;
+      return showMore(false);
+    }).catch(function (error) {
+      statusBox.textContent = "La recherche est indisponible pour le moment (" + error.message + ").";
+      throw error;
+    });
+  }
+
+  let timer = null;
+  function scheduleRun() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      history.replaceState(state, "", urlOf(state));
+      run();
+    }, 120);
+  }
+
+  function restore(s) {
+    state = { q: s.q, filters: Object.assign({}, s.filters) };
+    input.value = state.q;
+    for (const name of names) {
+      const select = document.getElementById("facet-" + name);
+      if (!select) continue;
+      if (state.filters[name] && !select.querySelector('option[value="' + CSS.escape(state.filters[name]) + '"]')) {
+        select.appendChild(new Option(state.filters[name], state.filters[name]));
+      }
+      select.value = state.filters[name] || "";
+    }
+  }
+
+  /* Nothing is downloaded until the visitor comes to the box (or arrives with a query). */
+  input.addEventListener("focus", function () { if (!generation) run(); });
+  input.addEventListener("input", function () { state.q = input.value; scheduleRun(); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    state.q = input.value;
+    clearTimeout(timer);
+    history.pushState(state, "", urlOf(state));
+    run();
+  });
+  facetBox.addEventListener("change", function (event) {
+    const name = event.target.id.replace("facet-", "");
+    if (event.target.value) state.filters[name] = event.target.value;
+    else delete state.filters[name];
+    history.pushState(state, "", urlOf(state));
+    run();
+  });
+  window.addEventListener("popstate", function () { restore(readURL()); run(); });
+  more.addEventListener("click", function () { showMore(true); });
+
+  /* Keyboard: ↓ from the box to the results, ↑/↓ between results, Échap back to the box
+     (or, in the box, clears it). */
+  function resultLinks() { return Array.from(list.querySelectorAll("h2 a")); }
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && resultLinks().length) {
+      event.preventDefault();
+      resultLinks()[0].focus();
+    } else if (event.key === "Escape" && input.value) {
+      event.preventDefault();
+      input.value = "";
+      state.q = "";
+      scheduleRun();
+    }
+  });
+  list.addEventListener("keydown", function (event) {
+    const links = resultLinks(), at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at + 1 < links.length) { event.preventDefault(); links[at + 1].focus(); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); (at ? links[at - 1] : input).focus(); }
+    else if (event.key === "Escape") { event.preventDefault(); input.focus(); }
+  });
+
+  /* For the tests and the benchmark: the engine as the page uses it. */
+  window.essaimSearch = {
+    find: function (q) { return loader.find(q); },
+    queryWords: function (q) { return loader.analysis.queryWords(q); },
+    match: function (words, sourceFor) { return match(loader.lunr, words, sourceFor, loader.analysis.shardKey); },
+    ensureLunr: function () { return loader.ensureLunr(); },
+    ensureMeta: function () { return loader.ensureMeta(); },
+    WholeIndex: WholeIndex,
+    run: function (q) { state.q = q; input.value = q; return run(); }
+  };
+
+  document.documentElement.classList.add("search-js");
+  restore(readURL());
+  if (state.q || filtered()) run();
+  else facetBox.hidden = true;
+}
