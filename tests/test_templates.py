@@ -10,7 +10,9 @@ import pytest
 from jinja2 import Environment, Template
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+from pelican.writers import Writer
 
+from essaim import internals, pelican_plugin
 from essaim.pages import jinja_ext
 from essaim.pages.jinja_ext import FragmentExtension, getattr_quick, quick_escape
 
@@ -226,31 +228,33 @@ def test_the_public_api_builds_the_same_site_and_says_so_once(territory, tmp_pat
     write(territory, "actors/a.md", actor_text("Alpha", website="https://example.org/a?b=1&c=<2>"))
     write(territory, "actors/b.md", actor_text("Bêta « & » <i>", address="\n  city: Rezé"))
     quick = build(territory, tmp_path / "quick", CACHE_CONTENT=False)
-    assert jinja_ext.quick_paths()
+    assert internals.quick_paths()
     monkeypatch.setenv("ESSAIM_PUBLIC_PATHS", "1")
-    jinja_ext.quick_paths.cache_clear()
+    internals.quick_paths.cache_clear()
     try:
         public = build(territory, tmp_path / "public", CACHE_CONTENT=False)
         build(territory, tmp_path / "public-again", CACHE_CONTENT=False)
     finally:
-        jinja_ext.quick_paths.cache_clear()
+        internals.quick_paths.cache_clear()
     files = sorted(p.relative_to(quick) for p in quick.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(public) for p in public.rglob("*") if p.is_file())
     assert [f for f in files if (quick / f).read_bytes() != (public / f).read_bytes()] == []
-    assert caplog.text.count("les chemins rapides de Jinja sont désactivés") == 1
+    assert caplog.text.count("les chemins rapides (internes de Jinja, MarkupSafe et Pelican)") == 1
 
 
 def test_the_gate_opens_only_for_the_tested_versions(monkeypatch):
     monkeypatch.delenv("ESSAIM_PUBLIC_PATHS", raising=False)
-    versions = {"Jinja2": "3.2.0", "MarkupSafe": "3.0.3"}
-    monkeypatch.setattr(jinja_ext.metadata, "version", lambda name: versions[name])
-    jinja_ext.quick_paths.cache_clear()
+    versions = {"Jinja2": "3.2.0", "MarkupSafe": "3.0.3", "pelican": "4.12.0"}
+    monkeypatch.setattr(internals.metadata, "version", lambda name: versions[name])
+    internals.quick_paths.cache_clear()
     try:
-        assert not jinja_ext.quick_paths()
+        assert not internals.quick_paths()
         environment = Environment()
         jinja_ext.install(environment)
         assert environment.template_class is Template and environment.context_class is Context
+        assert pelican_plugin.get_writer(None) is Writer  # Pelican's own, not our _open_w
     finally:
         monkeypatch.undo()
-        jinja_ext.quick_paths.cache_clear()
-    assert jinja_ext.quick_paths()  # the real, tested versions
+        internals.quick_paths.cache_clear()
+    assert internals.quick_paths()  # the real, tested versions
+    assert pelican_plugin.get_writer(None) is pelican_plugin.UnchangedFilesWriter

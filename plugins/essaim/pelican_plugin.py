@@ -14,6 +14,7 @@ import jinja2
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from pelican import signals
+from pelican.writers import Writer
 
 from . import codestamp  # noqa: F401 - stamps the code before any part is imported
 from .agenda.generator import AgendaGenerator
@@ -21,6 +22,7 @@ from .contribute.generator import ContributeGenerator
 from .core_generator import DirectoryGenerator
 from .federation.generator import FederationGenerator
 from .geo.generator import MapGenerator
+from .internals import quick_paths
 from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
 from .pages.generator import PagesGenerator, finish_pages
@@ -156,8 +158,9 @@ def get_generators(pelican) -> list[type]:
 
 
 def get_writer(pelican) -> type:
-    """Signal `get_writer`: a writer that does not rewrite unchanged files."""
-    return UnchangedFilesWriter
+    """Signal `get_writer`: a writer that does not rewrite unchanged files (it takes Pelican's
+    internals: behind the gate, Pelican's own writer otherwise)."""
+    return UnchangedFilesWriter if quick_paths() else Writer
 
 
 def release_build(*_: object) -> None:

@@ -1,7 +1,9 @@
 """A Pelican Writer that leaves a file alone when its new content is the same as the old one.
 
-Pelican's own writer rewrites every page it renders; with this one, a rebuild touches only the
-files whose bytes change, so deploys and `rsync` see real changes only.
+Pelican's own writer rewrites every page it renders (the free pages of content/ and the 404);
+with this one, a rebuild touches only the files whose bytes change, so deploys and `rsync` see
+real changes only (tests/test_incremental.py). It overrides Pelican's private `_open_w`: used
+only behind the gate of internals.py, Pelican's own writer otherwise.
 """
 
 from __future__ import annotations

@@ -3,11 +3,9 @@ through what every page does many times (`a.b`, `{{ value }}`, `{{ f(x) }}`), gi
 output as Jinja's own (tests/test_templates.py compares them). `install` sets them up.
 
 The quick paths that reach into Jinja's and MarkupSafe's internals (Context.call's hidden
-arguments, the `escape` global of compiled templates, `new_context` and `root_render_func`,
-MarkupSafe's C `_escape_inner`) are all here, behind one gate (`quick_paths`): they are used
-only with the versions they were written and tested against, else Jinja's public API renders the
-same site, a little slower, and the build says so once. `ESSAIM_PUBLIC_PATHS=1` forces the
-public API (tests compare both).
+arguments, the `escape` global of compiled templates, MarkupSafe's C `_escape_inner`) are used
+only when the gate `internals.quick_paths()` is open; else Jinja's public API renders the same
+site (tests compare both).
 
 `{% fragment key, ... %}…{% endfragment %}`: a piece of template rendered once per build for
 each key, then reused as it is.
@@ -20,72 +18,39 @@ environment) starts with no fragment.
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Callable
 from functools import cache
-from importlib import metadata
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 from jinja2 import Environment, Template, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
-from jinja2.runtime import Context, Macro, new_context
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
-logger = logging.getLogger(__name__)
-# The versions the quick paths were written and tested against (pinned in pyproject.toml).
-TESTED = {"Jinja2": "3.1.", "MarkupSafe": "3.0."}
+from ..internals import quick_paths
 
-try:  # MarkupSafe 3's C escape of a str, before it is wrapped in Markup (pinned in pyproject.toml)
+try:  # MarkupSafe 3's C escape of a str, before it is wrapped in Markup (used behind the gate)
     from markupsafe._speedups import _escape_inner
-
-    _PRIVATE_ESCAPE = True
 except ImportError:  # another MarkupSafe (2.1 has no _escape_inner), or no C extension
-    _PRIVATE_ESCAPE = False
 
     def _escape_inner(value: str, /) -> str:
         """`escape` through the public API: the same text, unwrapped."""
         return str(escape(value))
 
 
-@cache
-def quick_paths() -> bool:
-    """Whether the quick paths may be used in this process: the tested versions of Jinja and
-    MarkupSafe with their internals, and not switched off by ESSAIM_PUBLIC_PATHS. When not, the
-    public API serves and a warning says why, once."""
-    versions = {name: metadata.version(name) for name in TESTED}
-    if os.environ.get("ESSAIM_PUBLIC_PATHS"):
-        reason = "ESSAIM_PUBLIC_PATHS est défini"
-    elif not all(versions[name].startswith(prefix) for name, prefix in TESTED.items()):
-        reason = ", ".join(f"{name} {version}" for name, version in versions.items()) + " (non testés)"
-    elif not _PRIVATE_ESCAPE:
-        reason = "MarkupSafe sans son module C"
-    else:
-        return True
-    logger.warning(
-        "essaim : %s : les chemins rapides de Jinja sont désactivés, son API publique construit le "
-        "même site, un peu plus lentement",
-        reason,
-    )
-    return False
-
-
 def render(template: Any, variables: dict[str, Any]) -> str:
     """`template.render(variables)` for `variables` that already hold the environment's globals
-    (`pages.fragments.with_globals`). Jinja's render would copy them twice more, merging its
-    globals (a ChainMap, slow to iterate) into a new dict, and every `{% from ... import %}` would
-    compare the page's global names with the macro file's (the same ones); a site renders this
-    thousands of times. Behind the gate: `template.render` otherwise."""
-    if not quick_paths():
-        return template.render(variables)
-    environment = template.environment
-    context = new_context(environment, template.name, template.blocks, variables, shared=True)
+    (`pages.fragments.with_globals`), through Jinja's public `make_module(..., shared=True)`:
+    the variables become the context as they are. `render` would copy them with the globals
+    into a new dict first, and a page's variables hold all of Pelican's settings; a site renders
+    this thousands of times. Errors are raised as `render` raises them (template lines in the
+    traceback)."""
     try:
-        return environment.concat(template.root_render_func(context))
+        return str(template.make_module(variables, shared=True))
     except Exception:
-        return environment.handle_exception()
+        return template.environment.handle_exception()
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
