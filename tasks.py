@@ -91,7 +91,7 @@ def _watch(settings_file: str = "pelicanconf.py") -> None:
 
 def restart() -> None:
     """Start this task again in a new process: Essaim's code changed, and a process renders
-    with the code it loaded (its pages are stamped with that code, essaim/codestamp.py). The
+    with the code it loaded (its pages are keyed with that code, essaim/codekey.py). The
     server's socket is closed on exec and bound again by the new process."""
     print("Le code d'Essaim a changé : la construction redémarre avec le nouveau code.", flush=True)
     sys.stdout.flush()

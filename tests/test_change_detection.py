@@ -136,15 +136,15 @@ def test_an_edit_of_essaim_s_code_reaches_every_page(tmp_path):
     assert_same_site(repo / "output", clean / "output")
 
 
-def test_the_code_stamp_is_the_code_loaded_not_the_code_on_disk(tmp_path):
-    """A process renders with the code it imported: its stamp must not follow files edited since
+def test_the_code_key_is_the_code_loaded_not_the_code_on_disk(tmp_path):
+    """A process renders with the code it imported: its key must not follow files edited since
     (`make serve` then restarts the build process, see tasks.restart)."""
     repo = copy_repository(tmp_path / "depot")
     code = (
-        "import sys, pathlib; sys.path.insert(0, sys.argv[1] + '/plugins'); from essaim import codestamp; "
-        "before = codestamp.CODE_STAMP; p = pathlib.Path(sys.argv[1], 'plugins/essaim/site.py'); "
+        "import sys, pathlib; sys.path.insert(0, sys.argv[1] + '/plugins'); from essaim import codekey; "
+        "before = codekey.CODE_KEY; p = pathlib.Path(sys.argv[1], 'plugins/essaim/site.py'); "
         "p.write_text(p.read_text() + '\\n# edited\\n'); import importlib; "
-        "print(before == codestamp.CODE_STAMP, before != importlib.reload(codestamp).CODE_STAMP)"
+        "print(before == codekey.CODE_KEY, before != importlib.reload(codekey).CODE_KEY)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True

@@ -64,7 +64,7 @@ def test_a_process_that_builds_again_can_free_the_previous_build(territory):
 
 def test_an_edited_template_shows_on_the_next_build(territory, tmp_path):
     """A territory that edits its copy of the theme sees the edit at once: neither the pages'
-    fingerprints nor the compiled templates kept in the cache hold the old version."""
+    keys nor the compiled templates kept in the cache hold the old version."""
     import shutil
 
     from conftest import REPO

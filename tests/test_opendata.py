@@ -71,7 +71,8 @@ def test_frictionless_validates_the_data_package(demo_output):
 def test_geojson_is_valid_and_in_lon_lat_order(demo_output):
     collection = geojson.loads((demo_output / "data/actors.geojson").read_text(encoding="utf-8"))
     assert collection.is_valid, collection.errors()
-    by_slug = {feature["id"]: feature for feature in collection["features"]}
+    by_slug = {feature["properties"]["slug"]: feature for feature in collection["features"]}
+    assert by_slug["libertic"]["id"] == "actor:libertic"  # one rule with the map's GeoJSON
     assert by_slug["libertic"]["geometry"]["coordinates"] == [-1.553, 47.218]
     assert by_slug["libertic"]["properties"]["url"] == f"{BASE}/acteurs/libertic/"
 

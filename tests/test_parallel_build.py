@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import essaim.pages.generator as pages_generator
+import essaim.pages.workers as page_workers
 from conftest import REPO, actor_text, build, write
 
 ACTORS = 40
@@ -27,8 +28,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_forked_workers_write_the_same_site_as_one_process(territory, tmp_path_factory, monkeypatch):
     many_actors(territory)
     alone = build(territory, tmp_path_factory.mktemp("alone"), ESSAIM_JOBS=1, CACHE_CONTENT=False)
-    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)  # workers even for a few pages
-    monkeypatch.setattr(pages_generator, "CHUNK", 3)  # and many turns at the shared counter
+    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)  # workers even for a few pages
+    monkeypatch.setattr(page_workers, "CHUNK", 3)  # and many turns at the shared counter
     forked = build(territory, tmp_path_factory.mktemp("forked"), ESSAIM_JOBS=3, CACHE_CONTENT=False)
     pages = [name for name in tree(alone) if name.endswith(".html")]
     assert len(pages) > ACTORS and "acteurs/acteur-39/index.html" in pages
@@ -46,8 +47,8 @@ def test_a_page_that_fails_in_a_worker_fails_the_build(territory, tmp_path, monk
         ),
         encoding="utf-8",
     )
-    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(pages_generator, "CHUNK", 1)
+    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(page_workers, "CHUNK", 1)
     with pytest.raises(Exception, match="has no attribute 'missing'"):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
 
@@ -71,8 +72,8 @@ def test_a_worker_that_fails_or_dies_is_reported(territory, tmp_path, monkeypatc
         return render(self, *job)
 
     monkeypatch.setattr(pages_generator.PagesGenerator, "_render", render_in_parent_only)
-    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(pages_generator, "CHUNK", 1)
+    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(page_workers, "CHUNK", 1)
     with pytest.raises(RuntimeError, match=message):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
 
@@ -82,7 +83,7 @@ def test_after_a_failed_build_the_next_one_starts_afresh(territory, tmp_path, mo
     (here the open data part fails, and its page worker was failing too) must leave neither
     workers nor their errors to the next build."""
     many_actors(territory)
-    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
     from essaim.opendata.generator import OpenDataGenerator
 
     parent, render = os.getpid(), pages_generator.PagesGenerator._render
@@ -100,11 +101,11 @@ def test_after_a_failed_build_the_next_one_starts_afresh(territory, tmp_path, mo
     monkeypatch.setattr(OpenDataGenerator, "generate_output", failing)
     with pytest.raises(OSError, match="disk full"):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
-    (stale,) = pages_generator._PENDING  # its pages were still being rendered
+    (stale,) = page_workers._PENDING  # its pages were still being rendered
     monkeypatch.setattr(pages_generator.PagesGenerator, "_render", render)
     monkeypatch.setattr(OpenDataGenerator, "generate_output", generate)
     output = build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
-    assert pages_generator._PENDING == [] and not any(p.is_alive() for p in stale.processes)
+    assert page_workers._PENDING == [] and not any(p.is_alive() for p in stale.processes)
     assert (output / "acteurs/acteur-39/index.html").is_file() and (output / "data/actors.json").is_file()
 
 
@@ -115,8 +116,8 @@ def test_a_forked_rebuild_renders_only_what_changed_and_keeps_the_rest(
     only its pages are written again, none is removed, and the site is the one a single process
     builds from scratch."""
     many_actors(territory)
-    monkeypatch.setattr(pages_generator, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(pages_generator, "CHUNK", 3)
+    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(page_workers, "CHUNK", 3)
     output = tmp_path_factory.mktemp("forked")
     build(territory, output, ESSAIM_JOBS=3)
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}

@@ -107,7 +107,7 @@ def geocode(root: Path, paths: tuple[Path, ...], endpoint: str | None, timeout: 
     Seule une ligne « geo: » est ajoutée : commentaires et ordre des champs restent tels quels.
     En cas d'erreur réseau ou de réponse inattendue, le fichier n'est pas modifié.
     """
-    from .geo.geocode import DEFAULT_ENDPOINT, geocode_file
+    from .map.geocode import DEFAULT_ENDPOINT, geocode_file
     from .records.read import record_files
 
     wanted = [p.resolve() for p in paths]

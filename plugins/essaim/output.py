@@ -1,7 +1,7 @@
 """Write output files only when their content changes, and skip work whose inputs did not.
 
-Each part of Essaim keeps a manifest (output path → fingerprint of what the file was made
-from) in Pelican's CACHE_PATH. A page whose fingerprint is unchanged and whose file still
+Each part of Essaim keeps a manifest (output path → key of what the file was made
+from) in Pelican's CACHE_PATH. A page whose key is unchanged and whose file still
 exists is not rendered again; files a part wrote last time but not this time are removed.
 """
 
@@ -19,14 +19,14 @@ from .records import cachefile
 logger = logging.getLogger(__name__)
 
 
-def fingerprint(*parts: Any) -> str:
+def make_key(*parts: Any) -> str:
     """A short stable hash of anything with a stable repr (strings, tuples, numbers, dates)."""
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def record_stamps(records: Iterable[Any]) -> tuple:
-    """What a page shows of records, as far as change detection is concerned (`Record.stamp`)."""
-    return tuple([r.stamp for r in records])
+def record_keys(records: Iterable[Any]) -> tuple:
+    """What a page shows of records, as far as change detection is concerned (`Record.change_key`)."""
+    return tuple([r.change_key for r in records])
 
 
 def _make_folder(path: str) -> None:
@@ -57,8 +57,8 @@ def _write_file(path: str, data: bytes) -> None:
         raise
 
 
-class Stamps:
-    """`record_stamps(records)` computed when its repr is: a page's inputs are fingerprinted by
+class RecordKeys:
+    """`record_keys(records)` computed when its repr is: a page's inputs are keyed by
     whichever process renders it, so queueing ten thousand pages costs nothing."""
 
     __slots__ = ("records",)
@@ -67,7 +67,7 @@ class Stamps:
         self.records = records
 
     def __repr__(self) -> str:
-        return repr(record_stamps(self.records))
+        return repr(record_keys(self.records))
 
 
 def inside_output(save_as: str) -> bool:
@@ -150,7 +150,7 @@ class OutputFiles:
         """Copy a file (a library, a logo) unless the same file — same modification time and
         size — was copied to `save_as` last time and is still there."""
         info = source.stat()
-        key = fingerprint(info.st_mtime_ns, info.st_size)
+        key = make_key(info.st_mtime_ns, info.st_size)
         if not self.is_fresh(save_as, key):
             self.write(save_as, source.read_bytes(), key)
 

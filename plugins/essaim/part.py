@@ -8,15 +8,15 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from .codestamp import CODE_STAMP
+from .codekey import CODE_KEY
 from .jsontext import jinja_dumps
-from .output import OutputFiles, fingerprint
+from .output import OutputFiles, make_key
 from .pages import jinja_ext
 from .records.territory import TERRITORY_FILE
 from .site import Site
 
 logger = logging.getLogger(__name__)
-BUILD_STAMP = "essaim_build_stamp"  # where the build's one key is kept, in Pelican's context
+BUILD_KEY = "essaim_build_key"  # where the build's one key is kept, in Pelican's context
 
 
 class Part(Generator):
@@ -28,6 +28,25 @@ class Part(Generator):
 
     def generate_context(self) -> None:
         """Nothing to add: the Directory is read once, by DirectoryGenerator."""
+
+    def generate_output(self, writer) -> None:
+        """Every part's output phase, in this order: `start` (nothing more when territory.yml
+        switches the part off), the part's own `write`, `finish` (the manifest saved), and the
+        pages `write` returned join the sitemap."""
+        if not self.start():
+            return
+        pages = self.write()
+        self.finish()
+        self.context.setdefault("essaim_pages", []).extend(pages)
+
+    def write(self) -> list[str]:
+        """Write the part's files through `self.files`; return the paths of its pages (for the
+        sitemap)."""
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Save the manifest of what `write` wrote (and remove what it no longer writes)."""
+        self.files.finish()
 
     def start(self) -> bool:
         """Set `site` and `files`; False when territory.yml switches this part off."""
@@ -41,17 +60,17 @@ class Part(Generator):
         self.files = OutputFiles(self.output_path, cache, self.PART)
         return True
 
-    def part_stamp(self) -> str:
+    def build_key(self) -> str:
         """The one key every output of every part depends on, whatever it shows: the code this
-        process runs (codestamp), every template of the theme, territory.yml, the menu and
+        process runs (codekey), every template of the theme, territory.yml, the menu and
         footer links (content pages), the site's URL and name, and the neighbours' snapshots.
         A part adds to it only what one file shows (its records, today's date...): a page can
         never be kept when something it may read has changed. Made once per build."""
-        stamp = self.context.get(BUILD_STAMP)
-        if stamp is None:
+        key = self.context.get(BUILD_KEY)
+        if key is None:
             templates = Path(self.settings["THEME"], "templates")
-            stamp = fingerprint(
-                CODE_STAMP,
+            key = make_key(
+                CODE_KEY,
                 sorted(
                     (p.relative_to(templates).as_posix(), p.read_bytes()) for p in templates.rglob("*.html")
                 ),
@@ -60,7 +79,7 @@ class Part(Generator):
                 self.site.footer_links,
                 self.settings.get("SITEURL"),
                 self.settings.get("SITENAME"),
-                self.site.peers.stamp if self.site.peers else None,  # a pull changes what pages show
+                self.site.peers.key if self.site.peers else None,  # a pull changes what pages show
             )
-            self.context[BUILD_STAMP] = stamp
-        return stamp
+            self.context[BUILD_KEY] = key
+        return key

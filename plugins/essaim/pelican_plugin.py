@@ -16,16 +16,17 @@ from jinja2.bccache import Bucket
 from pelican import signals
 from pelican.writers import Writer
 
-from . import codestamp  # noqa: F401 - stamps the code before any part is imported
+from . import codekey  # noqa: F401 - takes the code's key before any part is imported
 from .agenda.generator import AgendaGenerator
 from .contribute.generator import ContributeGenerator
-from .core_generator import DirectoryGenerator
+from .directory_generator import DirectoryGenerator
 from .federation.generator import FederationGenerator
-from .geo.generator import MapGenerator
 from .internals import quick_paths
+from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
-from .pages.generator import PagesGenerator, finish_pages
+from .pages.generator import PagesGenerator
+from .pages.workers import finish_pages
 from .records.gitdates import tracked_files
 from .records.load import inside
 from .records.problems import InvalidContent, Problem
@@ -134,8 +135,8 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
     full build went to compiling templates). Jinja compares each template's source with the
     one it compiled; the folder's name changes with our Jinja extension and Jinja's version,
     which shape the compiled code too (older folders are removed)."""
-    stamp = hashlib.sha1(Path(jinja_ext.__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
-    folder = cache_path / f"jinja-{stamp[:12]}"
+    key = hashlib.sha1(Path(jinja_ext.__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
+    folder = cache_path / f"jinja-{key[:12]}"
     if not folder.is_dir():
         for old in cache_path.glob("jinja-*"):
             shutil.rmtree(old, ignore_errors=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from ..output import OutputFiles, fingerprint, record_stamps
+from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
 from ..records.model import Event
 from ..urls import Urls
@@ -27,14 +27,12 @@ class AgendaGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """Write the feeds whose events changed (switch: `features.agenda` in territory.yml)."""
-        if not self.start():
-            return
         site, files = self.site, self.files
         territory, directory = site.territory, site.directory
         canonical = site.canonical
-        base_key = self.part_stamp()
+        base_key = self.build_key()
         by_slug = directory.actor_by_slug
         now = site.now
 
@@ -47,7 +45,7 @@ class AgendaGenerator(Part):
             return sorted([*events, *peer_events], key=lambda e: (e.start, e.slug))
 
         def write_calendar(save_as: str, name: str, events: list[Event]) -> None:
-            key = fingerprint(base_key, record_stamps(events), [e.organizer_slugs for e in events])
+            key = make_key(base_key, record_keys(events), [e.organizer_slugs for e in events])
             if not files.is_fresh(save_as, key):
                 text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
                 files.write(save_as, text, key)
@@ -73,7 +71,7 @@ class AgendaGenerator(Part):
         for event in [*directory.events, *paged]:
             write_calendar(f"{canonical.path('events', event.slug)}evenement.ics", event.name, [event])
         self._atom(files, canonical, base_key)
-        files.finish()
+        return []
 
     def _organizers(self, event: Event) -> list:
         """The event's organizers that are our actors (a neighbour's event names its own)."""
@@ -103,7 +101,7 @@ class AgendaGenerator(Part):
         ]
         for save_as, title, records in feeds:
             newest = sorted(records, key=lambda r: (r.updated, r.slug), reverse=True)[:ATOM_ITEMS]
-            key = fingerprint(base_key, record_stamps(newest))
+            key = make_key(base_key, record_keys(newest))
             if files.is_fresh(save_as, key):
                 continue
             items = [(r, site.public_url(r)) for r in newest]

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from ..output import fingerprint
+from ..output import make_key
 from ..part import Part
 from ..records.schema import MESSAGES, TYPE_NAMES, bundled, pattern_messages
 from ..records.taxonomy import legal_form_label, vocabulary
@@ -83,15 +83,13 @@ class ContributeGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """Write the forms; they change only with territory.yml, the themes, the actors' list."""
-        if not self.start():
-            return
         site, files, urls = self.site, self.files, self.site.urls
         directory, territory = site.directory, site.territory
         actors = [(a.slug, a.name) for a in sorted(directory.actors, key=lambda a: a.sort_name)]
         themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
-        key = fingerprint(self.part_stamp(), actors, themes)
+        key = make_key(self.build_key(), actors, themes)
         forge = territory.forge or {}
         messages = {
             pattern: message.replace(", entre guillemets", "").replace(" entre guillemets", "")
@@ -141,5 +139,4 @@ class ContributeGenerator(Part):
                 continue
             html = self.get_template(template).render({**common, **variables, "output_file": save_as})
             files.write(save_as, html, key)
-        files.finish()
-        self.context.setdefault("essaim_pages", []).extend(path for path, _, _ in pages)
+        return [path for path, _, _ in pages]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..jsontext import to_json
-from ..output import fingerprint, record_stamps
+from ..output import make_key, record_keys
 from ..part import Part
 from .manifest import manifest
 
@@ -17,15 +17,13 @@ class FederationGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """The manifest: the territory, its licence, its datasets and the box of its places."""
-        if not self.start():
-            return
         site, files = self.site, self.files
         records = site.directory.records
-        key = fingerprint(record_stamps(records), self.part_stamp())
+        key = make_key(record_keys(records), self.build_key())
         if not files.is_fresh(MANIFEST, key):
             points = [(r.geo["lat"], r.geo["lon"]) for r in records if r.geo]
             updated_at = site.now.isoformat(timespec="seconds")
             files.write(MANIFEST, to_json(manifest(site.territory, points, updated_at)), key)
-        files.finish()
+        return []

@@ -36,7 +36,7 @@ class PeerRecords:
     records: list[Record] = field(default_factory=list)
     territories: list[tuple[str, str]] = field(default_factory=list)  # (name, url), in territory.yml order
     also_listed_by: dict[str, list[str]] = field(default_factory=dict)  # local source → peer names
-    stamp: str = ""  # changes when any snapshot changes
+    key: str = ""  # changes when any snapshot changes
 
 
 def _record(
@@ -110,8 +110,8 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
             continue  # not pulled yet: `essaim federation pull`
         names.add(slugify(name))
         origin = (name, peer["url"].rstrip("/"))  # the URL we configured, never the one declared
-        found.stamp = hashlib.sha1(
-            (found.stamp + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
+        found.key = hashlib.sha1(
+            (found.key + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
         ).hexdigest()
         found.territories.append(origin)
         for plural in peer["include"]:

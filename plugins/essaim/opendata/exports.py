@@ -10,6 +10,7 @@ import csv
 import io
 from typing import Any
 
+from ..geojson import point_feature
 from ..records.model import Record
 from ..records.schema import SCHEMA_VERSION
 
@@ -179,8 +180,6 @@ def to_geojson(records: list[dict[str, Any]], kind: str) -> dict[str, Any]:
         if not geo:
             continue
         properties = {
-            "type": kind,
-            "slug": record["slug"],
             "name": record.get("name") or record.get("title"),
             "url": record["url"],
             "summary": record.get("summary", ""),
@@ -189,12 +188,5 @@ def to_geojson(records: list[dict[str, Any]], kind: str) -> dict[str, Any]:
         if kind == "actor":
             properties["legal_form"] = record["legal_form"]
             properties["city"] = (record.get("address") or {}).get("city")
-        features.append(
-            {
-                "type": "Feature",
-                "id": record["slug"],
-                "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
-                "properties": properties,
-            }
-        )
+        features.append(point_feature(kind, record["slug"], geo, properties))
     return {"type": "FeatureCollection", "features": features}

@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..jsontext import to_json
-from ..output import OutputFiles, fingerprint, record_stamps
+from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
 from .datainclusion import structures
 from .datapackage import datapackage
@@ -50,24 +50,21 @@ class OpenDataGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """Write the exports unless nothing they depend on changed (switch: `features.opendata`)."""
-        if not self.start():
-            return
         site, files = self.site, self.files
         territory = site.territory
         self.canonical = site.canonical
         directory = site.directory
-        key = fingerprint(
-            record_stamps(directory.records),
-            self.part_stamp(),
+        key = make_key(
+            record_keys(directory.records),
+            self.build_key(),
             sorted(self.context.get("essaim_pages", [])),
         )
         outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
         if all(files.is_fresh(name, key) for name in outputs):
-            files.finish()
-            return
+            return []
         self.generated_at = site.now.isoformat(timespec="seconds")
         texts, rejected = self._exports()
         for name, text in texts.items():
@@ -80,7 +77,7 @@ class OpenDataGenerator(Part):
             "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {territory.base_url}/sitemap.xml\n", key
         )
         self._data_page(files, key, self.generated_at, len(rejected))
-        files.finish()
+        return []
 
     def _exports(self) -> tuple[dict[str, str], list[tuple[str, str]]]:
         """The actors', initiatives' and events' JSON and CSV, the actors' GeoJSON and data·inclusion.

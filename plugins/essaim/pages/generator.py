@@ -6,19 +6,17 @@ variables; a page whose inputs did not change since the last build is not render
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from ..output import Stamps, fingerprint, record_stamps
+from ..output import RecordKeys, make_key, record_keys
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
+from . import workers
 from .fragments import Cards, Chrome, with_globals
 from .jinja_ext import render
 from .jsonld import structured_data, website
@@ -30,101 +28,6 @@ PART = "pages"
 # Output path, template, inputs, and the page's variables: a dict, or a function that makes it
 # (record pages: only called when the page is rendered, by the process that renders it).
 Job = tuple[str, str, Any, dict[str, Any] | Callable[[], dict[str, Any]]]
-PARALLEL_PAGES = 300  # below this many record pages, forking workers costs more than it saves
-CHUNK = 64  # pages a process takes at a time from the shared queue
-INTERRUPTED = 130  # a worker's exit status after Ctrl-C (128 + SIGINT)
-_PENDING: list[_Background] = []  # renderings to finish when Pelican has run every part
-
-
-class _Background:
-    """Pages rendered by forked workers while this process goes on with the other parts (search,
-    agenda, map, open data...); when those are done, this process renders what is left with them
-    (`join`). Workers and this process take the next `CHUNK` pages from a shared counter, so the
-    work is shared out whatever each process had to do besides."""
-
-    def __init__(self, generator: PagesGenerator, workers: int) -> None:
-        context = multiprocessing.get_context("fork")
-        self.generator = generator
-        self.next = context.Value("i", 0)
-        self.pipes = [context.Pipe(duplex=False) for _ in range(workers)]
-        self.processes = [
-            context.Process(target=self._work, args=(sender,), daemon=True) for _, sender in self.pipes
-        ]
-        for process in self.processes:
-            process.start()
-        for _, sender in self.pipes:
-            sender.close()  # the worker holds its end: a worker that dies closes the pipe
-
-    def _take(self) -> list:
-        with self.next.get_lock():
-            start = self.next.value
-            self.next.value = start + CHUNK
-        return self.generator.jobs[start : start + CHUNK]
-
-    def _render_taken(self) -> None:
-        """Render pages, `CHUNK` at a time from the shared counter, until none is left."""
-        while jobs := self._take():
-            for job in jobs:
-                self.generator._render(*job)
-
-    def _work(self, sender: Any) -> None:
-        """In a forked worker: render pages until none is left, then send back what was written
-        (or why it stopped: the build then fails with that message instead of waiting)."""
-        files = self.generator.files
-        files.current, files.written, files.rendered, files.skipped = {}, 0, 0, 0
-        try:
-            self._render_taken()
-        except KeyboardInterrupt:  # Ctrl-C reaches every process of the build: the build's reports it
-            sys.exit(INTERRUPTED)
-        except OSError as error:  # a full disk, a read-only folder: the build process names the file
-            sender.send(("error", error))
-            sys.exit(1)
-        except BaseException as error:  # reported to the build process, which raises it
-            sender.send(("error", f"{type(error).__name__}: {error}"))
-            raise
-        sender.send(("done", (files.current, files.written, files.rendered, files.skipped)))
-
-    def join(self) -> None:
-        """Render the pages no worker has taken yet, then gather the workers' files."""
-        files = self.generator.files
-        self._render_taken()
-        failures: list[str | OSError] = []
-        for (receiver, _), process in zip(self.pipes, self.processes, strict=True):
-            try:
-                status, payload = receiver.recv()
-            except EOFError:  # the worker died without a word (killed, out of memory)
-                status, payload = "error", "stopped without finishing"
-            process.join()
-            if isinstance(payload, OSError):
-                failures.append(payload)
-                continue
-            if status == "error":
-                failures.append(f"{payload} (exit code {process.exitcode})")
-                continue
-            current, written, rendered, skipped = payload
-            files.current.update(current)
-            files.written += written
-            files.rendered += rendered
-            files.skipped += skipped
-        for failure in failures:
-            if isinstance(failure, OSError):
-                raise failure  # as if this process had written the page
-        if failures:
-            raise RuntimeError("essaim: a page-rendering worker failed: " + "; ".join(failures))
-
-
-def abandon_pending() -> None:
-    """Stop the workers of a build that failed before its end (they were rendering its pages)."""
-    while _PENDING:
-        for process in _PENDING.pop(0).processes:
-            process.terminate()
-            process.join()
-
-
-def finish_pages(*_: Any) -> None:
-    """Signal `finalized`: finish the pages still being rendered in the background."""
-    while _PENDING:
-        _PENDING.pop(0).generator._finish()
 
 
 class PagesGenerator(Part):
@@ -133,10 +36,14 @@ class PagesGenerator(Part):
     PART = PART
 
     def generate_output(self, writer) -> None:
-        """Render every page whose inputs changed (switch: `features.pages` in territory.yml)."""
-        abandon_pending()  # a previous build of this process (`make serve`) stopped on an error
-        if not self.start():
-            return
+        """Part's output phase, once the workers of a previous build of this process (`make
+        serve`) that stopped on an error are gone."""
+        workers.abandon_pending()
+        super().generate_output(writer)
+
+    def write(self) -> list[str]:
+        """Queue every page, start rendering those whose inputs changed (switch: `features.pages`
+        in territory.yml); return the pages for the sitemap."""
         self.env.auto_reload = False  # templates do not change during a build: no stat() per use
         site = self.site
         self.global_key = self._global_key()
@@ -156,18 +63,22 @@ class PagesGenerator(Part):
         self.own_jobs: list[Job] = []
         self.queue = self.jobs
         self._records()
-        self.background: _Background | None = None
+        self.background: workers.Workers | None = None
         self._start_workers()
         self.queue = self.own_jobs
         self._home()
         self._lists()
         self._taxonomies()
         self._agenda()
-        self.context["essaim_pages"] = [  # the sitemap: our pages, not copies of our neighbours'
+        return [  # the sitemap: our pages, not copies of our neighbours'
             job[0].removesuffix("index.html")
             for job in [*self.jobs, *self.own_jobs]
             if job[0].endswith(".html") and job[0] not in self.peer_pages
         ]
+
+    def finish(self) -> None:
+        """Render what is queued now, unless workers are rendering in the background: then when
+        Pelican has run every other part (`workers.finish_pages`)."""
         if self.background is None:
             self._finish()
 
@@ -188,17 +99,17 @@ class PagesGenerator(Part):
     # -- helpers -------------------------------------------------------------------------
 
     def _global_key(self) -> str:
-        """What every page depends on: the build's one key (part_stamp) and today's date."""
-        return fingerprint(self.part_stamp(), self.site.now.date())
+        """What every page depends on: the build's one key (build_key) and today's date."""
+        return make_key(self.build_key(), self.site.now.date())
 
     def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
-        """Queue a page made from `inputs` (anything with a stable repr; `Stamps` for records)."""
+        """Queue a page made from `inputs` (anything with a stable repr; `RecordKeys` for records)."""
         self.queue.append((save_as, template, inputs, variables))
 
     def _render(self, save_as: str, template: str, inputs: Any, variables: Any) -> None:
         """Render and write a page, unless its inputs are the same as when its file was written
         (decided here, in whichever process takes the page)."""
-        key = fingerprint(self.global_key, template, save_as, inputs)
+        key = make_key(self.global_key, template, save_as, inputs)
         if self.files.is_fresh(save_as, key):
             return
         if not isinstance(variables, dict):
@@ -221,17 +132,8 @@ class PagesGenerator(Part):
         self.files.write(save_as, render(self.get_template(template), context), key)
 
     def _start_workers(self) -> None:
-        """Fork workers for the record pages when there are many: they render them while this
-        process queues the lists and Pelican runs the other parts (`finish_pages` joins them)."""
-        workers = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if len(self.jobs) < PARALLEL_PAGES or workers < 2 or not fork:
-            return
-        for template in {job[1] for job in self.jobs}:
-            self.get_template(template)  # compiled once, before the fork
-        gc.freeze()  # what the workers share stays as it is: no copy of it for the collector's sake
-        self.background = _Background(self, workers - 1)
-        _PENDING.append(self.background)
+        """Fork workers for the record pages when there are many (pages/workers.py)."""
+        self.background = workers.start(self, int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1))
 
     def _listing(
         self,
@@ -250,7 +152,7 @@ class PagesGenerator(Part):
             self._emit(
                 urls.save_as(urls.path(section, slug, listing.number)),
                 template,
-                (record_stamps(listing.items), listing.count, listing.total, extra_inputs, letters),
+                (record_keys(listing.items), listing.count, listing.total, extra_inputs, letters),
                 listing=listing,
                 letters=letters,
                 **variables,
@@ -286,7 +188,7 @@ class PagesGenerator(Part):
         self._emit(
             "index.html",
             "home",
-            (record_stamps(newest), record_stamps(upcoming), counts),
+            (record_keys(newest), record_keys(upcoming), counts),
             newest_actors=newest,
             next_events=upcoming,
             structured_data=website(self.site.territory.name, self.base_url, self.site.territory.pitch),
@@ -301,15 +203,15 @@ class PagesGenerator(Part):
         for actor in directory.actors:
             shown = [actor, *initiatives_of.get(actor.slug, ()), *events_of.get(actor.slug, ())]
             path = urls.save_as(urls.record_path(actor))
-            queue.append((path, "actor", Stamps(shown), partial(self._actor_page, actor)))
+            queue.append((path, "actor", RecordKeys(shown), partial(self._actor_page, actor)))
         for initiative in directory.initiatives:
             path = urls.save_as(urls.record_path(initiative))
             shown = [initiative, *self._actors(initiative.actor_slugs)]
-            queue.append((path, "initiative", Stamps(shown), partial(self._initiative_page, initiative)))
+            queue.append((path, "initiative", RecordKeys(shown), partial(self._initiative_page, initiative)))
         for event in directory.events:
             path = urls.save_as(urls.record_path(event))
             shown = [event, *self._actors(event.organizer_slugs)]
-            queue.append((path, "event", Stamps(shown), partial(self._event_page, event)))
+            queue.append((path, "event", RecordKeys(shown), partial(self._event_page, event)))
 
         # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
         for record in self.site.peer_records_with_pages:
@@ -327,7 +229,7 @@ class PagesGenerator(Part):
             self._emit(
                 save_as,
                 record.KIND,
-                Stamps([record]),
+                RecordKeys([record]),
                 record=record,
                 body=MarkdownBody(record.body),
                 **extra,
@@ -404,7 +306,7 @@ class PagesGenerator(Part):
                 slug,
                 actors,
                 "theme",
-                extra_inputs=record_stamps([*initiatives, *upcoming]),
+                extra_inputs=record_keys([*initiatives, *upcoming]),
                 entries=entries,
                 initiatives=initiatives,
                 title=entries.theme.label,
@@ -468,7 +370,7 @@ class PagesGenerator(Part):
         self._emit(
             self.site.urls.save_as(self.site.urls.path("events", "embed")),
             "agenda_embed",
-            record_stamps(upcoming),
+            record_keys(upcoming),
             occurrences=upcoming,
         )
         self._listing(

@@ -20,7 +20,7 @@ from .media import image_problem
 from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
 from .problems import WARNING, Problem
 from .recurrence import LAST_DAY, first_date
-from .schema import schema
+from .schema import say, schema
 from .taxonomy import Theme
 
 # Keys of the contract that only exports carry (a file says them otherwise).
@@ -97,9 +97,7 @@ def record_problems(record: Record, tz: ZoneInfo) -> list[Problem]:
             _problem(
                 record,
                 ("siret",),
-                f"le SIRET « {siret} » n'est pas valide "
-                "(clé de contrôle fausse) : recopiez-le depuis l'avis de "
-                "situation INSEE ou annuaire-entreprises.data.gouv.fr",
+                say("siret_checksum", value=siret),
             )
         )
     city = record.address.get("city") if isinstance(record.address, dict) else None

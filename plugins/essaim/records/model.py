@@ -92,7 +92,7 @@ class Record:
         return sort_key(self.name)
 
     @cached_property
-    def stamp(self) -> str:
+    def change_key(self) -> str:
         """What change detection compares of a record: kind, slug, its file's digest, `updated`.
         Computed once, at first use; `read_directory` forgets any copy made before `updated` is
         final (a record from the cache)."""

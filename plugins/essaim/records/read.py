@@ -1,6 +1,6 @@
 """Files → records → Directory: read every record file, check it, report every problem.
 
-The one entry point is `read_directory`. Parsed records are cached by file stamp (size and
+The one entry point is `read_directory`. Parsed records are cached by file file_key (size and
 modification time), like Pelican's `FileStampDataCacher`, so a rebuild re-reads only what changed.
 """
 
@@ -94,7 +94,7 @@ def _read_many(jobs: list[tuple[str, str, str, int]]) -> list[tuple[Record | Non
 
 
 @cache
-def _code_stamp() -> str:
+def _code_key() -> str:
     """Changes whenever the code that reads and checks a record changes (this package's modules,
     schemas and taxonomy, as imported), so cached results are never stale."""
     return cachefile.source_digest(Path(__file__).parent, schema_module.SCHEMA_VERSION.encode()).hexdigest()
@@ -102,7 +102,7 @@ def _code_stamp() -> str:
 
 @dataclass
 class RecordCache:
-    """Parsed records by path, each with the stamp of the file it came from."""
+    """Parsed records by path, each with the file_key of the file it came from."""
 
     path: Path | None
     entries: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
@@ -116,18 +116,18 @@ class RecordCache:
             return cls(None)
         path = cache_dir / CACHE_FILE
         saved = cachefile.load(path, tuple)
-        if saved is not None and len(saved) == 2 and isinstance(saved[1], dict) and saved[0] == _code_stamp():
+        if saved is not None and len(saved) == 2 and isinstance(saved[1], dict) and saved[0] == _code_key():
             return cls(path, saved[1])
         return cls(path, {}, dirty=True)
 
-    def get(self, file: str | os.PathLike[str], stamp: tuple[int, int]) -> Any:
-        """The cached result for `file` if its stamp has not changed."""
+    def get(self, file: str | os.PathLike[str], file_key: tuple[int, int]) -> Any:
+        """The cached result for `file` if its file_key has not changed."""
         entry = self.entries.get(os.fspath(file))
-        return entry[1] if entry and entry[0] == stamp else None
+        return entry[1] if entry and entry[0] == file_key else None
 
-    def put(self, file: str | os.PathLike[str], stamp: tuple[int, int], value: Any) -> None:
+    def put(self, file: str | os.PathLike[str], file_key: tuple[int, int], value: Any) -> None:
         """Remember a result for `file`."""
-        self.entries[os.fspath(file)] = (stamp, value)
+        self.entries[os.fspath(file)] = (file_key, value)
         self.dirty = True
 
     def save(self, keep: Iterable[str | os.PathLike[str]], background: bool = False) -> None:
@@ -153,10 +153,10 @@ class RecordCache:
     def _write(self) -> None:
         """Save the cache. A cache that cannot be written (a full disk, a read-only folder) is
         only a slower next build: the one before stays whole, and its entries are still right
-        for the files whose stamp did not change."""
+        for the files whose file_key did not change."""
         assert self.path is not None
         try:
-            cachefile.save(self.path, (_code_stamp(), self.entries))
+            cachefile.save(self.path, (_code_key(), self.entries))
         except OSError as error:
             logger.warning(
                 "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
@@ -171,7 +171,7 @@ class RecordCache:
         self._write()
 
 
-def _stamp(file: str | os.PathLike[str]) -> tuple[int, int]:
+def _file_key(file: str | os.PathLike[str]) -> tuple[int, int]:
     info = os.stat(file)
     return (info.st_mtime_ns, info.st_size)
 
@@ -187,12 +187,12 @@ def read_records(
     results: list[Any] = [None] * len(files)
     todo = []
     for index, (kind, file) in enumerate(files):
-        stamp = _stamp(file)
-        cached = cache.get(file, stamp)
+        file_key = _file_key(file)
+        cached = cache.get(file, file_key)
         if cached is not None:
             results[index] = cached
         else:
-            todo.append((index, kind, file, stamp))
+            todo.append((index, kind, file, file_key))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         # workers - 1 child processes read the first part; this process reads the last share
@@ -206,13 +206,13 @@ def read_records(
                 pool.submit(_read_many, [(f, os.fspath(root), k, st[0]) for _, k, f, st in batch])
                 for batch in batches
             ]
-            own = [read_record(file, root, kind, stamp[0] / 1e9) for _, kind, file, stamp in mine]
+            own = [read_record(file, root, kind, file_key[0] / 1e9) for _, kind, file, file_key in mine]
             fresh = [result for future in futures for result in future.result()] + own
     else:
-        fresh = [read_record(file, root, kind, stamp[0] / 1e9) for _, kind, file, stamp in todo]
-    for (index, _, file, stamp), result in zip(todo, fresh, strict=True):
+        fresh = [read_record(file, root, kind, file_key[0] / 1e9) for _, kind, file, file_key in todo]
+    for (index, _, file, file_key), result in zip(todo, fresh, strict=True):
         results[index] = result
-        cache.put(file, stamp, result)
+        cache.put(file, file_key, result)
     cache.save((file for _, file in files), background=len(todo) >= PARALLEL_THRESHOLD)
     logger.debug(
         "essaim: %d record files, %d read, %d from cache", len(files), len(todo), len(files) - len(todo)
@@ -268,7 +268,7 @@ def read_directory(
         if record_problem_list or local:
             continue  # an invalid record is reported, never half-rendered
         record.updated = _updated(record, dates)
-        record.__dict__.pop("stamp", None)  # made with `updated` as it is now, when first used
+        record.__dict__.pop("file_key", None)  # made with `updated` as it is now, when first used
         if isinstance(record, Event):
             record.set_times(tz)
         records[record.KIND].append(record)

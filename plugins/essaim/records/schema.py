@@ -47,6 +47,11 @@ MESSAGES = {
     "uniqueItems": "« {name} » contient deux fois la même valeur",
     "minimum": "« {name} » vaut {value}, hors des limites permises (au moins {limit})",
     "maximum": "« {name} » vaut {value}, hors des limites permises (au plus {limit})",
+    # Not from the schema, said by essaim validate (checks.py) and the proposal form alike:
+    "siret_checksum": "le SIRET « {value} » n'est pas valide (clé de contrôle fausse) : recopiez-le "
+    "depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr",
+    # The form's own sentence for a required field (a file is told which line to add instead):
+    "required_in_form": "champ obligatoire « {name} » manquant : remplissez-le",
 }
 
 

@@ -7,9 +7,9 @@ import logging
 import time
 from pathlib import Path
 
-from ..frontend import vendor_files
-from ..output import fingerprint, record_stamps
+from ..output import make_key, record_keys
 from ..part import Part
+from ..vendor import vendor_files
 from .documents import documents
 from .index import build
 
@@ -29,10 +29,8 @@ class SearchGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """Write search (switch: `features.search` in territory.yml)."""
-        if not self.start():
-            return
         site, files = self.site, self.files
         directory, urls = site.directory, site.urls
         root = Path(self.settings["ESSAIM_ROOT"])
@@ -40,10 +38,10 @@ class SearchGenerator(Part):
             for source, save_as in vendor_files(root, library):
                 files.copy(save_as, source)
 
-        key = fingerprint(
-            record_stamps(directory.records),
-            record_stamps(site.peer_records),
-            self.part_stamp(),
+        key = make_key(
+            record_keys(directory.records),
+            record_keys(site.peer_records),
+            self.build_key(),
             site.now.date(),
         )
         if files.keep_all(INDEX_FOLDER, key):  # unchanged: the page needs the index's stamp and shards
@@ -71,7 +69,7 @@ class SearchGenerator(Part):
 
         siteurl = self.settings.get("SITEURL", "")
         save_as = urls.save_as(urls.path("search"))
-        page_key = fingerprint(stamp, self.part_stamp())
+        page_key = make_key(stamp, self.build_key())
         if not files.is_fresh(save_as, page_key):
             html = self.get_template("search").render(
                 {
@@ -87,5 +85,4 @@ class SearchGenerator(Part):
                 }
             )
             files.write(save_as, html, page_key)
-        files.finish()
-        self.context.setdefault("essaim_pages", []).append(urls.path("search"))
+        return [urls.path("search")]

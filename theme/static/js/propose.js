@@ -131,7 +131,7 @@
       var needed = field.required || (steps.length > 1 && parent && (groupSchema.required || []).indexOf(steps[steps.length - 1]) >= 0);
       if (value === undefined || (Array.isArray(value) && !value.length)) {
         if (needed) {
-          found.push({ field: field, message: "champ obligatoire « " + field.label + " » manquant : remplissez-le" });
+          found.push({ field: field, message: say("required_in_form", { name: field.label }) });
         }
         return;
       }
@@ -139,8 +139,7 @@
         found.push({ field: field, message: message });
       });
       if (field.key === "siret" && /^[0-9]{14}$/.test(value) && !siretIsValid(value)) {
-        found.push({ field: field, message: "le SIRET « " + value + " » n'est pas valide (clé de contrôle fausse) : " +
-          "recopiez-le depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr" });
+        found.push({ field: field, message: say("siret_checksum", { value: value }) });
       }
     });
     return found;

@@ -1,10 +1,10 @@
-"""A stamp of the code this process runs: Essaim's own files (its modules, schemas and
+"""A key of the code this process runs: Essaim's own files (its modules, schemas and
 taxonomy) as they were when the build machinery was imported, and the versions of the libraries
 that shape its outputs.
 
 Taken once, at import: a build process renders with the code it loaded, so its pages must be
-stamped with that code, not with files edited since on disk (`make serve` restarts its build
-process when `plugins/` changes, so the next build loads and stamps the new code).
+keyed with that code, not with files edited since on disk (`make serve` restarts its build
+process when `plugins/` changes, so the next build loads the new code and its key).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("pelican", "Jinja2", "MarkupSafe", "cmarkgfm", "nh3", "orjson", "icalendar", "nltk")
 
 
-def _stamp() -> str:
+def _key() -> str:
     digest = source_digest(PACKAGE, sys.version.encode())
     for library in LIBRARIES:
         try:
@@ -30,4 +30,4 @@ def _stamp() -> str:
     return digest.hexdigest()
 
 
-CODE_STAMP: Final[str] = _stamp()
+CODE_KEY: Final[str] = _key()

@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from ..frontend import vendor_files
+from ..geojson import point_feature
 from ..jsontext import to_json
-from ..output import fingerprint, record_stamps
+from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Record, slugify
+from ..vendor import vendor_files
 
 logger = logging.getLogger(__name__)
 PART = "map"
@@ -23,8 +24,6 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     if not geo:
         return None
     properties = {
-        "type": kind,
-        "slug": record.slug,
         "name": record.name,
         "summary": record.summary,
         "url": url,
@@ -35,12 +34,7 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
         properties["legal_form"] = record.legal_form
     if getattr(record, "origin", None):
         properties["territory"] = record.origin
-    return {
-        "type": "Feature",
-        "id": f"{kind}:{record.slug}",
-        "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
-        "properties": properties,
-    }
+    return point_feature(kind, record.slug, geo, properties)
 
 
 MAP_PAGES = (("map", None), ("map_embed", "embed"))  # template, section slug
@@ -51,10 +45,8 @@ class MapGenerator(Part):
 
     PART = PART
 
-    def generate_output(self, writer) -> None:
+    def write(self) -> list[str]:
         """Write the map (switch: `features.map` in territory.yml)."""
-        if not self.start():
-            return
         site, files = self.site, self.files
         territory, directory, urls = site.territory, site.directory, site.urls
         root = Path(self.settings["ESSAIM_ROOT"])
@@ -68,18 +60,18 @@ class MapGenerator(Part):
         records += [  # the neighbouring directories' places, linking to their own pages
             (r, r.KIND) for r in site.peer_records if r.KIND != "event" or r.is_upcoming(site.now)
         ]
-        key = fingerprint(
-            record_stamps(r for r, _ in records),
+        key = make_key(
+            record_keys(r for r, _ in records),
             [getattr(r, "canonical_url", "") for r, _ in records],
-            self.part_stamp(),
+            self.build_key(),
             site.now.date(),
         )
         canonical = site.canonical
         geojson_path = f"{urls.path('map')}lieux.geojson"
         pages = [(template, slug, urls.save_as(urls.path("map", slug))) for template, slug in MAP_PAGES]
+        sitemap = [urls.path("map", slug) for _, slug in MAP_PAGES]
         if all(files.is_fresh(path, key) for path in [geojson_path, *(save_as for _, _, save_as in pages)]):
-            self._finish()  # nothing the map shows has changed: no feature to compute again
-            return
+            return sitemap  # nothing the map shows has changed: no feature to compute again
         features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
         if not files.is_fresh(geojson_path, key):
             files.write(
@@ -115,10 +107,4 @@ class MapGenerator(Part):
                 }
             )
             files.write(save_as, html, key)
-        self._finish()
-
-    def _finish(self) -> None:
-        """Save the manifest; the map's pages join the sitemap."""
-        self.files.finish()
-        sitemap = self.context.setdefault("essaim_pages", [])
-        sitemap.extend(self.site.urls.path("map", slug) for _, slug in MAP_PAGES)
+        return sitemap
