@@ -103,3 +103,22 @@ print("ok")
     env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env)
     assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+
+
+def test_every_data_file_of_the_package_is_installed_with_it():
+    """A clean `pip install .` copies only the package data pyproject.toml lists: every file of
+    plugins/essaim that is not Python (schemas, taxonomy, stop words...) must match one of its
+    patterns, or the installed package would miss it (search had been built without its stop
+    words)."""
+    from fnmatch import fnmatch
+
+    listed = PYPROJECT["tool"]["setuptools"]["package-data"]["essaim"]
+    package = REPO / "plugins/essaim"
+    tracked = subprocess.run(
+        ["git", "ls-files", "plugins/essaim"], capture_output=True, text=True, cwd=REPO, check=True
+    ).stdout.split()
+    data = [Path(f).relative_to("plugins/essaim").as_posix() for f in tracked if not f.endswith(".py")]
+    assert data, "git lists the package's files"
+    missing = [f for f in data if not any(fnmatch(f, pattern) for pattern in listed)]
+    assert missing == [], f"add them to [tool.setuptools.package-data] in pyproject.toml: {missing}"
+    assert all((package / f).is_file() for f in data)

@@ -356,7 +356,7 @@ def test_a_repeated_event_lasting_years_is_refused(territory):
 
 
 def test_search_terms_are_found_in_linear_time():
-    from essaim.search.analysis import plain_text, terms
+    from essaim.analysis import plain_text, terms
 
     started = time.perf_counter()
     terms("a" + "!" * 19_990 + "zN")

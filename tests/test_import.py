@@ -306,6 +306,9 @@ def test_a_cell_over_128_kb(territory):
         + f"Le Fournil;{'x' * 300};\r\n"
         + f'Le Local;Un lieu.;"{fits}"\r\n'
     )
+    import csv
+
+    limit = csv.field_size_limit()  # 128 KB, unless another library raised it in this process
     result = import_bytes(territory, text.encode("utf-8"), "--write")
     assert result.exit_code == 0, result.output
     assert "ligne 2 : rejetée actors/la-ruche.md : le fichier dépasse 128 Ko" in result.output
@@ -314,9 +317,7 @@ def test_a_cell_over_128_kb(territory):
     )
     assert "ligne 4 : à créer actors/le-local.md" in result.output
     assert record(territory, "actors/le-local.md")[1] == fits.strip() + "\n"
-    import csv
-
-    assert csv.field_size_limit() == 131072  # the module's limit is given back
+    assert csv.field_size_limit() == limit  # the module's limit is given back
 
 
 @pytest.mark.parametrize(

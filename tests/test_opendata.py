@@ -32,7 +32,7 @@ def published_validator(output: Path, kind: str) -> Draft202012Validator:
 def test_json_exports_are_valid_against_the_published_schemas(demo_output, kind):
     plural = {"actor": "actors", "initiative": "initiatives", "event": "events"}[kind]
     data = json.loads((demo_output / f"data/{plural}.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.3.0"
+    assert data["schema_version"] == "1.4.0"
     assert data["territory"] == {"name": "Essaim Nantes", "url": BASE}
     assert data["licence"]["id"] == "etalab-2.0"
     files = [f for k, f in record_files(REPO) if k == kind]

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import REPO
-from essaim.search.analysis import fold, plain_text, stem, stop_words, term, terms, words
+from essaim.analysis import fold, plain_text, stem, stop_words, term, terms, words
 
 LUNR_FR = REPO / "node_modules/lunr-languages/lunr.fr.js"
 

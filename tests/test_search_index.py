@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import DEMO_NOW, REPO
+from essaim.analysis import SEPARATOR, fold, stem, stop_words, trim
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
-from essaim.search.analysis import SEPARATOR, fold, stem, stop_words, trim
 from essaim.search.documents import documents
 from essaim.search.index import BOOSTS, CHUNK_SIZE, FIELDS, SearchDocument, build, pack, shard_key, unpack
 from essaim.urls import Urls

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from essaim.search.analysis import term, words
+from essaim.analysis import term, words
 from essaim.search.index import FIELDS, SearchDocument, build, shard_key, unpack
 
 DOCUMENTS = [

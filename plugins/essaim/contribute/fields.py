@@ -144,6 +144,8 @@ LEFT_OUT = {
     "social": "one link per network, a group a maintainer writes in the file",
     "logo": "an image file to add to the repository's media/: a static form cannot upload it",
     "updated": "the date a maintainer checked the record",
+    "offers_needs": "a list of groups (kind, category, text, until) the form cannot repeat yet: "
+    "written in the file (docs/offers-needs.md); skills and an initiative's needs are in the form",
 }
 TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
 FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}

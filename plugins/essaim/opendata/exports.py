@@ -44,6 +44,7 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("purpose", ("purpose",)),
         ("skills_offered", ("skills_offered",)),
         ("skills_sought", ("skills_sought",)),
+        ("offers_needs", ("offers_needs",)),
         ("opening_hours", ("opening_hours",)),
         ("wheelchair", ("accessibility", "wheelchair")),
         ("acceslibre_url", ("accessibility", "acceslibre_url")),
@@ -61,6 +62,7 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("stage", ("stage",)),
         ("started", ("started",)),
         ("needs", ("needs",)),
+        ("offers_needs", ("offers_needs",)),
         ("crowdfunding_url", ("crowdfunding_url",)),
         ("website", ("website",)),
         ("street", ("address", "street")),
@@ -146,6 +148,10 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _item(item: Any) -> str:
+    return ";".join(f"{key}={item[key]}" for key in sorted(item)) if isinstance(item, dict) else str(item)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -153,8 +159,8 @@ def _cell(value: Any) -> str:
         return neutralise(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return neutralise(LIST_SEPARATOR.join(str(item) for item in value))
+    if isinstance(value, list):  # a list of groups (offers_needs): each group's pairs with ";"
+        return neutralise(LIST_SEPARATOR.join(_item(item) for item in value))
     if isinstance(value, dict):
         return neutralise(LIST_SEPARATOR.join(f"{key}={value[key]}" for key in sorted(value)))
     return str(value)  # numbers (lat, lon, founded): typed columns, "-1.55" stays a number

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from .load import LinePath
+from .load import SLUG_RE, LinePath
 from .media import image_problem
 from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
 from .problems import WARNING, Problem
@@ -213,6 +213,7 @@ def directory_problems(
     themes: dict[str, Theme],
     root: Path,
     actor_slugs: set[str],
+    categories: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Checks across records: themes and references exist, no duplicates, logos present.
 
@@ -240,6 +241,18 @@ def directory_problems(
                         f"thème inconnu « {slug} »"
                         f"{_closest(slug, themes)} (liste des thèmes : page "
                         "« Thèmes » du site)",
+                    )
+                )
+    for record in [*actors, *initiatives] if categories is not None else []:
+        for index, item in enumerate(record.fields.get("offers_needs") or []):
+            category = item.get("category") if isinstance(item, dict) else None
+            if isinstance(category, str) and SLUG_RE.match(category) and category not in categories:
+                problems.append(
+                    _problem(
+                        record,
+                        ("offers_needs", index, "category"),
+                        f"catégorie d'offre ou de besoin inconnue « {category} »"
+                        f"{_closest(category, categories)} : choisissez parmi " + ", ".join(categories),
                     )
                 )
     for initiative in initiatives:

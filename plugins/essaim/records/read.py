@@ -277,7 +277,13 @@ def read_directory(
     # (a reference to an actor whose own file has an error).
     problems.extend(
         directory_problems(
-            parsed["actor"], parsed["initiative"], parsed["event"], territory.themes, root, actor_files
+            parsed["actor"],
+            parsed["initiative"],
+            parsed["event"],
+            territory.themes,
+            root,
+            actor_files,
+            territory.offer_need_categories,
         )
     )
     directory = Directory(territory.themes, records["actor"], records["initiative"], records["event"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -48,6 +49,25 @@ def themes_for(overrides: dict[str, Any] | None) -> dict[str, Theme]:
         else:
             themes[slug] = Theme(slug, entry["label"], entry.get("description", ""))
     return themes
+
+
+@cache
+def default_categories() -> dict[str, str]:
+    """The categories of offers and needs in the contract (common.json), slug → French label."""
+    text = resources.files(__package__).joinpath("schemas", "common.json").read_text(encoding="utf-8")
+    listed = json.loads(text)["x-essaim-offer-need-categories"]
+    return {slug: label for slug, label in listed.items() if slug != "description"}
+
+
+def categories_for(overrides: dict[str, str | None] | None) -> dict[str, str]:
+    """The contract's categories with a territory's overrides (null removes one)."""
+    categories = dict(default_categories())
+    for slug, label in (overrides or {}).items():
+        if label is None:
+            categories.pop(slug, None)
+        else:
+            categories[slug] = label
+    return categories
 
 
 def legal_form_label(value: str, plural: bool = False) -> str:

@@ -11,7 +11,7 @@ from .load import load_yaml_mapping
 from .media import image_problem
 from .problems import InvalidContent, Problem
 from .schema import problems_for_mapping, territory_validator
-from .taxonomy import Theme, themes_for
+from .taxonomy import Theme, categories_for, themes_for
 
 TERRITORY_FILE = "territory.yml"
 
@@ -86,6 +86,7 @@ class Territory:
     theme_overrides: dict[str, Any] = field(default_factory=dict)
     listing: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LISTING))
     features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
+    offers_needs: dict[str, Any] = field(default_factory=dict)  # categories, synonyms, generic_words
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
     peers: list[dict[str, Any]] = field(default_factory=list)  # federation.peers, defaults filled in
@@ -114,6 +115,12 @@ class Territory:
         """The theme taxonomy in force: defaults plus this territory's overrides."""
         return themes_for(self.theme_overrides)
 
+    @property
+    def offer_need_categories(self) -> dict[str, str]:
+        """The categories of offers and needs in force, slug → French label: the contract's,
+        with this territory's additions, new labels and removals."""
+        return categories_for(self.offers_needs.get("categories"))
+
     def feature(self, name: str) -> bool:
         """Whether a part of Essaim (pages, search, map...) is switched on."""
         return self.features.get(name, True)
@@ -141,6 +148,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         theme_overrides=data.get("themes") or {},
         listing={**DEFAULT_LISTING, **data.get("listing", {})},
         features={**DEFAULT_FEATURES, **data.get("features", {})},
+        offers_needs=data.get("offers_needs") or {},
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
         map={**DEFAULT_MAP, **data.get("map", {})},
         peers=[

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from ..analysis import plain_text
 from ..french import event_when, label
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme, legal_form_label
-from .analysis import plain_text
 from .index import SearchDocument
 
 

@@ -31,9 +31,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS
+from ..analysis import term as index_term
 from ..records.model import slugify
-from .analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS
-from .analysis import term as index_term
 
 FIELDS = ("name", "about", "body")
 # A match in the name beats one in the themes/summary, which beats one in the body.

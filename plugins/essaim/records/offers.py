@@ -1,0 +1,100 @@
+"""Offers and needs: what an actor or an initiative proposes to others and looks for.
+
+They come from the record's own file, in two ways, and are read the same:
+
+- `offers_needs:` (contract 1.4): a list of {kind: offer|need, category, text, until, contact};
+- the fields every record already had, counted as offers and needs without rewriting any file:
+  an actor's `skills_offered` (offers of skills) and `skills_sought` (needs of skills), an
+  initiative's `needs:` group (funding, volunteers, skills, premises, partners: one need each).
+
+An offer or need lives in its record's file, not in a file of its own: it is answered through
+that record (its page, its contact) and leaves with it; a one-off one says `until:`, and leaves
+the board the day after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .model import Record
+
+KINDS = ("need", "offer")
+# An initiative's `needs:` group: key → category.
+LEGACY_NEEDS = {
+    "funding": "financement",
+    "volunteers": "benevolat",
+    "skills": "competences",
+    "premises": "locaux",
+    "partners": "partenariats",
+}
+
+
+@dataclass(frozen=True)
+class OfferNeed:
+    """One offer or need of one record."""
+
+    record: Record
+    kind: str  # "offer" or "need"
+    category: str
+    text: str
+    position: int  # its rank among the record's offers and needs (stable: the file's order)
+    until: date | None = None
+    contact: str = ""  # an e-mail address to answer to, when not the record's own
+    field: str = "offers_needs"  # where in the file it was written
+
+    @property
+    def key(self) -> str:
+        """Unique in a directory: the record's kind and slug, and its position."""
+        return f"{self.record.KIND}:{self.record.slug}:{self.position}"
+
+    def is_open(self, today: date) -> bool:
+        """Still open on `today` (an offer or need with no `until` stays open)."""
+        return self.until is None or self.until >= today
+
+
+def _until(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def offers_needs_of(record: Record) -> list[OfferNeed]:
+    """Every offer and need of a valid record, in the order its file gives them: the legacy
+    fields first (skills offered, skills sought, an initiative's needs), then `offers_needs`."""
+    fields, found = record.fields, []
+
+    def add(kind: str, category: str, text: Any, field: str, until: Any = None, contact: Any = "") -> None:
+        if isinstance(text, str) and text.strip():
+            found.append(
+                OfferNeed(
+                    record, kind, category, text.strip(), len(found), _until(until), contact or "", field
+                )
+            )
+
+    if record.KIND == "actor":
+        for text in fields.get("skills_offered") or []:
+            add("offer", "competences", text, "skills_offered")
+        for text in fields.get("skills_sought") or []:
+            add("need", "competences", text, "skills_sought")
+    needs = fields.get("needs")
+    if record.KIND == "initiative" and isinstance(needs, dict):
+        for key, category in LEGACY_NEEDS.items():
+            add("need", category, needs.get(key), f"needs.{key}")
+    for item in fields.get("offers_needs") or []:
+        if isinstance(item, dict):
+            add(
+                item.get("kind", ""),
+                item.get("category", ""),
+                item.get("text"),
+                "offers_needs",
+                item.get("until"),
+                item.get("contact"),
+            )
+    return found
