@@ -156,7 +156,13 @@ def page(browser):
     context = browser.new_context(locale="fr-FR")
     new_page = context.new_page()
     new_page.console_errors = []
-    new_page.on("console", lambda m: m.type == "error" and new_page.console_errors.append(m.text))
+    new_page.on(  # with the address a failed load was for (the message itself does not say)
+        "console",
+        lambda m: (
+            m.type == "error"
+            and new_page.console_errors.append(f"{m.text} {m.location.get('url', '')}".rstrip())
+        ),
+    )
     new_page.on("pageerror", lambda e: new_page.console_errors.append(str(e)))
     # No network here: map tiles are answered with a blank image.
     context.route(

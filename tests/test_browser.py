@@ -32,6 +32,9 @@ PAGE_TYPES = {
     "propose": "/proposer/",
     "propose form": "/proposer/acteur/",
     "search with results": "/recherche/?q=numerique&type=actor",
+    "board": "/coups-de-main/",
+    "board category": "/coups-de-main/partenariats/",
+    "actor with matches": "/acteurs/place-au-velo/",
     "404": "/404.html",
 }
 

@@ -67,6 +67,11 @@ def label(value: str, vocabulary_name: str) -> str:
     return entry["label"] if isinstance(entry, dict) else entry
 
 
+def km(value: float) -> str:
+    """A distance as the site writes it: `3,5 km`, `12 km` (whole kilometres from 10 on)."""
+    return f"{value:.1f} km".replace(".", ",") if value < 10 else f"{round(value)} km"
+
+
 def plural(count: int, singular: str, many: str) -> str:
     """`1 acteur`, `3 acteurs` (French: 0 and 1 take the singular)."""
     return f"{count} {singular if count <= 1 else many}"

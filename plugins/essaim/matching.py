@@ -83,8 +83,6 @@ GENERIC_WORDS = (
     "bon",
     "bonne",
     "super",
-    "local",
-    "locale",
 )
 MATCHES_PER_ITEM = 5  # what a page, the board and a feed show of one offer's or need's matches
 

@@ -20,6 +20,7 @@ from . import codekey  # noqa: F401 - takes the code's key before any part is im
 from .agenda.generator import AgendaGenerator
 from .contribute.generator import ContributeGenerator
 from .directory_generator import DirectoryGenerator
+from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
 from .internals import quick_paths
 from .map.generator import MapGenerator
@@ -153,6 +154,7 @@ def get_generators(pelican) -> list[type]:
         AgendaGenerator,
         MapGenerator,
         ContributeGenerator,
+        ExchangeGenerator,
         OpenDataGenerator,  # the sitemap lists the pages of every other part
         FederationGenerator,  # /federation.json, once the open data it announces is written
     ]

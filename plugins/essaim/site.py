@@ -8,7 +8,9 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
+from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.model import City, Directory, Occurrence, slugify, sort_key
+from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
 from .urls import Urls
@@ -17,6 +19,22 @@ from .urls import Urls
 def _q(text: str) -> str:
     """Percent-encoded as in a query string (`urlencode(..., quote_via=quote)`)."""
     return quote(text, safe="")
+
+
+def new_issue_url(forge: dict[str, str], title: str, body: str) -> str:
+    """The forge's "new issue" page with its title and body (both already percent-encoded)."""
+    if forge["kind"] == "gitlab":
+        return f"{forge['repository']}/-/issues/new?issue%5Btitle%5D={title}&issue%5Bdescription%5D={body}"
+    return f"{forge['repository']}/issues/new?title={title}&body={body}"
+
+
+def mailto(address: str, subject: str = "", body: str = "") -> str:
+    """A mailto: link to one address, its subject and body prefilled. The address is
+    percent-encoded but for the signs of ordinary addresses: one written `a?cc=b@c.fr` cannot
+    add a recipient or a header."""
+    link = "mailto:" + quote(address, safe="@.+-_")
+    headers = [f"{name}={_q(value)}" for name, value in (("subject", subject), ("body", body)) if value]
+    return link + ("?" + "&".join(headers) if headers else "")
 
 
 # "Signaler une erreur": the title and body of the prefilled issue or e-mail, encoded once.
@@ -52,6 +70,7 @@ class Site:
         ("themes", "Thèmes"),
         ("cities", "Communes"),
         ("legal_forms", "Statuts"),
+        ("board", "Coups de main"),
         ("propose", "Proposer une fiche"),
     )
 
@@ -59,7 +78,9 @@ class Site:
         self.section_links = [
             (self.urls.path(section), self.urls.url(section), label)
             for section, label in self.SECTIONS
-            if self.territory.feature({"map": "map", "propose": "contribute"}.get(section, "pages"))
+            if self.territory.feature(
+                {"map": "map", "propose": "contribute", "board": "exchange"}.get(section, "pages")
+            )
         ]
 
     def link_pages(self, pages: list, siteurl: str) -> None:
@@ -169,6 +190,57 @@ class Site:
             actors.sort(key=lambda r: (r.sort_name, r.slug))
         return forms
 
+    @cached_property
+    def categories(self) -> dict[str, str]:
+        """The categories of offers and needs in force, slug → label."""
+        return self.territory.offer_need_categories
+
+    @cached_property
+    def offers_needs(self) -> list[OfferNeed]:
+        """The open offers and needs of our actors and initiatives, today."""
+        return open_offers_needs(self.directory, self.now.date())
+
+    @cached_property
+    def matches(self) -> dict[str, list[Match]]:
+        """Each open offer's and need's best matches, by its key (matching.py)."""
+        return match_all(self.offers_needs, Vocabulary.of(self.territory))
+
+    @cached_property
+    def _offers_needs_by_record(self) -> dict[tuple[str, str], list[OfferNeed]]:
+        found: dict[tuple[str, str], list[OfferNeed]] = {}
+        for item in self.offers_needs:
+            found.setdefault((item.record.KIND, item.record.slug), []).append(item)
+        return found
+
+    def offers_needs_of(self, record) -> list[tuple[OfferNeed, list[Match]]]:
+        """A record's open offers and needs, each with its matches (best first)."""
+        items = self._offers_needs_by_record.get((record.KIND, record.slug), [])
+        return [(item, self.matches.get(item.key, [])) for item in items]
+
+    def answer_url(self, item: OfferNeed) -> str | None:
+        """« Je peux aider » (a need) or « Répondre » (an offer): a prefilled e-mail to its
+        contact, else to its record's address; without one, a prefilled issue on the forge, or
+        an e-mail to the directory's contact, for the maintainers to pass on; None without
+        any. The site itself sends and keeps nothing."""
+        what = "besoin" if item.kind == "need" else "offre"
+        page = self.canonical.record(item.record)
+        subject = f"Votre {what} « {item.text} » ({self.territory.name})"
+        body = (
+            f"Bonjour,\n\nJ'ai vu votre {what} « {item.text} » dans l'annuaire {self.territory.name} "
+            f"({page}).\n\n"
+        )
+        email = item.contact or item.record.fields.get("email")
+        if email:
+            return mailto(email, subject, body)
+        # No address on the record: the directory's maintainers pass the message on.
+        title = f"Réponse à {item.record.name} : {what} « {item.text} »"
+        body += f"(La fiche « {item.record.name} » n'a pas d'adresse e-mail : merci de transmettre.)\n"
+        if self.territory.forge:
+            return new_issue_url(self.territory.forge, _q(title), _q(body))
+        if self.territory.contact_email:
+            return mailto(self.territory.contact_email, title, body)
+        return None
+
     def also_listed_by(self, record) -> list[str]:
         """Names of the neighbouring directories that list this local record too."""
         return self.peers.also_listed_by.get(record.source, []) if self.peers else []
@@ -204,10 +276,6 @@ class Site:
             return None
         title = REPORT_TITLE.format(_q(record.name))
         body = REPORT_BODY.format(_q(self.canonical.record(record)), _q(record.source))
-        if forge and forge["kind"] == "gitlab":
-            return (
-                f"{forge['repository']}/-/issues/new?issue%5Btitle%5D={title}&issue%5Bdescription%5D={body}"
-            )
         if forge:
-            return f"{forge['repository']}/issues/new?title={title}&body={body}"
+            return new_issue_url(forge, title, body)
         return f"mailto:{email}?subject={title}&body={body}"

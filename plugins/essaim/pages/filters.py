@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..french import date_fr, event_when, label, month_fr, plural, time_fr
+from ..french import date_fr, event_when, km, label, month_fr, plural, time_fr
 from ..records.model import slugify
 from ..records.taxonomy import legal_form_label
 
@@ -43,4 +43,5 @@ FILTERS = {
     "label": label,
     "legal_form": legal_form_label,
     "plural": plural,
+    "km": km,
 }

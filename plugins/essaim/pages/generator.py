@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from ..output import RecordKeys, make_key, record_keys
+from ..paginate import paginate
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from . import workers
@@ -21,7 +22,6 @@ from .fragments import Cards, Chrome, with_globals
 from .jinja_ext import render
 from .jsonld import structured_data, website
 from .markdown import MarkdownBody
-from .paginate import paginate
 
 logger = logging.getLogger(__name__)
 PART = "pages"
@@ -203,11 +203,13 @@ class PagesGenerator(Part):
         for actor in directory.actors:
             shown = [actor, *initiatives_of.get(actor.slug, ()), *events_of.get(actor.slug, ())]
             path = urls.save_as(urls.record_path(actor))
-            queue.append((path, "actor", RecordKeys(shown), partial(self._actor_page, actor)))
+            inputs = (RecordKeys(shown), self._exchange_inputs(actor))
+            queue.append((path, "actor", inputs, partial(self._actor_page, actor)))
         for initiative in directory.initiatives:
             path = urls.save_as(urls.record_path(initiative))
             shown = [initiative, *self._actors(initiative.actor_slugs)]
-            queue.append((path, "initiative", RecordKeys(shown), partial(self._initiative_page, initiative)))
+            inputs = (RecordKeys(shown), self._exchange_inputs(initiative))
+            queue.append((path, "initiative", inputs, partial(self._initiative_page, initiative)))
         for event in directory.events:
             path = urls.save_as(urls.record_path(event))
             shown = [event, *self._actors(event.organizer_slugs)]
@@ -235,6 +237,25 @@ class PagesGenerator(Part):
                 **extra,
             )
 
+    def _exchange_inputs(self, record: Record) -> tuple:
+        """What a record's page shows of offers and needs: its own (their text, their date), and
+        each match (the other record as it is now, the words in common, the distance). Matches
+        depend on every record (a new offer elsewhere, the weight of words): listed here, a page
+        is rendered again exactly when what it shows of them changes."""
+        return tuple(
+            (
+                item.key,
+                item.text,
+                str(item.until),
+                tuple(
+                    (m.need.key, m.offer.key, m.need.text, m.offer.text, m.words, m.km)
+                    + ((m.offer if item.kind == "need" else m.need).record.change_key,)
+                    for m in matches
+                ),
+            )
+            for item, matches in self.site.offers_needs_of(record)
+        )
+
     def _actor_page(self, actor: Actor) -> dict[str, Any]:
         directory, now = self.site.directory, self.site.now
         events = directory.events_of.get(actor.slug, [])
@@ -244,6 +265,7 @@ class PagesGenerator(Part):
             "initiatives": directory.initiatives_of.get(actor.slug, []),
             "upcoming": [e for e in events if e.is_upcoming(now)],
             "past": [e for e in reversed(events) if not e.is_upcoming(now)],
+            "exchange": self.site.offers_needs_of(actor),
         }
 
     def _initiative_page(self, initiative: Initiative) -> dict[str, Any]:
@@ -251,6 +273,7 @@ class PagesGenerator(Part):
             "record": initiative,
             "body": MarkdownBody(initiative.body),
             "actors": self._actors(initiative.actor_slugs),
+            "exchange": self.site.offers_needs_of(initiative),
         }
 
     def _event_page(self, event: Event) -> dict[str, Any]:

@@ -31,6 +31,7 @@ DEFAULT_URLS = {
     "map": "carte",
     "search": "recherche",
     "propose": "proposer",
+    "board": "coups-de-main",
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -47,6 +48,7 @@ DEFAULT_FEATURES = {
     "map": True,
     "contribute": True,
     "federation": True,
+    "exchange": True,
 }
 DEFAULT_AGENDA = {"horizon_days": 365}
 

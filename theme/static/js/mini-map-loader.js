@@ -12,7 +12,12 @@
     var css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = me.getAttribute("data-css");
+    /* The scripts wait for the style sheet: Leaflet finds its marker images through it, and a
+       marker made before it has loaded asks for them beside the page (two 404s, no icon). */
+    css.onload = css.onerror = scripts;
     document.head.appendChild(css);
+  }
+  function scripts() {
     JSON.parse(me.getAttribute("data-scripts")).forEach(function (src) {
       var script = document.createElement("script");
       script.src = src;

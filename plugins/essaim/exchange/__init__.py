@@ -1,0 +1,1 @@
+"""The exchange: the board of offers and needs (`/coups-de-main/`)."""

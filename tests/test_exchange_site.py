@@ -1,0 +1,108 @@
+"""The board of offers and needs (`/coups-de-main/`) and the « Correspondances » of record
+pages, read back from the demo site as a visitor (without JavaScript) would read them."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from html import unescape
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from conftest import actor_text, build, write
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def section(html: str, marker: str) -> str:
+    match = re.search(rf"<section[^>]*{marker}.*?</section>", html, re.S)
+    assert match, marker
+    return match.group(0)
+
+
+def test_a_need_shows_the_offer_that_answers_it_with_the_words_in_common(demo_output):
+    page = (demo_output / "acteurs/place-au-velo/index.html").read_text(encoding="utf-8")
+    found = section(page, 'id="correspondances"')
+    assert '<a href="/acteurs/la-cantine-numerique/">La Cantine numérique</a>' in found
+    assert (
+        "propose « Local d'atelier à partager le week-end » "
+        "(mots en commun : « local », « atelier »)" in text_of(found)
+    )
+    # and the other side sees the need its offer answers
+    other = (demo_output / "acteurs/la-cantine-numerique/index.html").read_text(encoding="utf-8")
+    assert '<a href="/acteurs/place-au-velo/">Place au vélo</a> cherche' in section(
+        other, 'id="correspondances"'
+    )
+
+
+def test_an_answer_link_is_an_e_mail_with_the_need_in_its_subject(demo_output):
+    page = (demo_output / "acteurs/place-au-velo/index.html").read_text(encoding="utf-8")
+    links = re.findall(
+        r'<a class="exchange-answer" href="([^"]+)">Je peux aider', section(page, 'class="offers-needs"')
+    )
+    assert len(links) == 2
+    parts = urlsplit(unescape(links[1]))
+    assert parts.scheme == "mailto"
+    # The record has no e-mail and the demo no forge: the directory's contact passes it on.
+    assert unquote(parts.path) == "contact@essaim-nantes.example.org"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Réponse à Place au vélo : besoin « Un local pour l'atelier vélo »"]
+    assert "https://essaim-nantes.example.org/acteurs/place-au-velo/" in query["body"][0]
+
+
+def test_the_record_s_own_e_mail_is_used_and_cannot_add_headers(territory):
+    items = "\n  - kind: need\n    category: locaux\n    text: Une salle"
+    write(territory, "actors/a.md", actor_text("Alpha", email="'a?cc=b@c.fr'", offers_needs=items))
+    output = build(territory)
+    page = (output / "acteurs/a/index.html").read_text(encoding="utf-8")
+    (link,) = re.findall(r'<a class="exchange-answer" href="([^"]+)"', page)
+    parts = urlsplit(unescape(link))
+    assert parts.path == "a%3Fcc%3Db@c.fr" and set(parse_qs(parts.query)) == {"subject", "body"}
+
+
+def test_the_board_lists_every_open_offer_and_need_with_counts(demo_output):
+    board = (demo_output / "coups-de-main/index.html").read_text(encoding="utf-8")
+    filters = text_of(re.search(r'<nav class="board-filters".*?</nav>', board, re.S).group(0))
+    counts = {name.strip(): int(n) for name, n in re.findall(r"([A-Za-zÀ-ÿ ]+?) \((\d+)\)", filters)}
+    assert counts["Tout"] == counts["Besoins"] + counts["Offres"] > 50
+    categories = {k: v for k, v in counts.items() if k not in ("Tout", "Besoins", "Offres")}
+    assert sum(categories.values()) == counts["Tout"]
+    # Each filter is a page of its own: the list of partnerships holds only partnerships.
+    page = (demo_output / "coups-de-main/partenariats/index.html").read_text(encoding="utf-8")
+    kinds = re.findall(r'<span class="exchange-kind">([^<]+)</span>', page)
+    assert len(kinds) == categories["Partenariats"] and all(k.endswith("· Partenariats") for k in kinds)
+    assert 'aria-current="page">Partenariats' in page
+    needs = (demo_output / "coups-de-main/besoins/index.html").read_text(encoding="utf-8")
+    assert all(
+        k.startswith("Besoin ·") for k in re.findall(r'<span class="exchange-kind">([^<]+)</span>', needs)
+    )
+
+
+def test_a_board_page_is_light(demo_output):
+    for path in (demo_output / "coups-de-main").rglob("index.html"):
+        assert len(gzip.compress(path.read_bytes())) <= 14_000, path
+
+
+def test_an_expired_offer_leaves_the_board_and_the_pages(territory):
+    items = (
+        "\n  - kind: offer\n    category: materiel\n    text: Prêt de vélos cargos\n    until: 2026-01-31"
+        "\n  - kind: offer\n    category: materiel\n    text: Prêt de remorques"
+    )
+    write(territory, "actors/a.md", actor_text("Alpha", offers_needs=items))
+    output = build(territory)  # ESSAIM_NOW is in 2026, after January
+    board = (output / "coups-de-main/index.html").read_text(encoding="utf-8")
+    assert "Prêt de remorques" in board and "Prêt de vélos cargos" not in board
+    assert "Prêt de vélos cargos" not in (output / "acteurs/a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_territory_can_switch_the_board_off(territory):
+    write(
+        territory,
+        "territory.yml",
+        (territory / "territory.yml").read_text() + "features:\n  exchange: false\n",
+    )
+    write(territory, "actors/a.md", actor_text("Alpha"))
+    output = build(territory)
+    assert not (output / "coups-de-main").exists()
+    assert "Coups de main" not in (output / "index.html").read_text(encoding="utf-8")
