@@ -61,22 +61,23 @@ def test_the_record_s_own_e_mail_is_used_and_cannot_add_headers(territory):
     assert parts.path == "a%3Fcc%3Db@c.fr" and set(parse_qs(parts.query)) == {"subject", "body"}
 
 
-def test_the_board_lists_every_open_offer_and_need_with_counts(demo_output):
+def test_the_board_names_each_category_with_its_counts_and_lists_it(demo_output):
     board = (demo_output / "coups-de-main/index.html").read_text(encoding="utf-8")
-    filters = text_of(re.search(r'<nav class="board-filters".*?</nav>', board, re.S).group(0))
-    counts = {name.strip(): int(n) for name, n in re.findall(r"([A-Za-zÀ-ÿ ]+?) \((\d+)\)", filters)}
-    assert counts["Tout"] == counts["Besoins"] + counts["Offres"] > 50
-    categories = {k: v for k, v in counts.items() if k not in ("Tout", "Besoins", "Offres")}
-    assert sum(categories.values()) == counts["Tout"]
-    # Each filter is a page of its own: the list of partnerships holds only partnerships.
-    page = (demo_output / "coups-de-main/partenariats/index.html").read_text(encoding="utf-8")
-    kinds = re.findall(r'<span class="exchange-kind">([^<]+)</span>', page)
-    assert len(kinds) == categories["Partenariats"] and all(k.endswith("· Partenariats") for k in kinds)
-    assert 'aria-current="page">Partenariats' in page
-    needs = (demo_output / "coups-de-main/besoins/index.html").read_text(encoding="utf-8")
-    assert all(
-        k.startswith("Besoin ·") for k in re.findall(r'<span class="exchange-kind">([^<]+)</span>', needs)
+    nav = re.search(r'<nav class="board-filters".*?</nav>', board, re.S).group(0)
+    rows = re.findall(
+        r'<a href="/coups-de-main/([a-z-]+)/">([^<]+)</a> '
+        r'<span class="list-count">(\d+) besoins?, (\d+) offres?',
+        nav,
     )
+    assert len(rows) >= 5
+    total = int(re.search(r"(\d+) offres et besoins en tout", text_of(board)).group(1))
+    assert sum(int(needs) + int(offers) for _, _, needs, offers in rows) == total > 50
+    for slug, label, needs, offers in rows:  # each list holds its category, needs first
+        page = (demo_output / f"coups-de-main/{slug}/index.html").read_text(encoding="utf-8")
+        kinds = re.findall(r'<span class="exchange-kind">([^<]+)</span>', page)
+        assert all(k.endswith(f"· {label}") for k in kinds), slug
+        assert [k.split(" ·")[0] for k in kinds] == ["Besoin"] * int(needs) + ["Offre"] * int(offers), slug
+        assert f'aria-current="page">{label}</a>' in page
 
 
 def test_a_board_page_is_light(demo_output):
@@ -91,7 +92,7 @@ def test_an_expired_offer_leaves_the_board_and_the_pages(territory):
     )
     write(territory, "actors/a.md", actor_text("Alpha", offers_needs=items))
     output = build(territory)  # ESSAIM_NOW is in 2026, after January
-    board = (output / "coups-de-main/index.html").read_text(encoding="utf-8")
+    board = (output / "coups-de-main/materiel/index.html").read_text(encoding="utf-8")
     assert "Prêt de remorques" in board and "Prêt de vélos cargos" not in board
     assert "Prêt de vélos cargos" not in (output / "acteurs/a/index.html").read_text(encoding="utf-8")
 

@@ -235,3 +235,51 @@ def test_an_offer_or_need_is_checked_by_the_contract(territory):
     messages = [message for _, _, message in _problems(territory)]
     assert any("« gift »" in m and "offer, need" in m for m in messages), messages
     assert any("until" in m for m in messages), messages
+
+
+def test_a_common_word_keeps_the_work_bounded_and_takes_the_nearest_offers(monkeypatch):
+    """Thousands of offers of volunteers, hundreds of needs: each need is compared with at most
+    CANDIDATES offers, the nearest on the map, and still gets the nearest five."""
+    import random
+    from dataclasses import dataclass, field
+
+    import essaim.matching as matching
+    from essaim.records.offers import OfferNeed
+
+    @dataclass(eq=False)
+    class Place:
+        slug: str
+        geo: dict
+        KIND: str = "actor"
+        themes: list = field(default_factory=list)
+
+    rng = random.Random(7)
+    offers = [
+        OfferNeed(
+            Place(f"o{n}", {"lat": rng.uniform(43, 50), "lon": rng.uniform(-4, 7)}),
+            "offer",
+            "benevolat",
+            "Bénévoles disponibles",
+            0,
+        )
+        for n in range(4000)
+    ]
+    needs = [
+        OfferNeed(
+            Place(f"n{n}", {"lat": rng.uniform(44, 49), "lon": rng.uniform(-3, 6)}),
+            "need",
+            "benevolat",
+            "Bénévoles",
+            0,
+        )
+        for n in range(300)
+    ]
+    compared = []  # one distance per offer compared with a need
+    flat, km = matching._flat_distance, matching._km
+    monkeypatch.setattr(matching, "_flat_distance", lambda *args: compared.append(1) or flat(*args))
+    found = matching.match_all(offers + needs, matching.Vocabulary())
+    assert len(compared) <= len(needs) * matching.CANDIDATES < len(needs) * len(offers) / 5
+    for need in needs[:20]:
+        nearest = sorted(km(need.record.geo, o.record.geo) for o in offers)[:5]
+        got = [m.km for m in found[need.key]]
+        assert got == sorted(got) and got[0] == nearest[0]

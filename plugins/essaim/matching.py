@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -84,7 +84,10 @@ GENERIC_WORDS = (
     "bonne",
     "super",
 )
-MATCHES_PER_ITEM = 5  # what a page, the board and a feed show of one offer's or need's matches
+MATCHES_PER_ITEM = 3  # what a page, the board and a feed show of one offer's or need's matches
+NEAREST = 16  # for a word with more offers than this, a need takes about this many, the nearest
+RINGS = 12  # how far out, in grid cells, a need looks for them
+CANDIDATES = 48  # offers at most compared with one need
 
 
 @dataclass(frozen=True)
@@ -182,70 +185,176 @@ def _km(a: dict | None, b: dict | None) -> float | None:
     return round(6371.0 * 2 * math.asin(min(1.0, math.sqrt(h))), 1)
 
 
+def _ring(row: int, column: int, ring: int) -> Iterator[tuple[int, int]]:
+    """The cells at `ring` steps from (row, column): the edge of a square, not its inside."""
+    if ring == 0:
+        yield row, column
+        return
+    for j in range(column - ring, column + ring + 1):
+        yield row - ring, j
+        yield row + ring, j
+    for i in range(row - ring + 1, row + ring):
+        yield i, column - ring
+        yield i, column + ring
+
+
+class _Offers:
+    """The offers of one category that have one word: all of them, and, when they are many, the
+    same on a grid whose cells hold about a quarter of NEAREST each (from the offers' own
+    extent), so that a need takes those nearest to it."""
+
+    def __init__(self, entries: list) -> None:
+        self.all = sorted(entries, key=lambda offer: offer.key)
+        self.by_cell: dict[tuple[int, int] | None, list] | None = None
+        if len(self.all) <= NEAREST:
+            return
+        places = [offer.record.geo for offer in self.all if offer.record.geo]
+        if places:
+            lats, lons = [g["lat"] for g in places], [g["lon"] for g in places]
+            area = max(0.01, (max(lats) - min(lats)) * (max(lons) - min(lons)))
+            self.side = max(0.005, math.sqrt(area * NEAREST / (4 * len(places))))
+        else:
+            self.side = 1.0
+        self.by_cell = {}
+        for offer in self.all:
+            self.by_cell.setdefault(self.cell(offer.record.geo), []).append(offer)
+
+    def cell(self, geo: dict | None) -> tuple[int, int] | None:
+        if not geo:
+            return None
+        return int((geo["lat"] + 90) // self.side), int((geo["lon"] + 180) // self.side)
+
+    def near(self, geo: dict | None) -> list:
+        """Every offer, or, when there are many, about NEAREST of those nearest to `geo` (at
+        most CANDIDATES): the cells ring by ring around it, out to RINGS, and one ring more
+        (a place in the next ring may be nearer than the corners of the last); without
+        coordinates, the first NEAREST."""
+        if self.by_cell is None:
+            return self.all
+        here = self.cell(geo)
+        if here is None:
+            return self.all[:NEAREST]
+        found: list = []
+        enough_at = None
+        for ring in range(RINGS + 1):
+            for cell in _ring(*here, ring):
+                found.extend(self.by_cell.get(cell, ()))
+            if enough_at is None and len(found) >= NEAREST:
+                enough_at = ring
+            if enough_at is not None and (ring > enough_at or len(found) >= CANDIDATES):
+                break
+        return found[:CANDIDATES] or self.all[:NEAREST]
+
+
+def _flat_distance(a: dict | None, b: dict | None, scale: float) -> float:
+    """What ranks places by their distance to `a`, cheaply: squared degrees, longitude scaled
+    by the cosine of `a`'s latitude (`scale`). The kilometres shown are computed for the
+    matches kept only."""
+    if not a or not b:
+        return math.inf
+    return (a["lat"] - b["lat"]) ** 2 + (scale * (a["lon"] - b["lon"])) ** 2
+
+
 def match_all(
     items: list, vocabulary: Vocabulary, per_item: int = MATCHES_PER_ITEM
 ) -> dict[str, list[Match]]:
     """For each item's key, its best matches (a need's offers, an offer's needs), best first.
 
     `items` are open offers and needs (records.offers.OfferNeed). Offers are indexed by category
-    and term, so each need is compared only with the offers that share one of its words."""
+    and word, so a need is compared only with offers that share one of its words: its rarest
+    words first, and at most CANDIDATES offers in all. Where a word is common (thousands of
+    offers of "formation" in a national directory), a need takes those nearest to it on a grid
+    (`_Offers.near`): the work stays linear in the number of needs whatever the data, and a
+    directory where no word has more than NEAREST offers of a category is matched exhaustively.
+    Two texts are compared once, however many records write them."""
     texts = {item.key: vocabulary.words(item.text) for item in items}
     frequency: dict[str, int] = {}
-    for found in texts.values():
-        for t in {t for w in found for t in w.terms}:
+    for words_of in texts.values():
+        for t in {t for w in words_of for t in w.terms}:
             frequency[t] = frequency.get(t, 0) + 1
     count = max(1, len(items))
 
     def weight(word: Word) -> float:
         return max(math.log(1 + count / frequency[t]) for t in word.terms)
 
-    offers: dict[tuple[str, str], list] = {}
+    themes = {id(item.record): frozenset(item.record.themes) for item in items}
+    geos = {id(item.record): item.record.geo for item in items}
+    postings: dict[tuple[str, str], list] = {}
     for item in items:
         if item.kind == "offer":
             for t in {t for w in texts[item.key] for t in w.terms}:
-                offers.setdefault((item.category, t), []).append(item)
+                postings.setdefault((item.category, t), []).append(item)
+    offers = {index_key: _Offers(entries) for index_key, entries in postings.items()}
 
-    found: dict[str, list[Match]] = {}
+    in_common: dict[tuple[str, str], tuple | None] = {}  # the same two texts, compared once
+    for_needs: dict[str, list] = {}  # key → [(rank, need, offer, shown)], the best kept
+    for_offers: dict[str, list] = {}
+
     for need in items:
         if need.kind != "need":
             continue
-        need_words = texts[need.key]
-        candidates = {
-            id(o): o for w in need_words for t in w.terms for o in offers.get((need.category, t), ())
-        }
+        need_words, need_themes = texts[need.key], themes[id(need.record)]
+        geo = geos[id(need.record)]
+        scale = math.cos(math.radians(geo["lat"])) if geo else 1.0
+        lists = sorted(
+            (
+                offers[(need.category, t)]
+                for t in {t for w in need_words for t in w.terms}
+                if (need.category, t) in offers
+            ),
+            key=lambda found: len(found.all),
+        )
+        candidates: dict[int, OfferNeed] = {}
+        for found in lists:  # the rarest words first
+            for offer in found.near(geo):
+                if len(candidates) >= CANDIDATES:
+                    break
+                candidates.setdefault(id(offer), offer)
+        mine = for_needs.setdefault(need.key, [])
+        need_key, need_text = need.key, need.text
         for offer in candidates.values():
-            if offer.record is need.record:
+            record = offer.record
+            if record is need.record:
                 continue  # never a record with itself
-            offer_words = texts[offer.key]
-            shared = [(a, b) for a in need_words for b in offer_words if a.terms & b.terms]
-            if not shared:
+            pair = (need_text, offer.text)
+            common = in_common.get(pair, False)
+            if common is False:
+                common = in_common[pair] = _in_common(need_words, texts[offer.key], weight)
+            if common is None:
                 continue
-            if len(shared) < 2 and len(need_words) > 1 and len(offer_words) > 1:
-                continue  # one word in common, and neither text is that word alone
-            score = sum(weight(a) for a, _ in shared)
-            themes = len(set(need.record.themes) & set(offer.record.themes))
-            match = Match(
-                need,
-                offer,
-                round(score, 6),
-                tuple((a.written, b.written) for a, b in shared),
-                themes,
-                _km(need.record.geo, offer.record.geo),
+            score, shown = common
+            shared_themes = -len(need_themes & themes[id(record)])
+            distance = _flat_distance(geo, geos[id(record)], scale)
+            mine.append(((-score, shared_themes, distance, offer.key), need, offer, shown))
+        mine[:] = heapq.nsmallest(per_item, mine, key=_first)
+        for (score, shared_themes, distance, _), _, offer, shown in mine:
+            # An offer shows the needs it is among the best answers to.
+            for_offers.setdefault(offer.key, []).append(
+                ((score, shared_themes, distance, need_key), need, offer, shown)
             )
-            found.setdefault(need.key, []).append(match)
-            found.setdefault(offer.key, []).append(match)
-    return {key: _best(matches, per_item) for key, matches in found.items()}
+
+    found: dict[str, list[Match]] = {}
+    for kept_by in (for_needs, for_offers):
+        for key, kept in kept_by.items():
+            if kept:
+                found[key] = [
+                    Match(need, offer, -rank[0], shown, -rank[1], _km(need.record.geo, offer.record.geo))
+                    for rank, need, offer, shown in heapq.nsmallest(per_item, kept, key=_first)
+                ]
+    return found
 
 
-def _rank(match: Match) -> tuple:
-    return (
-        -match.score,
-        -match.themes,
-        match.km if match.km is not None else math.inf,
-        match.need.key,
-        match.offer.key,
-    )
+def _first(entry: tuple) -> tuple:
+    return entry[0]
 
 
-def _best(matches: list[Match], count: int) -> list[Match]:
-    return heapq.nsmallest(count, matches, key=_rank)
+def _in_common(need_words: list[Word], offer_words: list[Word], weight) -> tuple | None:
+    """(score, the words in common as each text wrote them), or None when the texts do not
+    answer each other: no word in common, or a single one that is neither text's only word."""
+    shared = [(a, b) for a in need_words for b in offer_words if a.terms & b.terms]
+    if not shared:
+        return None
+    if len(shared) < 2 and len(need_words) > 1 and len(offer_words) > 1:
+        return None
+    score = round(sum(weight(a) for a, _ in shared), 6)
+    return score, tuple((a.written, b.written) for a, b in shared)

@@ -1,7 +1,8 @@
-"""The Pelican generator of the board: `/coups-de-main/`, every open offer and need of the
-directory, paginated, with one list per kind (`besoins/`, `offres/`) and per category, each
-with its count: filtering works without JavaScript. The matches come from the Site (matching.py),
-shared with the record pages."""
+"""The Pelican generator of the board: `/coups-de-main/` names the categories of offers and
+needs with their counts, and each category has its list (`/coups-de-main/locaux/`, paginated):
+needs first, then offers, each with its record, its matches and how to answer. Readable and
+browsable without JavaScript; an offer or need appears on one list only. The matches come from
+the Site (matching.py), shared with the record pages."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from ..part import Part
 from ..records.offers import OfferNeed
 
 PART = "exchange"
-KIND_PAGES = (("need", "besoins", "Besoins"), ("offer", "offres", "Offres"))
-RESERVED = {slug for _, slug, _ in KIND_PAGES} | {"page"}  # a category cannot take these names
+RESERVED = {"page"}  # a category cannot take this name (it would hide a list's next pages)
 
 
 class ExchangeGenerator(Part):
@@ -22,29 +22,18 @@ class ExchangeGenerator(Part):
 
     def write(self) -> list[str]:
         site, files, urls = self.site, self.files, self.site.urls
+        label = site.categories.get
         items = sorted(
             site.offers_needs,
-            key=lambda i: (
-                i.kind != "need",
-                site.categories.get(i.category, i.category),
-                i.record.sort_name,
-                i.key,
-            ),
+            key=lambda i: (label(i.category, i.category), i.kind != "need", i.record.sort_name, i.key),
         )
-        counts = {
-            "kinds": [
-                (slug, label, sum(1 for i in items if i.kind == kind)) for kind, slug, label in KIND_PAGES
-            ],
-            "categories": [
-                (slug, name, n)
-                for slug, name in site.categories.items()
-                if slug not in RESERVED and (n := sum(1 for i in items if i.category == slug))
-            ],
-        }
-        groups: list[tuple[str | None, str, list[OfferNeed]]] = [(None, "Tous les coups de main", items)]
-        groups += [(slug, label, [i for i in items if i.kind == kind]) for kind, slug, label in KIND_PAGES]
-        groups += [
-            (slug, label, [i for i in items if i.category == slug]) for slug, label, _ in counts["categories"]
+        by_category: dict[str, list[OfferNeed]] = {}
+        for item in items:
+            by_category.setdefault(item.category, []).append(item)
+        categories = [
+            (slug, name, sum(i.kind == "need" for i in found), sum(i.kind == "offer" for i in found))
+            for slug, name in site.categories.items()
+            if slug not in RESERVED and (found := by_category.get(slug))
         ]
         shown = [
             (
@@ -58,28 +47,28 @@ class ExchangeGenerator(Part):
         ]
         base_key = make_key(self.build_key(), site.now.date(), shown)
         template = self.get_template("board")
-        size = site.territory.listing["page_size"]
+        size = 2 * site.territory.listing["page_size"]  # an item is a few lines: twice a list's
+        common = {**self.context, "categories": categories, "total": len(items), "matches": site.matches}
+        pages = [(None, "", paginate([], size, lambda n: urls.url("board")))]
+        pages += [
+            (slug, name, paginate(by_category[slug], size, lambda n, slug=slug: urls.url("board", slug, n)))
+            for slug, name, _, _ in categories
+        ]
         paths = []
-        for slug, title, members in groups:
-            for listing in paginate(members, size, lambda n, slug=slug: urls.url("board", slug, n)):
+        for slug, title, listings in pages:
+            for listing in listings:
                 path = urls.path("board", slug, listing.number)
                 save_as = urls.save_as(path)
                 paths.append(path)
                 key = make_key(base_key, slug, listing.number)
                 if files.is_fresh(save_as, key):
                     continue
-                html = template.render(
-                    {
-                        **self.context,
-                        "output_file": save_as,
-                        "canonical_url": site.canonical.url("board", slug, listing.number),
-                        "listing": listing,
-                        "current": slug,
-                        "title": title,
-                        "counts": counts,
-                        "total": len(items),
-                        "matches": site.matches,
-                    }
-                )
-                files.write(save_as, html, key)
+                variables = {
+                    "output_file": save_as,
+                    "canonical_url": site.canonical.url("board", slug, listing.number),
+                    "listing": listing,
+                    "current": slug,
+                    "title": title,
+                }
+                files.write(save_as, template.render({**common, **variables}), key)
         return paths

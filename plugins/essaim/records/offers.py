@@ -15,6 +15,7 @@ the board the day after.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
@@ -43,11 +44,10 @@ class OfferNeed:
     until: date | None = None
     contact: str = ""  # an e-mail address to answer to, when not the record's own
     field: str = "offers_needs"  # where in the file it was written
+    key: str = dataclass_field(init=False, repr=False)  # unique in a directory: kind:slug:position
 
-    @property
-    def key(self) -> str:
-        """Unique in a directory: the record's kind and slug, and its position."""
-        return f"{self.record.KIND}:{self.record.slug}:{self.position}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.record.KIND}:{self.record.slug}:{self.position}")
 
     def is_open(self, today: date) -> bool:
         """Still open on `today` (an offer or need with no `until` stays open)."""
