@@ -107,3 +107,30 @@ def test_a_territory_can_switch_the_board_off(territory):
     output = build(territory)
     assert not (output / "coups-de-main").exists()
     assert "Coups de main" not in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_offer_elsewhere_reaches_the_need_s_page_and_the_rebuild_equals_a_clean_build(
+    territory, tmp_path
+):
+    """A's page shows B's offer as soon as B writes it, though A's file did not change."""
+    import os
+    import shutil
+    import time
+
+    need = "\n  - kind: need\n    category: locaux\n    text: Une salle de réunion le soir"
+    offer = "\n  - kind: offer\n    category: locaux\n    text: Salles de réunion à prêter"
+    write(territory, "actors/a.md", actor_text("Alpha", offers_needs=need))
+    write(territory, "actors/b.md", actor_text("Bêta"))
+    incremental = build(territory, tmp_path / "incremental")
+    assert 'id="correspondances"' not in (incremental / "acteurs/a/index.html").read_text(encoding="utf-8")
+    time.sleep(0.01)
+    path = write(territory, "actors/b.md", actor_text("Bêta", offers_needs=offer))
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    build(territory, incremental)
+    page = (incremental / "acteurs/a/index.html").read_text(encoding="utf-8")
+    assert '<a href="/acteurs/b/">Bêta</a> propose « Salles de réunion à prêter »' in page
+    shutil.rmtree(territory / "cache")
+    clean = build(territory, tmp_path / "clean")
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(incremental) for p in incremental.rglob("*") if p.is_file())
+    assert [f for f in files if (clean / f).read_bytes() != (incremental / f).read_bytes()] == []
