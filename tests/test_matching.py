@@ -283,3 +283,36 @@ def test_a_common_word_keeps_the_work_bounded_and_takes_the_nearest_offers(monke
         nearest = sorted(km(need.record.geo, o.record.geo) for o in offers)[:5]
         got = [m.km for m in found[need.key]]
         assert got == sorted(got) and got[0] == nearest[0]
+
+
+def test_a_word_written_twice_counts_once():
+    """« vélo, vélos » is one word: it does not make a near miss a match, nor double a score."""
+    from essaim.matching import Vocabulary
+
+    assert [w.written for w in Vocabulary().words("Vente de vélo, vélos")] == ["Vente", "vélo"]
+
+
+def test_synonym_groups_that_share_a_word_are_one_group():
+    vocabulary = Vocabulary([["comptes", "comptabilité"], ["comptabilité", "gestion"]])
+    (gestion,) = vocabulary.words("gestion")
+    (comptes,) = vocabulary.words("comptes")
+    assert gestion.terms == comptes.terms
+
+
+def test_a_category_removed_while_old_fields_still_count_in_it_is_an_error(territory):
+    from conftest import actor_text
+
+    write(territory, "territory.yml", TERRITORY + "offers_needs:\n  categories:\n    competences: null\n")
+    write(territory, "actors/a.md", actor_text("Alpha", skills_offered="[comptabilité associative]"))
+    ((path, _, message),) = _problems(territory)
+    assert path == "actors/a.md" and message.startswith("« skills_offered » compte comme offre ou besoin")
+
+
+def test_page_cannot_name_a_category(territory):
+    from essaim.records.territory import read_territory
+
+    write(territory, "territory.yml", TERRITORY + "offers_needs:\n  categories:\n    page: Pages\n")
+    _, problems = read_territory(territory)
+    assert [p.message for p in problems] == [
+        "la catégorie « page » est réservée (les pages suivantes d'une liste) : choisissez un autre nom"
+    ]

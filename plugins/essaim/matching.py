@@ -139,11 +139,16 @@ class Vocabulary:
         self, synonyms: Iterable[Iterable[str]] = (), generic: Iterable[str] = GENERIC_WORDS
     ) -> None:
         self.canonical: dict[str, str] = {}
-        for group in synonyms:
+        for group in synonyms:  # groups that share a word merge: synonymy is transitive
             group_terms = [t for w in group for t in _variants(w)]
-            if group_terms:
+            roots = {self._map(t) for t in group_terms}
+            if roots:
+                root = min(roots)
+                for t, mapped in list(self.canonical.items()):
+                    if mapped in roots:
+                        self.canonical[t] = root
                 for t in group_terms:
-                    self.canonical.setdefault(t, group_terms[0])
+                    self.canonical[t] = root
         self.generic = frozenset(self._map(t) for w in generic for t in _variants(w))
 
     def _map(self, t: str) -> str:
@@ -154,7 +159,7 @@ class Vocabulary:
         found, seen = [], set()
         for raw in SEPARATOR.split(text):
             variants = frozenset(self._map(t) for t in _variants(raw)) if raw else frozenset()
-            if not variants or variants & self.generic or variants <= seen:
+            if not variants or variants & self.generic or variants & seen:  # "vélo, vélos": one word
                 continue
             seen |= variants
             found.append(Word(trim(raw), variants))
@@ -238,12 +243,21 @@ class _Offers:
         enough_at = None
         for ring in range(RINGS + 1):
             for cell in _ring(*here, ring):
-                found.extend(self.by_cell.get(cell, ()))
+                found.extend(self.by_cell.get(cell, ())[: CANDIDATES - len(found)])
+                if len(found) >= CANDIDATES:  # a crowded cell is not copied whole
+                    break
             if enough_at is None and len(found) >= NEAREST:
                 enough_at = ring
             if enough_at is not None and (ring > enough_at or len(found) >= CANDIDATES):
                 break
         return found[:CANDIDATES] or self.all[:NEAREST]
+
+
+def _square(geo: dict | None) -> tuple[int, int] | None:
+    """A square of about 2 km around a place: needs written alike there share their candidates."""
+    if not geo:
+        return None
+    return int(geo["lat"] * 50), int(geo["lon"] * 35)
 
 
 def _flat_distance(a: dict | None, b: dict | None, scale: float) -> float:
@@ -267,7 +281,13 @@ def match_all(
     (`_Offers.near`): the work stays linear in the number of needs whatever the data, and a
     directory where no word has more than NEAREST offers of a category is matched exhaustively.
     Two texts are compared once, however many records write them."""
-    texts = {item.key: vocabulary.words(item.text) for item in items}
+    by_text: dict[str, list[Word]] = {}  # directories write the same few needs many times
+    texts = {}
+    for item in items:
+        words_of = by_text.get(item.text)
+        if words_of is None:
+            words_of = by_text[item.text] = vocabulary.words(item.text)
+        texts[item.key] = words_of
     frequency: dict[str, int] = {}
     for words_of in texts.values():
         for t in {t for w in words_of for t in w.terms}:
@@ -289,6 +309,7 @@ def match_all(
     in_common: dict[tuple[str, str], tuple | None] = {}  # the same two texts, compared once
     for_needs: dict[str, list] = {}  # key → [(rank, need, offer, shown)], the best kept
     for_offers: dict[str, list] = {}
+    nearby: dict[tuple, dict[int, OfferNeed]] = {}  # (category, text, square) → candidates
 
     for need in items:
         if need.kind != "need":
@@ -304,12 +325,17 @@ def match_all(
             ),
             key=lambda found: len(found.all),
         )
-        candidates: dict[int, OfferNeed] = {}
-        for found in lists:  # the rarest words first
-            for offer in found.near(geo):
+        where = (need.category, need.text, _square(geo))
+        candidates = nearby.get(where)
+        if candidates is None:
+            candidates = nearby[where] = {}
+            for found in lists:  # the rarest words first
                 if len(candidates) >= CANDIDATES:
                     break
-                candidates.setdefault(id(offer), offer)
+                for offer in found.near(geo):
+                    if len(candidates) >= CANDIDATES:
+                        break
+                    candidates.setdefault(id(offer), offer)
         mine = for_needs.setdefault(need.key, [])
         need_key, need_text = need.key, need.text
         for offer in candidates.values():

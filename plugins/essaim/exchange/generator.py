@@ -48,7 +48,8 @@ class ExchangeGenerator(Part):
         base_key = make_key(self.build_key(), site.now.date(), shown)
         template = self.get_template("board")
         size = 2 * site.territory.listing["page_size"]  # an item is a few lines: twice a list's
-        common = {**self.context, "categories": categories, "total": len(items), "matches": site.matches}
+        total = sum(needs + offers for _, _, needs, offers in categories)
+        common = {**self.context, "categories": categories, "total": total, "matches": site.matches}
         pages = [(None, "", paginate([], size, lambda n: urls.url("board")))]
         pages += [
             (slug, name, paginate(by_category[slug], size, lambda n, slug=slug: urls.url("board", slug, n)))

@@ -18,6 +18,7 @@ from dateutil.rrule import rrulestr
 from .load import SLUG_RE, LinePath
 from .media import image_problem
 from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
+from .offers import LEGACY_FIELDS, legacy_value
 from .problems import WARNING, Problem
 from .recurrence import LAST_DAY, first_date
 from .schema import say, schema
@@ -253,6 +254,16 @@ def directory_problems(
                         ("offers_needs", index, "category"),
                         f"catégorie d'offre ou de besoin inconnue « {category} »"
                         f"{_closest(category, categories)} : choisissez parmi " + ", ".join(categories),
+                    )
+                )
+        for path, (_, category) in LEGACY_FIELDS.get(record.KIND, {}).items():
+            if category not in categories and legacy_value(record.fields, path):
+                problems.append(
+                    _problem(
+                        record,
+                        tuple(path.split(".")),
+                        f"« {path} » compte comme offre ou besoin de la catégorie « {category} », "
+                        "que territory.yml retire (offers_needs.categories) : rétablissez-la",
                     )
                 )
     for initiative in initiatives:

@@ -22,14 +22,26 @@ from typing import Any
 from .model import Record
 
 KINDS = ("need", "offer")
-# An initiative's `needs:` group: key → category.
-LEGACY_NEEDS = {
-    "funding": "financement",
-    "volunteers": "benevolat",
-    "skills": "competences",
-    "premises": "locaux",
-    "partners": "partenariats",
+# The fields records already had, read as offers and needs: record kind → {field: (kind, category)}
+# (`needs.funding` is the `funding` key of an initiative's `needs:` group).
+LEGACY_FIELDS = {
+    "actor": {"skills_offered": ("offer", "competences"), "skills_sought": ("need", "competences")},
+    "initiative": {
+        "needs.funding": ("need", "financement"),
+        "needs.volunteers": ("need", "benevolat"),
+        "needs.skills": ("need", "competences"),
+        "needs.premises": ("need", "locaux"),
+        "needs.partners": ("need", "partenariats"),
+    },
 }
+
+
+def legacy_value(fields: dict, path: str) -> Any:
+    """The value of one of LEGACY_FIELDS in a record's fields (None when absent)."""
+    value: Any = fields
+    for step in path.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 @dataclass(frozen=True)
@@ -78,15 +90,10 @@ def offers_needs_of(record: Record) -> list[OfferNeed]:
                 )
             )
 
-    if record.KIND == "actor":
-        for text in fields.get("skills_offered") or []:
-            add("offer", "competences", text, "skills_offered")
-        for text in fields.get("skills_sought") or []:
-            add("need", "competences", text, "skills_sought")
-    needs = fields.get("needs")
-    if record.KIND == "initiative" and isinstance(needs, dict):
-        for key, category in LEGACY_NEEDS.items():
-            add("need", category, needs.get(key), f"needs.{key}")
+    for path, (kind, category) in LEGACY_FIELDS.get(record.KIND, {}).items():
+        value = legacy_value(fields, path)
+        for text in value if isinstance(value, list) else [value]:
+            add(kind, category, text, path)
     for item in fields.get("offers_needs") or []:
         if isinstance(item, dict):
             add(

@@ -223,6 +223,19 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     "deux rubriques de « urls » ont le même chemin : donnez à chacune le sien",
                 )
             )
+        categories = (data.get("offers_needs") or {}).get("categories") or {}
+        for slug in categories:
+            if slug == "page":  # /coups-de-main/page/2/ is a list's second page
+                line, col = lines.get(("offers_needs", "categories", slug), (1, 1))
+                problems.append(
+                    Problem(
+                        TERRITORY_FILE,
+                        line,
+                        col,
+                        "la catégorie « page » est réservée (les pages suivantes d'une liste) : "
+                        "choisissez un autre nom",
+                    )
+                )
         for name, color in data.get("colors", {}).items():
             if contrast_with_white(color) < MIN_CONTRAST:
                 line, col = lines.get(("colors", name), (1, 1))
