@@ -134,3 +134,10 @@ def test_a_new_offer_elsewhere_reaches_the_need_s_page_and_the_rebuild_equals_a_
     files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(incremental) for p in incremental.rglob("*") if p.is_file())
     assert [f for f in files if (clean / f).read_bytes() != (incremental / f).read_bytes()] == []
+
+
+def test_the_home_page_shows_the_latest_needs_with_a_way_to_help(demo_output):
+    home = (demo_output / "index.html").read_text(encoding="utf-8")
+    found = section(home, 'aria-labelledby="besoins"')
+    assert len(re.findall(r"<li>", found)) == 5  # listing.home_latest_needs in territory.yml
+    assert found.count('class="exchange-answer"') == 5 and 'href="/coups-de-main/"' in found

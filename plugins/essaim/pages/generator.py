@@ -178,6 +178,13 @@ class PagesGenerator(Part):
         newest = sorted(directory.actors, key=lambda a: (a.updated, a.slug), reverse=True)
         newest = newest[: listing["home_newest_actors"]]
         upcoming = self.site.occurrences[: listing["home_next_events"]]
+        needs = []
+        if self.site.territory.feature("exchange"):  # the needs of the records updated last
+            needs = sorted(
+                (item for item in self.site.offers_needs if item.kind == "need"),
+                key=lambda item: (item.record.updated, item.key),
+                reverse=True,
+            )[: listing["home_latest_needs"]]
         counts = (
             len(directory.actors),
             len(directory.initiatives),
@@ -188,9 +195,15 @@ class PagesGenerator(Part):
         self._emit(
             "index.html",
             "home",
-            (record_keys(newest), record_keys(upcoming), counts),
+            (
+                record_keys(newest),
+                record_keys(upcoming),
+                counts,
+                [(i.key, i.text, str(i.until), i.record.change_key) for i in needs],
+            ),
             newest_actors=newest,
             next_events=upcoming,
+            latest_needs=needs,
             structured_data=website(self.site.territory.name, self.base_url, self.site.territory.pitch),
         )
 

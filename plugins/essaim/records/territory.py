@@ -39,7 +39,7 @@ DEFAULT_MAP = {
     "attribution_url": "https://www.openstreetmap.org/copyright",
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
-DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5}
+DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5, "home_latest_needs": 5}
 DEFAULT_FEATURES = {
     "pages": True,
     "search": True,
