@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def test_exports_are_byte_identical_across_builds_but_for_generated_at(territory
         territory, tmp_path_factory.mktemp("two"), CACHE_CONTENT=False, ESSAIM_NOW="2026-11-22T12:00:07"
     )
     files = sorted(p.relative_to(first) for p in (first / "data").rglob("*") if p.is_file())
-    assert len(files) == 9
+    assert len(files) == 11
     for name in files:
         one, two = (first / name).read_text(), (second / name).read_text()
         assert _without_dates(one) == _without_dates(two), name
@@ -205,3 +206,24 @@ def test_open_data_can_be_switched_off(territory, tmp_path_factory):
     assert not (output / "data").exists() and not (output / "sitemap.xml").exists()
     assert (output / "acteurs/a/index.html").is_file()
     assert "Données ouvertes" not in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_offers_and_needs_are_exported_valid_against_their_published_schema(demo_output):
+    data = json.loads((demo_output / "data/offers-needs.json").read_text(encoding="utf-8"))
+    validator = published_validator(demo_output, "offers-needs")
+    assert list(validator.iter_errors(data)) == []
+    assert data["schema"] == f"{BASE}/schemas/offers-needs.json"
+    board = (demo_output / "coups-de-main/index.html").read_text(encoding="utf-8")
+    total = int(re.search(r"(\d+) offres et besoins en tout", board).group(1))
+    assert len(data["records"]) == total  # what the board lists, and nothing expired
+    place = next(r for r in data["records"] if r["id"] == "actor:place-au-velo:4")
+    assert (place["kind"], place["category"], place["text"]) == (
+        "need",
+        "locaux",
+        "Un local pour l'atelier vélo",
+    )
+    assert place["record"]["url"] == f"{BASE}/acteurs/place-au-velo/"
+    with (demo_output / "data/offers-needs.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["id"] for row in rows] == [r["id"] for r in data["records"]]
+    assert next(row for row in rows if row["id"] == place["id"])["themes"].split("|") == place["themes"]

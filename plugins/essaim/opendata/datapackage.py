@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..records.model import slugify
-from .exports import CSV_COLUMNS, KIND_PLURALS
+from .exports import CSV_COLUMNS, KIND_PLURALS, OFFER_NEED_COLUMNS
 
 # Table Schema types of the CSV columns that are not plain strings.
 COLUMN_TYPES = {
@@ -76,6 +76,37 @@ def datapackage(territory: Any, generated_at: str) -> dict[str, Any]:
                 "encoding": "utf-8",
             }
         )
+    resources.append(
+        {
+            "name": "offers-needs",
+            "path": "offers-needs.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [
+                    {
+                        "name": name,
+                        "type": {"until": "date", "lat": "number", "lon": "number"}.get(name, "string"),
+                    }
+                    for name in OFFER_NEED_COLUMNS
+                ],
+                "primaryKey": ["id"],
+                "missingValues": [""],
+            },
+        }
+    )
+    resources.append(
+        {
+            "name": "offers-needs-json",
+            "path": "offers-needs.json",
+            "profile": "data-resource",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+        }
+    )
     return {
         "profile": "data-package",
         "name": f"essaim-{slugify(territory.short_name or territory.name)}",

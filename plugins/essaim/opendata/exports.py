@@ -112,6 +112,72 @@ def export_record(record: Record, url: str) -> dict[str, Any]:
     return {key: value for key, value in exported.items() if value is not None}
 
 
+OFFER_NEED_COLUMNS = (
+    "id",
+    "kind",
+    "category",
+    "category_label",
+    "text",
+    "until",
+    "record_kind",
+    "record_slug",
+    "record_name",
+    "record_url",
+    "city",
+    "themes",
+    "lat",
+    "lon",
+)
+
+
+def export_offer_need(item: Any, url: str, category_label: str) -> dict[str, Any]:
+    """One open offer or need as /data/offers-needs.json writes it (schemas/offers-needs.json)."""
+    record = item.record
+    exported: dict[str, Any] = {
+        "id": item.key,
+        "kind": item.kind,
+        "category": item.category,
+        "category_label": category_label,
+        "text": item.text,
+    }
+    if item.until:
+        exported["until"] = item.until.isoformat()
+    exported["record"] = {"kind": record.KIND, "slug": record.slug, "name": record.name, "url": url}
+    if record.city:
+        exported["city"] = record.city
+    exported["themes"] = list(record.themes)
+    if record.geo:
+        exported["geo"] = {"lat": record.geo["lat"], "lon": record.geo["lon"]}
+    return exported
+
+
+def offers_needs_csv(exported: list[dict[str, Any]]) -> str:
+    """The same, one row each (`record_*` columns for the record; themes joined with `|`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OFFER_NEED_COLUMNS)
+    for item in exported:
+        record, geo = item["record"], item.get("geo") or {}
+        row = [
+            item["id"],
+            item["kind"],
+            item["category"],
+            item["category_label"],
+            item["text"],
+            item.get("until"),
+            record["kind"],
+            record["slug"],
+            record["name"],
+            record["url"],
+            item.get("city"),
+            item["themes"],
+            geo.get("lat"),
+            geo.get("lon"),
+        ]
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
 def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_at: str) -> dict:
     """The JSON envelope of one kind of record (`/data/actors.json`...)."""
     return {

@@ -12,7 +12,15 @@ from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
 from .datainclusion import structures
 from .datapackage import datapackage
-from .exports import KIND_PLURALS, dataset, export_record, to_csv, to_geojson
+from .exports import (
+    KIND_PLURALS,
+    dataset,
+    export_offer_need,
+    export_record,
+    offers_needs_csv,
+    to_csv,
+    to_geojson,
+)
 
 logger = logging.getLogger(__name__)
 PART = "opendata"
@@ -27,6 +35,8 @@ FILE_NOTES = [
     ("data/initiatives.json", "Les initiatives, avec tous leurs champs (JSON)."),
     ("data/events.csv", "Les événements, une ligne par événement."),
     ("data/events.json", "Les événements, avec tous leurs champs (JSON)."),
+    ("data/offers-needs.csv", "Les offres et les besoins des acteurs et des initiatives, un par ligne."),
+    ("data/offers-needs.json", "Les mêmes, avec la fiche de chacun (JSON, schéma offers-needs.json)."),
     ("data/datapackage.json", "La description des fichiers CSV et JSON (Frictionless Data Package)."),
     (
         "data/data-inclusion/structures.json",
@@ -60,6 +70,7 @@ class OpenDataGenerator(Part):
             record_keys(directory.records),
             self.build_key(),
             sorted(self.context.get("essaim_pages", [])),
+            [item.key for item in site.offers_needs],  # one expires: the export changes
         )
         outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
@@ -97,6 +108,15 @@ class OpenDataGenerator(Part):
             texts[f"data/{plural}.csv"] = to_csv(kind, exported)
             if kind == "actor":
                 texts["data/actors.geojson"] = to_json(to_geojson(exported, kind), "features")
+        categories = self.site.categories
+        offers_needs = [
+            export_offer_need(item, url_of(item.record), categories.get(item.category, item.category))
+            for item in self.site.offers_needs
+        ]
+        envelope = dataset("offers-needs", offers_needs, territory, self.generated_at)
+        del envelope["included_peers"]
+        texts["data/offers-needs.json"] = to_json(envelope, "records")
+        texts["data/offers-needs.csv"] = offers_needs_csv(offers_needs)
         accepted, rejected = structures(directory.actors, url_of, territory)
         texts["data/data-inclusion/structures.json"] = to_json(accepted)
         return texts, [(actor.source, reason) for actor, reason in rejected]

@@ -20,7 +20,14 @@ from .problems import Problem
 
 SCHEMA_VERSION = "1.4.0"
 KINDS = ("actor", "initiative", "event")
-SCHEMA_FILES = ("common.json", "actor.json", "initiative.json", "event.json", "federation.json")
+SCHEMA_FILES = (
+    "common.json",
+    "actor.json",
+    "initiative.json",
+    "event.json",
+    "federation.json",
+    "offers-needs.json",
+)
 
 TYPE_NAMES = {
     "string": "du texte",
