@@ -112,5 +112,9 @@ def test_agenda_can_be_switched_off(territory, tmp_path_factory):
     )
     write(territory, "events/e.md", "---\ntitle: Atelier\nstart: 2026-12-05 18:00\nthemes: [culture]\n---\n")
     output = build(territory, tmp_path_factory.mktemp("out"))
-    assert not (output / "agenda.ics").exists() and not (output / "feeds").exists()
+    assert not (output / "agenda.ics").exists()
+    assert (
+        not (output / "feeds/evenements.atom.xml").exists()
+        and not (output / "feeds/acteurs.atom.xml").exists()
+    )
     assert "Ajouter à mon agenda" not in (output / "agenda/e/index.html").read_text(encoding="utf-8")

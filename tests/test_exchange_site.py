@@ -141,3 +141,22 @@ def test_the_home_page_shows_the_latest_needs_with_a_way_to_help(demo_output):
     found = section(home, 'aria-labelledby="besoins"')
     assert len(re.findall(r"<li>", found)) == 5  # listing.home_latest_needs in territory.yml
     assert found.count('class="exchange-answer"') == 5 and 'href="/coups-de-main/"' in found
+
+
+def test_each_category_has_an_atom_feed_of_its_newest_offers_and_needs(demo_output):
+    import feedparser
+
+    page = (demo_output / "coups-de-main/locaux/index.html").read_text(encoding="utf-8")
+    href = re.search(
+        r'type="application/atom\+xml" title="Coups de main : locaux" href="([^"]+)"', page
+    ).group(1)
+    assert href == "/feeds/coups-de-main-locaux.atom.xml"
+    feed = feedparser.parse((demo_output / href.lstrip("/")).read_bytes())
+    assert not feed.bozo and feed.feed.title == "Essaim Nantes : locaux"
+    kinds = re.findall(r'<span class="exchange-kind">([^<]+)</span>', page)
+    assert len(feed.entries) == len(kinds) and all(e.title.split(" : ")[0] in kinds for e in feed.entries)
+    need = next(e for e in feed.entries if e.title == "Besoin · Locaux : Un local pour l'atelier vélo")
+    assert need.link == "https://essaim-nantes.example.org/acteurs/place-au-velo/"
+    assert need.summary == "Place au vélo cherche « Un local pour l'atelier vélo »."
+    everything = feedparser.parse((demo_output / "feeds/coups-de-main.atom.xml").read_bytes())
+    assert len(everything.entries) == 30  # the newest thirty

@@ -6,12 +6,16 @@ the Site (matching.py), shared with the record pages."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from ..atomfeed import new_feed
 from ..output import make_key
 from ..paginate import paginate
 from ..part import Part
 from ..records.offers import OfferNeed
 
 PART = "exchange"
+FEED_ITEMS = 30  # the newest offers and needs a feed holds
 RESERVED = {"page"}  # a category cannot take this name (it would hide a list's next pages)
 
 
@@ -70,6 +74,51 @@ class ExchangeGenerator(Part):
                     "listing": listing,
                     "current": slug,
                     "title": title,
+                    "feed_url": f"{self.settings.get('SITEURL', '')}/{self.feed_path(slug)}",
                 }
                 files.write(save_as, template.render({**common, **variables}), key)
+        self._feeds(items, by_category, categories, base_key)
         return paths
+
+    @staticmethod
+    def feed_path(category: str | None) -> str:
+        """Where the Atom feed of the newest offers and needs (of one category) is written."""
+        return f"feeds/coups-de-main-{category}.atom.xml" if category else "feeds/coups-de-main.atom.xml"
+
+    def _feeds(self, items: list, by_category: dict, categories: list, base_key: str) -> None:
+        """One Atom feed of the newest offers and needs (those of the records updated last), and
+        one per category."""
+        site, territory = self.site, self.site.territory
+        feeds = [(None, f"{territory.name} : offres et besoins", items)]
+        feeds += [
+            (slug, f"{territory.name} : {name.lower()}", by_category[slug]) for slug, name, _, _ in categories
+        ]
+        for slug, title, members in feeds:
+            newest = sorted(members, key=lambda i: (i.record.updated, i.key), reverse=True)[:FEED_ITEMS]
+            save_as = self.feed_path(slug)
+            key = make_key(base_key, "feed", slug)
+            if self.files.is_fresh(save_as, key):
+                continue
+            feed = new_feed(
+                title,
+                site.canonical.url("board", slug),
+                f"{territory.base_url}/{save_as}",
+                site.now,
+                not newest,
+            )
+            for item in newest:
+                page = site.canonical.record(item.record)
+                updated = datetime.combine(item.record.updated, time(0, 0), tzinfo=territory.tz)
+                what = "Besoin" if item.kind == "need" else "Offre"
+                verb = "cherche" if item.kind == "need" else "propose"
+                feed.add_item(
+                    title=f"{what} · {site.categories.get(item.category, item.category)} : {item.text}",
+                    link=page,
+                    description=f"{item.record.name} {verb} « {item.text} ».",
+                    unique_id=f"{page}#{item.key}",
+                    updateddate=updated,
+                    pubdate=updated,
+                    categories=[item.category],
+                    author_name=item.record.name,
+                )
+            self.files.write(save_as, feed.writeString("utf-8"), key)
