@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import DEMO_NOW, REPO
+from essaim.matching import open_offers_needs
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
 from essaim.search.documents import documents
-from essaim.search.index import BOOSTS, FIELDS
+from essaim.search.index import BOOSTS, FIELDS, field_texts
 from essaim.urls import Urls
 
 pytestmark = pytest.mark.browser
@@ -52,6 +53,9 @@ def test_french_queries_find_the_expected_record_first(page, demo_url, query, ex
 
 def test_a_match_in_the_name_ranks_before_matches_elsewhere(page, demo_url):
     titles = search(page, f"{demo_url}/recherche/?q=velo")
+    kinds = page.locator("#search-results .search-result-meta").all_inner_texts()
+    # Records only: an offer's or need's text is its title, but weighs as a summary.
+    titles = [t for t, kind in zip(titles, kinds, strict=True) if not kind.startswith("Offre ou besoin")]
     in_name = [("vélo" in t.lower()) for t in titles]
     assert in_name[:3] == [True, True, True] and not any(in_name[in_name.index(False) :])
     assert "La Tricyclerie" in titles  # "vélo" in its summary
@@ -188,9 +192,15 @@ def test_the_python_index_answers_as_a_lunr_js_index_of_the_same_documents(page,
     directory, _ = read_directory(REPO, territory, git_dates=False)
     now = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=territory.tz)
     found, _ = documents(
-        directory.records, Urls("", territory.urls).record_path, directory.themes, now, timedelta(days=365)
+        directory.records,
+        Urls("", territory.urls).record_path,
+        directory.themes,
+        now,
+        timedelta(days=365),
+        offers_needs=[i for i in open_offers_needs(directory, now.date()) if i.field == "offers_needs"],
+        categories=territory.offer_need_categories,
     )
-    docs = [{"id": str(n), **{f: getattr(d, f) for f in FIELDS}} for n, d in enumerate(found)]
+    docs = [{"id": str(n), **dict(zip(FIELDS, field_texts(d), strict=True))} for n, d in enumerate(found)]
     page.goto(f"{demo_url}/recherche/")
     queries = [
         "velo",
@@ -227,4 +237,14 @@ def test_the_python_index_answers_as_a_lunr_js_index_of_the_same_documents(page,
     for query, python_built, js_built in compared:
         assert python_built == js_built, query
     assert sum(1 for _, python_built, _ in compared if python_built) >= len(queries) - 1
+    assert page.console_errors == []
+
+
+def test_offers_and_needs_are_found_with_their_type_and_category(page, demo_url):
+    titles = search(page, f"{demo_url}/recherche/?q=local+atelier&type=offer_need&category=locaux")
+    assert sorted(titles) == ["Local d'atelier à partager le week-end", "Un local pour l'atelier vélo"]
+    meta = page.locator("#search-results .search-result-meta").first.inner_text()
+    assert meta.startswith("Offre ou besoin · ") and "· Locaux" in meta
+    options = page.locator("#facet-category option").all_inner_texts()
+    assert "Locaux (2)" in options
     assert page.console_errors == []

@@ -90,6 +90,7 @@ LABELS = {
     "legal_forms": [("association", "Association"), ("scic", "SCIC")],
     "cities": [("nantes", "Nantes"), ("reze", "Rezé"), ("saint-herblain", "Saint-Herblain")],
     "territories": [("nantes", "Nantes"), ("voisins", "Voisins")],
+    "categories": [],
 }
 WORDS = [
     "Vélos",

@@ -69,6 +69,29 @@ def document(
     )
 
 
+def offer_need_document(
+    item, url_path: str, themes: dict[str, Theme], categories: dict[str, str], territory: str
+) -> SearchDocument:
+    """An offer or need as search sees it: its text; its category, kind, record, themes, city."""
+    record, need = item.record, item.kind == "need"
+    category = categories.get(item.category, item.category)
+    theme_labels = [themes[t].label for t in record.themes if t in themes]
+    about = [category, "besoin" if need else "offre", record.name, *theme_labels, record.city or ""]
+    return SearchDocument(
+        kind="offer_need",
+        name=item.text,
+        about=" ".join(a for a in about if a),
+        body="",
+        url_path=url_path,
+        summary=f"{record.name} {'cherche' if need else 'propose'} « {item.text} »",
+        city=record.city or "",
+        themes=[t for t in record.themes if t in themes],
+        date_label=f"{'Besoin' if need else 'Offre'} · {category}",
+        territory=territory,
+        category=item.category,
+    )
+
+
 def documents(
     records: Iterable[Record],
     url_path: Callable[[Record], str],
@@ -78,10 +101,13 @@ def documents(
     territory: str = "",
     peer_records: Iterable[Record] = (),
     peer_territories: Iterable[str] = (),
+    offers_needs: Iterable = (),
+    categories: dict[str, str] | None = None,
 ) -> tuple[list[SearchDocument], dict[str, list[tuple[str, str]]]]:
-    """Every record (ours, then the peers') as a SearchDocument, in name order, and the facet
-    values in display order (territories: ours, then the peers in territory.yml's order). A peer
-    record links to its page on its own site."""
+    """Every record (ours, then the peers') as a SearchDocument, in name order, then every open
+    offer and need (records.offers.OfferNeed, by category, needs first), and the facet values in
+    display order (territories: ours, then the peers in territory.yml's order). A peer record
+    links to its page on its own site; an offer or need to its record's page."""
     tagged = [(r, False) for r in records] + [(r, True) for r in peer_records]
     ordered = sorted(tagged, key=lambda t: (t[0].sort_name, t[0].KIND, t[0].slug, t[1]))
     found = []
@@ -93,6 +119,12 @@ def documents(
         if peer:  # a peer's long description stays on its own site: name, summary, themes... are indexed
             found_document.body = ""
         found.append(found_document)
+    categories = categories or {}
+    order = {slug: n for n, slug in enumerate(categories)}
+    for item in sorted(
+        offers_needs, key=lambda i: (order.get(i.category, len(order)), i.kind != "need", i.key)
+    ):
+        found.append(offer_need_document(item, url_path(item.record), themes, categories, territory))
     used_themes = {t for d in found for t in d.themes}
     forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
     cities = sorted({d.city for d in found if d.city}, key=sort_key)
@@ -100,6 +132,9 @@ def documents(
         "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
         "legal_forms": [(form, legal_form_label(form)) for form in forms],
         "cities": [(slugify(city), city) for city in cities],
+        "categories": [
+            (slug, name) for slug, name in categories.items() if any(d.category == slug for d in found)
+        ],
         "territories": [
             (slugify(name), name)
             for name in dict.fromkeys([territory, *peer_territories, *(d.territory for d in found)])

@@ -57,6 +57,12 @@ class SearchGenerator(Part):
                 site.territory.name,
                 site.peer_records,
                 [name for name, _ in site.peers.territories] if site.peers else [],
+                # Those written as offers_needs: the older fields (skills, an initiative's needs)
+                # are indexed with their record already.
+                [i for i in site.offers_needs if i.field == "offers_needs"]
+                if site.territory.feature("exchange")
+                else [],
+                site.categories,
             )
             index_files = build(found, labels)
             for name, text in index_files.items():

@@ -40,7 +40,7 @@ FIELDS = ("name", "about", "body")
 BOOSTS = (10, 3, 1)
 CHUNK_SIZE = 32
 FORMAT_VERSION = 2
-KINDS = ("actor", "initiative", "event")
+KINDS = ("actor", "initiative", "event", "offer_need")
 PACK_OFFSET = 0x30  # packed value v is the character v + 0x30 (so -1 is "/")
 PACK_LIMIT = 0xD7FF - PACK_OFFSET  # below the surrogates: one UTF-16 unit per value
 PACK_END = " "  # ends each document's values in a packed multi-valued column
@@ -51,13 +51,19 @@ SHARD_PREFIX = 2  # a term's shard is named after its first two letters
 # day (a static site ages between two builds).
 FACETS = (
     {"name": "type", "column": "kind", "labels": "types"},
+    {"name": "category", "column": "category", "labels": "categories"},
     {"name": "theme", "column": "themes", "labels": "themes", "multi": True},
     {"name": "legal_form", "column": "legal_form", "labels": "legal_forms"},
     {"name": "city", "column": "city", "labels": "cities"},
     {"name": "when", "column": "date", "labels": "when", "by_day": True},
     {"name": "territory", "column": "territory", "labels": "territories"},
 )
-TYPE_LABELS = (("actor", "Acteurs"), ("initiative", "Initiatives"), ("event", "Événements"))
+TYPE_LABELS = (
+    ("actor", "Acteurs"),
+    ("initiative", "Initiatives"),
+    ("event", "Événements"),
+    ("offer_need", "Offres et besoins"),
+)
 WHEN_LABELS = (("upcoming", "À venir"), ("past", "Passés"))
 
 
@@ -124,6 +130,15 @@ class SearchDocument:
     date_label: str = ""
     territory: str = ""  # the directory it comes from (facet "Territoire")
     peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
+    category: str = ""  # an offer's or need's (facet "Catégorie")
+
+
+def field_texts(document: SearchDocument) -> tuple[str, str, str]:
+    """What is indexed in each of FIELDS. An offer's or need's text is its title on screen, but
+    weighs as a record's summary does: it must not push records out of the first results."""
+    if document.kind == "offer_need":
+        return "", f"{document.name} {document.about}", document.body
+    return document.name, document.about, document.body
 
 
 def _json(data: Any) -> str:
@@ -148,7 +163,7 @@ def build(
     term_of: dict[str, str | None] = {}  # word → term: a directory's vocabulary is small
     split = SEPARATOR.split
     for number, document in enumerate(documents):
-        for position, text in enumerate((document.name, document.about, document.body)):
+        for position, text in enumerate(field_texts(document)):
             found: dict[str, int] = {}
             length = 0
             for word, count in Counter(split(text.lower())).items():
@@ -200,10 +215,11 @@ def build(
             [[index_of["themes"][t] for t in d.themes if t in index_of["themes"]] for d in documents]
         ),
         "legal_form": pack([index_of["legal_forms"].get(d.legal_form, -1) for d in documents]),
+        "category": pack([index_of.get("categories", {}).get(d.category, -1) for d in documents]),
         "city": pack([index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]),
         "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
         "territory": pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
-        "labels": {"types": TYPE_LABELS, **labels, "when": WHEN_LABELS},
+        "labels": {"types": TYPE_LABELS, "categories": [], **labels, "when": WHEN_LABELS},
         "client": client_constants(),
         "shards": {
             name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]

@@ -9,7 +9,7 @@ import { Facets, dayOf } from "./facets.js";
 import { WholeIndex, match } from "./engine.js";
 
 const PAGE = 20;
-const KIND_LABELS = ["Acteur", "Initiative", "Événement"];
+const KIND_LABELS = ["Acteur", "Initiative", "Événement", "Offre ou besoin"];
 const MOST = { city: 50 };  /* the most frequent values a long list shows (type the others) */
 
 const form = document.getElementById("search-form");
