@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .analysis import SEPARATOR, term, trim
+from .geojson import distance_km
 from .records.offers import OfferNeed, offers_needs_of
 
 # Words that say nothing of what is offered or needed.
@@ -183,11 +184,8 @@ def _variants(word: str) -> tuple[str, ...]:
 
 
 def _km(a: dict | None, b: dict | None) -> float | None:
-    if not a or not b:
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return round(6371.0 * 2 * math.asin(min(1.0, math.sqrt(h))), 1)
+    distance = distance_km(a, b)
+    return None if math.isinf(distance) else round(distance, 1)
 
 
 def _ring(row: int, column: int, ring: int) -> Iterator[tuple[int, int]]:
@@ -359,14 +357,20 @@ def match_all(
                 ((score, shared_themes, distance, need_key), need, offer, shown)
             )
 
+    made: dict[tuple[str, str], Match] = {}  # one Match per kept pair, seen from both sides
+
+    def match_of(rank: tuple, need: OfferNeed, offer: OfferNeed, shown: tuple) -> Match:
+        pair = (need.key, offer.key)
+        if pair not in made:
+            made[pair] = Match(need, offer, -rank[0], shown, -rank[1], _km(need.record.geo, offer.record.geo))
+        return made[pair]
+
     found: dict[str, list[Match]] = {}
-    for kept_by in (for_needs, for_offers):
-        for key, kept in kept_by.items():
-            if kept:
-                found[key] = [
-                    Match(need, offer, -rank[0], shown, -rank[1], _km(need.record.geo, offer.record.geo))
-                    for rank, need, offer, shown in heapq.nsmallest(per_item, kept, key=_first)
-                ]
+    for key, kept in for_needs.items():  # already the best, in order
+        if kept:
+            found[key] = [match_of(*entry) for entry in kept]
+    for key, kept in for_offers.items():
+        found[key] = [match_of(*entry) for entry in heapq.nsmallest(per_item, kept, key=_first)]
     return found
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..geojson import distance_km
 from ..records.checks import name_key
 from ..records.model import Actor, Record, slugify
 from ..records.territory import Territory
@@ -57,15 +57,6 @@ def _record(
     else:
         record.canonical_url = str(data["url"])  # type: ignore[attr-defined]
     return record, ""
-
-
-def distance_km(a: dict[str, float] | None, b: dict[str, float] | None) -> float:
-    """Great-circle distance between two {lat, lon}; infinite when one is missing."""
-    if not a or not b:
-        return math.inf
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
 class _Seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..records.model import slugify
-from .exports import CSV_COLUMNS, KIND_PLURALS, OFFER_NEED_COLUMNS
+from .exports import CSV_COLUMNS, KIND_PLURALS
 
 # Table Schema types of the CSV columns that are not plain strings.
 COLUMN_TYPES = {
@@ -13,6 +13,7 @@ COLUMN_TYPES = {
     "lon": "number",
     "founded": "integer",
     "updated": "date",
+    "until": "date",
     "started": "date",
     "free": "boolean",
 }
@@ -48,7 +49,8 @@ def table_schema(kind: str) -> dict[str, Any]:
         if column == "lon":
             field["constraints"] = {"minimum": -180, "maximum": 180}
         fields.append(field)
-    return {"fields": fields, "primaryKey": ["slug"], "missingValues": [""]}
+    key = "id" if kind == "offer_need" else "slug"
+    return {"fields": fields, "primaryKey": [key], "missingValues": [""]}
 
 
 def datapackage(territory: Any, generated_at: str) -> dict[str, Any]:
@@ -84,17 +86,7 @@ def datapackage(territory: Any, generated_at: str) -> dict[str, Any]:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": {
-                "fields": [
-                    {
-                        "name": name,
-                        "type": {"until": "date", "lat": "number", "lon": "number"}.get(name, "string"),
-                    }
-                    for name in OFFER_NEED_COLUMNS
-                ],
-                "primaryKey": ["id"],
-                "missingValues": [""],
-            },
+            "schema": table_schema("offer_need"),
         }
     )
     resources.append(

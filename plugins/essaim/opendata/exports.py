@@ -22,6 +22,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Stable CSV columns: (column, path in the exported record). Lists are joined with "|". Every
 # field of the contract has its column (tests/test_field_lists.py reads the schemas).
 CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    # /data/offers-needs.csv: one row per offer or need, its record in `record_*` columns.
+    "offer_need": [
+        *((column, (column,)) for column in ("id", "kind", "category", "category_label", "text", "until")),
+        *((f"record_{column}", ("record", column)) for column in ("kind", "slug", "name", "url")),
+        ("city", ("city",)),
+        ("themes", ("themes",)),
+        ("lat", ("geo", "lat")),
+        ("lon", ("geo", "lon")),
+    ],
     "actor": [
         ("slug", ("slug",)),
         ("url", ("url",)),
@@ -112,24 +121,6 @@ def export_record(record: Record, url: str) -> dict[str, Any]:
     return {key: value for key, value in exported.items() if value is not None}
 
 
-OFFER_NEED_COLUMNS = (
-    "id",
-    "kind",
-    "category",
-    "category_label",
-    "text",
-    "until",
-    "record_kind",
-    "record_slug",
-    "record_name",
-    "record_url",
-    "city",
-    "themes",
-    "lat",
-    "lon",
-)
-
-
 def export_offer_need(item: Any, url: str, category_label: str) -> dict[str, Any]:
     """One open offer or need as /data/offers-needs.json writes it (schemas/offers-needs.json)."""
     record = item.record
@@ -151,36 +142,12 @@ def export_offer_need(item: Any, url: str, category_label: str) -> dict[str, Any
     return exported
 
 
-def offers_needs_csv(exported: list[dict[str, Any]]) -> str:
-    """The same, one row each (`record_*` columns for the record; themes joined with `|`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OFFER_NEED_COLUMNS)
-    for item in exported:
-        record, geo = item["record"], item.get("geo") or {}
-        row = [
-            item["id"],
-            item["kind"],
-            item["category"],
-            item["category_label"],
-            item["text"],
-            item.get("until"),
-            record["kind"],
-            record["slug"],
-            record["name"],
-            record["url"],
-            item.get("city"),
-            item["themes"],
-            geo.get("lat"),
-            geo.get("lon"),
-        ]
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue()
-
-
-def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_at: str) -> dict:
-    """The JSON envelope of one kind of record (`/data/actors.json`...)."""
-    return {
+def dataset(
+    kind: str, records: list[dict[str, Any]], territory: Any, generated_at: str, peers: bool = True
+) -> dict:
+    """The JSON envelope of one kind of record (`/data/actors.json`...); `peers`: with the
+    neighbouring directories it includes (not for offers and needs, which are ours only)."""
+    envelope = {
         "schema_version": SCHEMA_VERSION,
         "schema": f"{territory.base_url}/schemas/{kind}.json",
         "generated_at": generated_at,
@@ -190,6 +157,9 @@ def dataset(kind: str, records: list[dict[str, Any]], territory: Any, generated_
         "included_peers": [peer["url"] for peer in territory.peers],
         "records": records,
     }
+    if not peers:
+        del envelope["included_peers"]
+    return envelope
 
 
 def _getter(path: tuple[str, ...]):
@@ -214,8 +184,13 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _pairs(group: dict[str, Any], separator: str) -> str:
+    """A group of fields in one cell: `key=value` pairs, sorted by key."""
+    return separator.join(f"{key}={group[key]}" for key in sorted(group))
+
+
 def _item(item: Any) -> str:
-    return ";".join(f"{key}={item[key]}" for key in sorted(item)) if isinstance(item, dict) else str(item)
+    return _pairs(item, ";") if isinstance(item, dict) else str(item)
 
 
 def _cell(value: Any) -> str:
@@ -228,7 +203,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):  # a list of groups (offers_needs): each group's pairs with ";"
         return neutralise(LIST_SEPARATOR.join(_item(item) for item in value))
     if isinstance(value, dict):
-        return neutralise(LIST_SEPARATOR.join(f"{key}={value[key]}" for key in sorted(value)))
+        return neutralise(_pairs(value, LIST_SEPARATOR))
     return str(value)  # numbers (lat, lon, founded): typed columns, "-1.55" stays a number
 
 

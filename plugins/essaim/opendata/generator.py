@@ -17,7 +17,6 @@ from .exports import (
     dataset,
     export_offer_need,
     export_record,
-    offers_needs_csv,
     to_csv,
     to_geojson,
 )
@@ -113,10 +112,9 @@ class OpenDataGenerator(Part):
             export_offer_need(item, url_of(item.record), categories.get(item.category, item.category))
             for item in self.site.offers_needs
         ]
-        envelope = dataset("offers-needs", offers_needs, territory, self.generated_at)
-        del envelope["included_peers"]
+        envelope = dataset("offers-needs", offers_needs, territory, self.generated_at, peers=False)
         texts["data/offers-needs.json"] = to_json(envelope, "records")
-        texts["data/offers-needs.csv"] = offers_needs_csv(offers_needs)
+        texts["data/offers-needs.csv"] = to_csv("offer_need", offers_needs)
         accepted, rejected = structures(directory.actors, url_of, territory)
         texts["data/data-inclusion/structures.json"] = to_json(accepted)
         return texts, [(actor.source, reason) for actor, reason in rejected]
