@@ -206,6 +206,11 @@ class Site:
         return match_all(self.offers_needs, Vocabulary.of(self.territory))
 
     @cached_property
+    def newest_offers_needs(self) -> list[OfferNeed]:
+        """The open offers and needs, those of the records updated last first (home, feeds)."""
+        return sorted(self.offers_needs, key=lambda item: (item.record.updated, item.key), reverse=True)
+
+    @cached_property
     def _offers_needs_by_record(self) -> dict[tuple[str, str], list[OfferNeed]]:
         found: dict[tuple[str, str], list[OfferNeed]] = {}
         for item in self.offers_needs:

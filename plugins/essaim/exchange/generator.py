@@ -16,7 +16,6 @@ from ..records.offers import OfferNeed
 
 PART = "exchange"
 FEED_ITEMS = 30  # the newest offers and needs a feed holds
-RESERVED = {"page"}  # a category cannot take this name (it would hide a list's next pages)
 
 
 class ExchangeGenerator(Part):
@@ -26,30 +25,31 @@ class ExchangeGenerator(Part):
 
     def write(self) -> list[str]:
         site, files, urls = self.site, self.files, self.site.urls
-        label = site.categories.get
-        items = sorted(
-            site.offers_needs,
-            key=lambda i: (label(i.category, i.category), i.kind != "need", i.record.sort_name, i.key),
-        )
+        items = sorted(site.offers_needs, key=lambda i: (i.kind != "need", i.record.sort_name, i.key))
         by_category: dict[str, list[OfferNeed]] = {}
         for item in items:
             by_category.setdefault(item.category, []).append(item)
         categories = [
             (slug, name, sum(i.kind == "need" for i in found), sum(i.kind == "offer" for i in found))
             for slug, name in site.categories.items()
-            if slug not in RESERVED and (found := by_category.get(slug))
+            if (found := by_category.get(slug))
         ]
-        shown = [
-            (
-                item.key,
-                item.text,
-                str(item.until),
-                item.record.change_key,
-                [(m.need.key, m.offer.key) for m in site.matches.get(item.key, [])],
-            )
-            for item in items
-        ]
-        base_key = make_key(self.build_key(), site.now.date(), shown)
+        matches = site.matches
+
+        def shown(members: list[OfferNeed]) -> list:
+            """What a list shows of its offers and needs: a page is rendered when that changes."""
+            return [
+                (
+                    i.key,
+                    i.text,
+                    str(i.until),
+                    i.record.change_key,
+                    [(m.need.key, m.offer.key) for m in matches.get(i.key, [])],
+                )
+                for i in members
+            ]
+
+        base_key = make_key(self.build_key(), site.now.date(), categories)
         template = self.get_template("board")
         size = 2 * site.territory.listing["page_size"]  # an item is a few lines: twice a list's
         total = sum(needs + offers for _, _, needs, offers in categories)
@@ -65,7 +65,7 @@ class ExchangeGenerator(Part):
                 path = urls.path("board", slug, listing.number)
                 save_as = urls.save_as(path)
                 paths.append(path)
-                key = make_key(base_key, slug, listing.number)
+                key = make_key(base_key, slug, listing.number, listing.count, shown(listing.items))
                 if files.is_fresh(save_as, key):
                     continue
                 variables = {
@@ -77,7 +77,7 @@ class ExchangeGenerator(Part):
                     "feed_url": f"{self.settings.get('SITEURL', '')}/{self.feed_path(slug)}",
                 }
                 files.write(save_as, template.render({**common, **variables}), key)
-        self._feeds(items, by_category, categories, base_key)
+        self._feeds(categories, base_key, shown)
         return paths
 
     @staticmethod
@@ -85,18 +85,21 @@ class ExchangeGenerator(Part):
         """Where the Atom feed of the newest offers and needs (of one category) is written."""
         return f"feeds/coups-de-main-{category}.atom.xml" if category else "feeds/coups-de-main.atom.xml"
 
-    def _feeds(self, items: list, by_category: dict, categories: list, base_key: str) -> None:
+    def _feeds(self, categories: list, base_key: str, shown) -> None:
         """One Atom feed of the newest offers and needs (those of the records updated last), and
         one per category."""
         site, territory = self.site, self.site.territory
-        feeds = [(None, f"{territory.name} : offres et besoins", items)]
-        feeds += [
-            (slug, f"{territory.name} : {name.lower()}", by_category[slug]) for slug, name, _, _ in categories
-        ]
-        for slug, title, members in feeds:
-            newest = sorted(members, key=lambda i: (i.record.updated, i.key), reverse=True)[:FEED_ITEMS]
+        newest_of: dict[str | None, list[OfferNeed]] = {None: site.newest_offers_needs[:FEED_ITEMS]}
+        for item in site.newest_offers_needs:  # newest first: each category's first FEED_ITEMS
+            found = newest_of.setdefault(item.category, [])
+            if len(found) < FEED_ITEMS:
+                found.append(item)
+        feeds = [(None, f"{territory.name} : offres et besoins")]
+        feeds += [(slug, f"{territory.name} : {name.lower()}") for slug, name, _, _ in categories]
+        for slug, title in feeds:
+            newest = newest_of.get(slug, [])
             save_as = self.feed_path(slug)
-            key = make_key(base_key, "feed", slug)
+            key = make_key(base_key, "feed", slug, shown(newest))
             if self.files.is_fresh(save_as, key):
                 continue
             feed = new_feed(

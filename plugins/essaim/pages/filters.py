@@ -8,6 +8,7 @@ from typing import Any
 from ..french import date_fr, event_when, km, label, month_fr, plural, time_fr
 from ..records.model import slugify
 from ..records.taxonomy import legal_form_label
+from ..site import mailto
 
 
 def by_month(events) -> list[tuple[str, list]]:
@@ -44,4 +45,5 @@ FILTERS = {
     "legal_form": legal_form_label,
     "plural": plural,
     "km": km,
+    "mailto": mailto,
 }

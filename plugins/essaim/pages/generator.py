@@ -180,11 +180,8 @@ class PagesGenerator(Part):
         upcoming = self.site.occurrences[: listing["home_next_events"]]
         needs = []
         if self.site.territory.feature("exchange"):  # the needs of the records updated last
-            needs = sorted(
-                (item for item in self.site.offers_needs if item.kind == "need"),
-                key=lambda item: (item.record.updated, item.key),
-                reverse=True,
-            )[: listing["home_latest_needs"]]
+            needs = [item for item in self.site.newest_offers_needs if item.kind == "need"]
+            needs = needs[: listing["home_latest_needs"]]
         counts = (
             len(directory.actors),
             len(directory.initiatives),

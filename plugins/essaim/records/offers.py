@@ -22,6 +22,7 @@ from typing import Any
 from .model import Record
 
 KINDS = ("need", "offer")
+RESERVED_CATEGORIES = {"page"}  # /coups-de-main/page/2/ is a list's second page, not a category
 # The fields records already had, read as offers and needs: record kind → {field: (kind, category)}
 # (`needs.funding` is the `funding` key of an initiative's `needs:` group).
 LEGACY_FIELDS = {

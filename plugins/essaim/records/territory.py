@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .load import load_yaml_mapping
 from .media import image_problem
+from .offers import RESERVED_CATEGORIES
 from .problems import InvalidContent, Problem
 from .schema import problems_for_mapping, territory_validator
 from .taxonomy import Theme, categories_for, themes_for
@@ -225,14 +226,14 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
             )
         categories = (data.get("offers_needs") or {}).get("categories") or {}
         for slug in categories:
-            if slug == "page":  # /coups-de-main/page/2/ is a list's second page
+            if slug in RESERVED_CATEGORIES:
                 line, col = lines.get(("offers_needs", "categories", slug), (1, 1))
                 problems.append(
                     Problem(
                         TERRITORY_FILE,
                         line,
                         col,
-                        "la catégorie « page » est réservée (les pages suivantes d'une liste) : "
+                        f"la catégorie « {slug} » est réservée (les pages suivantes d'une liste) : "
                         "choisissez un autre nom",
                     )
                 )

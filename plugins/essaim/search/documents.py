@@ -126,15 +126,14 @@ def documents(
     ):
         found.append(offer_need_document(item, url_path(item.record), themes, categories, territory))
     used_themes = {t for d in found for t in d.themes}
+    used_categories = {d.category for d in found}
     forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
     cities = sorted({d.city for d in found if d.city}, key=sort_key)
     labels = {
         "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
         "legal_forms": [(form, legal_form_label(form)) for form in forms],
         "cities": [(slugify(city), city) for city in cities],
-        "categories": [
-            (slug, name) for slug, name in categories.items() if any(d.category == slug for d in found)
-        ],
+        "categories": [(slug, name) for slug, name in categories.items() if slug in used_categories],
         "territories": [
             (slugify(name), name)
             for name in dict.fromkeys([territory, *peer_territories, *(d.territory for d in found)])
