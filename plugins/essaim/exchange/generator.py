@@ -12,6 +12,7 @@ from ..atomfeed import new_feed
 from ..output import make_key
 from ..paginate import paginate
 from ..part import Part
+from ..records.model import slugify
 from ..records.offers import OfferNeed
 
 PART = "exchange"
@@ -69,6 +70,7 @@ class ExchangeGenerator(Part):
                 if files.is_fresh(save_as, key):
                     continue
                 variables = {
+                    "filter_labels": self._filter_labels(listing.items),
                     "output_file": save_as,
                     "canonical_url": site.canonical.url("board", slug, listing.number),
                     "listing": listing,
@@ -79,6 +81,21 @@ class ExchangeGenerator(Part):
                 files.write(save_as, template.render({**common, **variables}), key)
         self._feeds(categories, base_key, shown)
         return paths
+
+    def _filter_labels(self, items: list[OfferNeed]) -> dict[str, dict[str, str]]:
+        """The values the browser's filters offer on a list's page, with their labels."""
+        themes = self.site.directory.themes
+        return {
+            "kind": {
+                kind: label
+                for kind, label in (("need", "Besoins"), ("offer", "Offres"))
+                if any(i.kind == kind for i in items)
+            },
+            "theme": {t: themes[t].label for t in themes if any(t in i.record.themes for i in items)},
+            "city": dict(
+                sorted({slugify(i.record.city): i.record.city for i in items if i.record.city}.items())
+            ),
+        }
 
     @staticmethod
     def feed_path(category: str | None) -> str:
