@@ -18,10 +18,14 @@ def expected(demo_output, **filters) -> int:
     features = json.loads((demo_output / "carte/lieux.geojson").read_text())["features"]
 
     def keep(p):
-        return all(
-            (p["themes"] and value in p["themes"]) if key == "theme" else p.get(key) == value
-            for key, value in filters.items()
-        )
+        def passes(key, value):
+            if key == "theme":
+                return bool(p["themes"]) and value in p["themes"]
+            if key == "exchange":  # places with an open need (or offer)
+                return p.get("needs" if value == "need" else "offers", 0) > 0
+            return p.get(key) == value
+
+        return all(passes(key, value) for key, value in filters.items())
 
     return sum(keep(f["properties"]) for f in features)
 
@@ -35,6 +39,8 @@ def expected(demo_output, **filters) -> int:
         {"type": "actor", "theme": "numerique"},
         {"legal_form": "scop"},
         {"type": "event"},
+        {"exchange": "need"},
+        {"type": "actor", "exchange": "offer"},
     ],
 )
 def test_markers_and_list_follow_the_filters_in_the_url(page, demo_url, demo_output, filters):

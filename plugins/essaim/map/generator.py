@@ -73,6 +73,17 @@ class MapGenerator(Part):
         if all(files.is_fresh(path, key) for path in [geojson_path, *(save_as for _, _, save_as in pages)]):
             return sitemap  # nothing the map shows has changed: no feature to compute again
         features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
+        if territory.feature("exchange"):  # the filter « Coups de main »: what each place asks or offers
+            counted: dict[tuple[str, str], list[int]] = {}
+            for item in site.offers_needs:
+                counts = counted.setdefault((item.record.KIND, item.record.slug), [0, 0])
+                counts[item.kind == "offer"] += 1
+            for found in features:
+                needs, offers = counted.get(
+                    (found["properties"]["type"], found["properties"]["slug"]), (0, 0)
+                )
+                if needs or offers:
+                    found["properties"].update(needs=needs, offers=offers)
         if not files.is_fresh(geojson_path, key):
             files.write(
                 geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key

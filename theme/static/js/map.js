@@ -30,6 +30,7 @@ function essaimAttribution(box) {
   var embed = element.dataset.embed === "true";
   var params = new URLSearchParams(window.location.search);
   var filters = { type: params.get("type") || "", theme: params.get("theme") || "", legal_form: params.get("legal_form") || "" };
+  if (document.querySelector("#filtres-carte [name=exchange]")) { filters.exchange = params.get("exchange") || ""; }
   var TYPE_LABELS = { actor: "Acteur", initiative: "Initiative", event: "Événement" };
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
@@ -44,7 +45,8 @@ function essaimAttribution(box) {
     var p = feature.properties;
     return (!filters.type || p.type === filters.type) &&
       (!filters.theme || p.themes.indexOf(filters.theme) !== -1) &&
-      (!filters.legal_form || p.legal_form === filters.legal_form);
+      (!filters.legal_form || p.legal_form === filters.legal_form) &&
+      (!filters.exchange || (filters.exchange === "need" ? p.needs > 0 : p.offers > 0));
   }
 
   function popup(p) {
@@ -63,6 +65,14 @@ function essaimAttribution(box) {
     box.appendChild(heading);
     box.appendChild(kind);
     box.appendChild(summary);
+    if (p.needs || p.offers) {
+      var exchange = document.createElement("p");
+      var parts = [];
+      if (p.needs) { parts.push(p.needs + (p.needs > 1 ? " besoins" : " besoin")); }
+      if (p.offers) { parts.push(p.offers + (p.offers > 1 ? " offres" : " offre")); }
+      exchange.textContent = "Coups de main : " + parts.join(", ");
+      box.appendChild(exchange);
+    }
     return box;
   }
 
