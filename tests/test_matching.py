@@ -254,26 +254,21 @@ def test_a_common_word_keeps_the_work_bounded_and_takes_the_nearest_offers(monke
         themes: list = field(default_factory=list)
 
     rng = random.Random(7)
-    offers = [
-        OfferNeed(
-            Place(f"o{n}", {"lat": rng.uniform(43, 50), "lon": rng.uniform(-4, 7)}),
-            "offer",
-            "benevolat",
-            "Bénévoles disponibles",
-            0,
-        )
-        for n in range(4000)
-    ]
-    needs = [
-        OfferNeed(
-            Place(f"n{n}", {"lat": rng.uniform(44, 49), "lon": rng.uniform(-3, 6)}),
-            "need",
-            "benevolat",
-            "Bénévoles",
-            0,
-        )
-        for n in range(300)
-    ]
+
+    def scattered(kind: str, text: str, count: int, lats: tuple, lons: tuple) -> list:
+        return [
+            OfferNeed(
+                Place(f"{kind}{n}", {"lat": rng.uniform(*lats), "lon": rng.uniform(*lons)}),
+                kind,
+                "benevolat",
+                text,
+                0,
+            )
+            for n in range(count)
+        ]
+
+    offers = scattered("offer", "Bénévoles disponibles", 4000, (43, 50), (-4, 7))
+    needs = scattered("need", "Bénévoles", 300, (44, 49), (-3, 6))
     compared = []  # one distance per offer compared with a need
     flat, km = matching._flat_distance, matching._km
     monkeypatch.setattr(matching, "_flat_distance", lambda *args: compared.append(1) or flat(*args))

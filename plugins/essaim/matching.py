@@ -315,18 +315,18 @@ def match_all(
         need_words, need_themes = texts[need.key], themes[id(need.record)]
         geo = geos[id(need.record)]
         scale = math.cos(math.radians(geo["lat"])) if geo else 1.0
-        lists = sorted(
-            (
-                offers[(need.category, t)]
-                for t in {t for w in need_words for t in w.terms}
-                if (need.category, t) in offers
-            ),
-            key=lambda found: len(found.all),
-        )
         where = (need.category, need.text, _square(geo))
         candidates = nearby.get(where)
         if candidates is None:
             candidates = nearby[where] = {}
+            lists = sorted(
+                (
+                    offers[(need.category, t)]
+                    for t in {t for w in need_words for t in w.terms}
+                    if (need.category, t) in offers
+                ),
+                key=lambda found: len(found.all),
+            )
             for found in lists:  # the rarest words first
                 if len(candidates) >= CANDIDATES:
                     break
