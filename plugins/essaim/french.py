@@ -75,3 +75,31 @@ def km(value: float) -> str:
 def plural(count: int, singular: str, many: str) -> str:
     """`1 acteur`, `3 acteurs` (French: 0 and 1 take the singular)."""
     return f"{count} {singular if count <= 1 else many}"
+
+
+# How the site words an offer and a need, in one place: the board, the record pages, the home
+# page, the feeds, search and the prefilled messages all read this table.
+OFFER_NEED_WORDS: dict[str, dict[str, str]] = {
+    "need": {
+        "label": "Besoin",  # « Besoin · Locaux »
+        "plural": "Besoins",  # the board's filter
+        "noun": "besoin",  # « votre besoin », in messages and search
+        "by": "Cherché",  # « Cherché par La Ruche »
+        "verb": "cherche",  # « La Ruche cherche « … » »
+        "answer": "Je peux aider",  # the link that answers it
+        "heading": "Pour son besoin",  # a heading of the record's matches
+        "answered": "offre y répond",  # « 2 offres y répondent »
+        "answered_many": "offres y répondent",
+    },
+    "offer": {
+        "label": "Offre",
+        "plural": "Offres",
+        "noun": "offre",
+        "by": "Proposé",
+        "verb": "propose",
+        "answer": "Répondre",
+        "heading": "Pour son offre",
+        "answered": "besoin lui correspond",
+        "answered_many": "besoins lui correspondent",
+    },
+}

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
+from .french import OFFER_NEED_WORDS
 from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.offers import OfferNeed
@@ -190,6 +191,8 @@ class Site:
             actors.sort(key=lambda r: (r.sort_name, r.slug))
         return forms
 
+    kind_words = OFFER_NEED_WORDS  # how the site words an offer and a need (french.py)
+
     @cached_property
     def categories(self) -> dict[str, str]:
         """The categories of offers and needs in force, slug → label."""
@@ -227,7 +230,7 @@ class Site:
         contact, else to its record's address; without one, a prefilled issue on the forge, or
         an e-mail to the directory's contact, for the maintainers to pass on; None without
         any. The site itself sends and keeps nothing."""
-        what = "besoin" if item.kind == "need" else "offre"
+        what = OFFER_NEED_WORDS[item.kind]["noun"]
         page = self.canonical.record(item.record)
         subject = f"Votre {what} « {item.text} » ({self.territory.name})"
         body = (

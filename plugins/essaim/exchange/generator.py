@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from ..atomfeed import new_feed
+from ..french import OFFER_NEED_WORDS
 from ..output import make_key
 from ..paginate import paginate
 from ..part import Part
@@ -87,8 +88,8 @@ class ExchangeGenerator(Part):
         themes = self.site.directory.themes
         return {
             "kind": {
-                kind: label
-                for kind, label in (("need", "Besoins"), ("offer", "Offres"))
+                kind: OFFER_NEED_WORDS[kind]["plural"]
+                for kind in ("need", "offer")
                 if any(i.kind == kind for i in items)
             },
             "theme": {t: themes[t].label for t in themes if any(t in i.record.themes for i in items)},
@@ -129,12 +130,12 @@ class ExchangeGenerator(Part):
             for item in newest:
                 page = site.canonical.record(item.record)
                 updated = datetime.combine(item.record.updated, time(0, 0), tzinfo=territory.tz)
-                what = "Besoin" if item.kind == "need" else "Offre"
-                verb = "cherche" if item.kind == "need" else "propose"
+                words = OFFER_NEED_WORDS[item.kind]
+                category = site.categories.get(item.category, item.category)
                 feed.add_item(
-                    title=f"{what} · {site.categories.get(item.category, item.category)} : {item.text}",
+                    title=f"{words['label']} · {category} : {item.text}",
                     link=page,
-                    description=f"{item.record.name} {verb} « {item.text} ».",
+                    description=f"{item.record.name} {words['verb']} « {item.text} ».",
                     unique_id=f"{page}#{item.key}",
                     updateddate=updated,
                     pubdate=updated,

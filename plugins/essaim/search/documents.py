@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from ..analysis import plain_text
-from ..french import event_when, label
+from ..french import OFFER_NEED_WORDS, event_when, label
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme, legal_form_label
 from .index import SearchDocument
@@ -73,20 +73,20 @@ def offer_need_document(
     item, url_path: str, themes: dict[str, Theme], categories: dict[str, str], territory: str
 ) -> SearchDocument:
     """An offer or need as search sees it: its text; its category, kind, record, themes, city."""
-    record, need = item.record, item.kind == "need"
+    record, words = item.record, OFFER_NEED_WORDS[item.kind]
     category = categories.get(item.category, item.category)
     theme_labels = [themes[t].label for t in record.themes if t in themes]
-    about = [category, "besoin" if need else "offre", record.name, *theme_labels, record.city or ""]
+    about = [category, words["noun"], record.name, *theme_labels, record.city or ""]
     return SearchDocument(
         kind="offer_need",
         name=item.text,
         about=" ".join(a for a in about if a),
         body="",
         url_path=url_path,
-        summary=f"{record.name} {'cherche' if need else 'propose'} « {item.text} »",
+        summary=f"{record.name} {words['verb']} « {item.text} »",
         city=record.city or "",
         themes=[t for t in record.themes if t in themes],
-        date_label=f"{'Besoin' if need else 'Offre'} · {category}",
+        date_label=f"{words['label']} · {category}",
         territory=territory,
         category=item.category,
     )
