@@ -6,10 +6,12 @@ import base64
 import functools
 import http.server
 import os
+import re
 import shutil
 import textwrap
 import threading
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,18 @@ def write(root: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def text_of(html: str) -> str:
+    """What a page's piece reads as, tags dropped and spaces joined (entities decoded)."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def section(html: str, marker: str) -> str:
+    """The first <section> whose opening tag holds `marker` (e.g. 'id="correspondances"')."""
+    match = re.search(rf"<section[^>]*{marker}.*?</section>", html, re.S)
+    assert match, marker
+    return match.group(0)
 
 
 def _record_text(values: dict[str, str | None], body: str) -> str:

@@ -8,17 +8,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from conftest import actor_text, build, write
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
-def section(html: str, marker: str) -> str:
-    match = re.search(rf"<section[^>]*{marker}.*?</section>", html, re.S)
-    assert match, marker
-    return match.group(0)
+from conftest import actor_text, build, section, text_of, write
 
 
 def test_a_need_shows_the_offer_that_answers_it_with_the_words_in_common(demo_output):

@@ -480,6 +480,7 @@ def pull(root: Path, dry_run: bool, timeout: float, deadline: float, allow_priva
             f"{outcome.url} : {outcome.added} ajoutée(s), {outcome.changed} modifiée(s), "
             f"{outcome.removed} retirée(s), {len(outcome.rejected)} rejetée(s)"
             + (f", {outcome.left_out} laissée(s) de côté par les filtres" if outcome.left_out else "")
+            + (f" ; {outcome.offers_needs} offre(s) ou besoin(s)" if outcome.offers_needs else "")
             + (" (essai : rien n'est écrit)" if dry_run else f" → {outcome.folder}/")
         )
         for where, reason in outcome.rejected:

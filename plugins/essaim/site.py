@@ -204,9 +204,19 @@ class Site:
         return open_offers_needs(self.directory, self.now.date())
 
     @cached_property
+    def peer_offers_needs(self) -> list[OfferNeed]:
+        """The neighbouring directories' open offers and needs, in our categories: they answer
+        ours (and ours theirs) but are listed on their own boards, not on ours."""
+        today = self.now.date()
+        items = self.peers.offers_needs if self.peers else []
+        return [item for item in items if item.is_open(today) and item.category in self.categories]
+
+    @cached_property
     def matches(self) -> dict[str, list[Match]]:
-        """Each open offer's and need's best matches, by its key (matching.py)."""
-        return match_all(self.offers_needs, Vocabulary.of(self.territory))
+        """Each open offer's and need's best matches, by its key (matching.py): ours, with the
+        neighbours' offers and needs among the candidates (a need here may be answered by an
+        offer in the next town)."""
+        return match_all([*self.offers_needs, *self.peer_offers_needs], Vocabulary.of(self.territory))
 
     @cached_property
     def newest_offers_needs(self) -> list[OfferNeed]:

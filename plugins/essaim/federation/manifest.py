@@ -1,4 +1,4 @@
-"""This site's /federation.json (protocol essaim-federation 1.0, schema: schemas/federation.json)."""
+"""This site's /federation.json (protocol essaim-federation 1.1, schema: schemas/federation.json)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from ..records.schema import SCHEMA_VERSION
 from ..records.territory import Territory
 
 PROTOCOL = "essaim-federation"
-PROTOCOL_VERSION = "1.0"
+PROTOCOL_VERSION = "1.1"
 KIND_DATASETS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
+# Protocol 1.1 adds datasets under `optional_datasets`, which 1.0 readers ignore (their schema
+# allows no other key in `datasets`): the offers and needs of the directory's records.
+OFFERS_NEEDS = "offers_needs"
+OPTIONAL_DATASETS = {OFFERS_NEEDS: "offers-needs"}
 
 
 def bbox(territory: Territory, points: list[tuple[float, float]]) -> list[float] | None:
@@ -34,6 +38,7 @@ def manifest(territory: Territory, points: list[tuple[float, float]], updated_at
         "territory": {"name": territory.name, "url": base, "language": territory.language},
         "licence": dict(territory.licence),
         "datasets": {plural: f"{base}/data/{plural}.json" for plural in KIND_DATASETS.values()},
+        "optional_datasets": {name: f"{base}/data/{file}.json" for name, file in OPTIONAL_DATASETS.items()},
         "schema_version": SCHEMA_VERSION,
         "schemas": {kind: f"{base}/schemas/v{major}/{kind}.json" for kind in KIND_DATASETS},
         "updated_at": updated_at,
@@ -43,3 +48,9 @@ def manifest(territory: Territory, points: list[tuple[float, float]], updated_at
     if area:
         data["territory"]["bbox"] = area
     return data
+
+
+def dataset_url(manifest: dict[str, Any], name: str) -> str | None:
+    """Where a peer's manifest says one of its datasets is (None when it has not this one)."""
+    where = manifest.get("optional_datasets") if name in OPTIONAL_DATASETS else manifest.get("datasets")
+    return where.get(name) if isinstance(where, dict) else None

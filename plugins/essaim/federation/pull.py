@@ -17,14 +17,16 @@ from jsonschema import Draft202012Validator
 from ..net.http import Client, Fetched, FetchError
 from ..records.schema import SCHEMA_VERSION, bundled, schema
 from ..records.territory import Territory
-from .manifest import PROTOCOL
+from .manifest import OFFERS_NEEDS, PROTOCOL, dataset_url
 from .records import (
     FOLDER,
     PLURAL_KINDS,
     SET_ASIDE,
     foreign,
+    offer_need_fields,
     peer_folder,
     peer_json,
+    peer_offer_need,
     peer_record,
     untrusted_problem,
 )
@@ -68,6 +70,14 @@ def check_manifest(data: Any, url: str) -> dict[str, Any]:
     return data
 
 
+def _check_envelope(data: Any, url: str) -> None:
+    """A dataset's envelope: a list of `records`, in the contract's major version."""
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        raise PeerError(f"{url} : pas de liste « records »")
+    if _major(data.get("schema_version", "0")) != _major(SCHEMA_VERSION):
+        raise PeerError(f"{url} : fiches en version {data.get('schema_version')}, version majeure différente")
+
+
 @dataclass
 class KindResult:
     """One dataset of one peer."""
@@ -108,10 +118,7 @@ def check_records(
     """Keep the records that pass the checks of a local record, come from the peer configured
     at `origin` (never from this site at `own_url`), have a slug of their own and pass the
     peer's filters (themes, area)."""
-    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
-        raise PeerError(f"{url} : pas de liste « records »")
-    if _major(data.get("schema_version", "0")) != _major(SCHEMA_VERSION):
-        raise PeerError(f"{url} : fiches en version {data.get('schema_version')}, version majeure différente")
+    _check_envelope(data, url)
     known = set(bundled(f"{kind}.json")["properties"]) - SET_ASIDE
     result = KindResult([])
     slugs: set[str] = set()
@@ -149,6 +156,32 @@ def check_records(
     return result
 
 
+def check_offers_needs(data: Any, url: str, origin: str, transitive: bool, own_url: str = "") -> KindResult:
+    """Keep the offers and needs that pass the published schema (offers-needs.json), whose
+    record's page is on the peer configured at `origin` (never on this site at `own_url`),
+    each id once. No filter by theme or area: a need here may be answered from anywhere the
+    neighbour covers (the build ranks the nearer first)."""
+    _check_envelope(data, url)
+    known, result, ids = offer_need_fields(), KindResult([]), set()
+    for position, item in enumerate(data["records"], start=1):
+        where = f"offre ou besoin n° {position}"
+        kept, reason = peer_offer_need(item)
+        if kept is not None:
+            where = f"offre ou besoin « {kept['id']} »"
+            for extra in set(item) - known:
+                result.ignored_fields[extra] = result.ignored_fields.get(extra, 0) + 1
+            reason = foreign(kept["record"]["url"], origin, own_url, transitive)
+            if not reason and kept["id"] in ids:
+                reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
+        if reason:
+            result.rejected.append((where, reason))
+            continue
+        ids.add(kept["id"])
+        result.records.append(kept)
+    result.records.sort(key=lambda r: r["id"])
+    return result
+
+
 @dataclass
 class PeerReport:
     """What a pull did (or would do) for one peer."""
@@ -161,6 +194,7 @@ class PeerReport:
     removed: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     left_out: int = 0  # valid records the peer's filters (themes, area) leave out
+    offers_needs: int = 0  # its offers and needs kept
     unchanged: bool = False
 
 
@@ -197,9 +231,9 @@ def pull_peer(
         # A snapshot made with other filters is fetched again in full (no "not modified").
         filters = {"themes": peer["themes"], "area": peer.get("area"), "transitive": peer["transitive"]}
         for plural in peer["include"]:
-            url = manifest["datasets"].get(plural)
+            url = dataset_url(manifest, plural)
             if not url:
-                continue
+                continue  # a 1.0 peer has no offers and needs to give
             before = provenance.get("datasets", {}).get(plural, {})
             same_url = (
                 before.get("url") == url
@@ -213,29 +247,36 @@ def pull_peer(
                 kept = KindResult(_read_json(folder / f"{plural}.json", []), fetched=got, unchanged=True)
                 results[plural] = kept
                 continue
-            result = check_records(
-                PLURAL_KINDS[plural],
-                _json(got.body, url),
-                url,
-                origin,
-                peer["themes"],
-                peer["transitive"],
-                peer.get("area"),
-                territory.tz if territory else DEFAULT_TZ,
-                territory.base_url if territory else "",
-            )
+            own_url = territory.base_url if territory else ""
+            if plural == OFFERS_NEEDS:
+                result = check_offers_needs(_json(got.body, url), url, origin, peer["transitive"], own_url)
+            else:
+                result = check_records(
+                    PLURAL_KINDS[plural],
+                    _json(got.body, url),
+                    url,
+                    origin,
+                    peer["themes"],
+                    peer["transitive"],
+                    peer.get("area"),
+                    territory.tz if territory else DEFAULT_TZ,
+                    own_url,
+                )
             result.fetched = got
             results[plural] = result
     except FetchError as error:
         report.error = str(error)
         return report
     for plural, result in results.items():
+        report.rejected += result.rejected
+        if plural == OFFERS_NEEDS:  # counted apart: not records
+            report.offers_needs = len(result.records)
+            continue
         previous = {r.get("url"): r for r in _read_json(folder / f"{plural}.json", [])}
         current = {r.get("url"): r for r in result.records}
         report.added += len(set(current) - set(previous))
         report.removed += len(set(previous) - set(current))
         report.changed += sum(1 for u in set(current) & set(previous) if current[u] != previous[u])
-        report.rejected += result.rejected
         report.left_out += result.filtered + result.outside_area
     report.unchanged = not (report.added or report.removed or report.changed)
     if dry_run:
@@ -247,7 +288,7 @@ def pull_peer(
         text = _record_lines(result.records)
         files[f"{plural}.json"] = text
         datasets[plural] = {
-            "url": manifest["datasets"][plural],
+            "url": dataset_url(manifest, plural),
             "sha256": hashlib.sha256(text.encode()).hexdigest(),
             "etag": result.fetched.etag if result.fetched else None,
             "last_modified": result.fetched.last_modified if result.fetched else None,

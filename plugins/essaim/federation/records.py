@@ -11,19 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from jsonschema import Draft202012Validator, FormatChecker
 
 from ..records.checks import record_problems
 from ..records.limits import LIMITS
 from ..records.load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
 from ..records.model import RECORD_TYPES, Event, Record, slugify
-from ..records.schema import schema_problems
-from .manifest import KIND_DATASETS
+from ..records.schema import bundled, problems_for_mapping, schema_problems
+from .manifest import KIND_DATASETS, OFFERS_NEEDS
 
 FOLDER = "federation"
 PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
+DATASETS = (*PLURAL_KINDS, OFFERS_NEEDS)  # what a peer's `include` may name
 EXPORT_KEYS = ("slug", "url", "updated", "description")
 # A logo is a file of the peer's repository, never one of this site: set aside, never shown.
 SET_ASIDE = frozenset({"logo"})
@@ -125,3 +129,34 @@ def foreign(url: str, peer_url: str, own_url: str, transitive: bool) -> str:
 
 def _site(url: str) -> str:
     return url.split("://", 1)[-1].lower()
+
+
+@cache
+def _offer_need_validator() -> Draft202012Validator:
+    item = bundled("offers-needs.json")["properties"]["records"]["items"]
+    return Draft202012Validator(item, format_checker=FormatChecker())
+
+
+def offer_need_fields() -> frozenset[str]:
+    """The fields of one offer or need in /data/offers-needs.json (schemas/offers-needs.json)."""
+    return frozenset(bundled("offers-needs.json")["properties"]["records"]["items"]["properties"])
+
+
+def peer_offer_need(data: Any) -> tuple[dict[str, Any] | None, str]:
+    """A peer's offer or need as the build uses it, after the checks of the published schema
+    (schemas/offers-needs.json: kind, category, a text of 200 characters at most, its record's
+    name and page...): (the item, "") or (None, the first reason, in French). Fields a newer
+    minor version may add are set aside first, as for records."""
+    if not isinstance(data, dict):
+        return None, "n'est pas un objet JSON"
+    problem = untrusted_problem(data)
+    if problem:
+        return None, problem
+    kept = {k: v for k, v in data.items() if k in offer_need_fields()}
+    errors = sorted(_offer_need_validator().iter_errors(kept), key=lambda e: list(e.absolute_path))
+    if errors:  # in French, as a local record's
+        return None, problems_for_mapping(errors[:1], "", {})[0].message
+    owner = kept["record"]
+    if kept["id"].rsplit(":", 1)[0] != f"{owner['kind']}:{owner['slug']}":
+        return None, f"l'identifiant « {kept['id']} » ne nomme pas sa fiche ({owner['kind']}:{owner['slug']})"
+    return kept, ""

@@ -14,15 +14,27 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..geojson import distance_km
 from ..records.checks import name_key
-from ..records.model import Actor, Record, slugify
+from ..records.model import RECORD_TYPES, Actor, Record, slugify
+from ..records.offers import OfferNeed
 from ..records.territory import Territory
-from .records import FOLDER, PLURAL_KINDS, foreign, peer_folder, peer_json, peer_name, peer_record
+from .manifest import OFFERS_NEEDS
+from .records import (
+    FOLDER,
+    PLURAL_KINDS,
+    foreign,
+    peer_folder,
+    peer_json,
+    peer_name,
+    peer_offer_need,
+    peer_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +49,9 @@ class PeerRecords:
     territories: list[tuple[str, str]] = field(default_factory=list)  # (name, url), in territory.yml order
     also_listed_by: dict[str, list[str]] = field(default_factory=dict)  # local source → peer names
     key: str = ""  # changes when any snapshot changes
+    # The neighbours' offers and needs (their `offers_needs` dataset), each on a record that
+    # holds what matching and the pages use of it: name, page, themes, city, place.
+    offers_needs: list[OfferNeed] = field(default_factory=list)
 
 
 def _record(
@@ -120,6 +135,9 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                 )
                 continue
             source = f"{FOLDER}/{folder.name}/{plural}.json"
+            if plural == OFFERS_NEEDS:
+                found.offers_needs += _offers_needs(rows, source, origin, territory, peer["transitive"], seen)
+                continue
             for data in rows if isinstance(rows, list) else []:
                 record, reason = _record(
                     PLURAL_KINDS[plural],
@@ -154,3 +172,77 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                     pages.add((record.KIND, record.slug))
                 found.records.append(record)
     return found
+
+
+def _offers_needs(
+    rows: Any, source: str, origin: tuple[str, str], territory: Territory, transitive: bool, seen: _Seen
+) -> list[OfferNeed]:
+    """A peer's offers and needs, checked again as `federation pull` checked them. Those of one
+    record share one Record (never matched with each other); a record listed here already (the
+    same name within 1 km) gives none: its offers and needs are those of our file."""
+    items: list[OfferNeed] = []
+    owners: dict[tuple[str, str], Record | None] = {}
+    positions: dict[tuple[str, str], int] = {}
+    ids: set[str] = set()
+    for data in rows if isinstance(rows, list) else []:
+        kept, reason = peer_offer_need(data)
+        if kept is not None:
+            reason = foreign(kept["record"]["url"], origin[1], territory.base_url, transitive)
+            if not reason and kept["id"] in ids:
+                reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
+        if reason:
+            logger.warning(
+                "essaim: %s : une offre ou un besoin est laissé de côté (%s) ; relancez « essaim "
+                "federation pull » pour mettre à jour cet instantané",
+                source,
+                reason,
+            )
+            continue
+        ids.add(kept["id"])
+        about = kept["record"]
+        owner_key = (about["kind"], about["slug"])
+        if owner_key not in owners:
+            owners[owner_key] = _owner(kept, source, origin, seen)
+        owner = owners[owner_key]
+        if owner is None:
+            continue
+        until = kept.get("until")
+        position = positions[owner_key] = positions.get(owner_key, -1) + 1  # a key of its own
+        items.append(
+            OfferNeed(
+                owner,
+                kept["kind"],
+                kept["category"],
+                kept["text"].strip(),
+                position,
+                date.fromisoformat(until) if until else None,
+            )
+        )
+    return items
+
+
+def _owner(item: dict[str, Any], source: str, origin: tuple[str, str], seen: _Seen) -> Record | None:
+    """The record a peer's offer or need belongs to, as far as the item tells it; None when it
+    is one of ours (or an earlier peer's) already: the same SIRET, website, or name within 1 km."""
+    about = item["record"]
+    fields: dict[str, Any] = {"name": about["name"], "themes": item.get("themes") or []}
+    if item.get("city"):
+        fields["address"] = {"city": item["city"]}
+    if item.get("geo"):
+        fields["geo"] = item["geo"]
+    digest = hashlib.sha1(json.dumps(about, sort_keys=True).encode()).hexdigest()
+    # Its slug cannot be a local file's (no "--" in those): its offers' keys are its own.
+    owner = RECORD_TYPES[about["kind"]](
+        slug=f"{about['slug']}--{slugify(origin[0])}",
+        source=source,
+        fields=fields,
+        body="",
+        body_line=0,
+        digest=digest,
+    )
+    twin = seen.twin(owner) if isinstance(owner, Actor) else None
+    if twin is not None and getattr(twin, "origin_url", None) != origin[1]:
+        return None  # ours, or an earlier neighbour's (this neighbour's own actor is its twin)
+    owner.origin, owner.origin_url = origin  # type: ignore[attr-defined]
+    owner.canonical_url = about["url"]  # type: ignore[attr-defined]
+    return owner

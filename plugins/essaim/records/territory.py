@@ -156,7 +156,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         map={**DEFAULT_MAP, **data.get("map", {})},
         peers=[
             {
-                "include": ["actors", "initiatives", "events"],
+                "include": ["actors", "initiatives", "events", "offers_needs"],
                 "themes": [],
                 "transitive": False,
                 "area": None,
