@@ -44,6 +44,8 @@ def manifest(territory: Territory, points: list[tuple[float, float]], updated_at
         "updated_at": updated_at,
         "peers": [{"url": peer["url"]} for peer in territory.peers],
     }
+    if territory.features.get("opendata", True):  # its files are open data's
+        data["murmurations"] = {"profiles": f"{base}/murmurations/index.json"}
     area = bbox(territory, points)
     if area:
         data["territory"]["bbox"] = area

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..french import OFFER_NEED_WORDS
 from ..jsontext import to_json
 from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
+from ..records.taxonomy import legal_form_label
+from . import murmurations
 from .datainclusion import structures
 from .datapackage import datapackage
 from .exports import (
@@ -42,6 +45,11 @@ FILE_NOTES = [
         "Les acteurs au format national data·inclusion (schéma « structure » v1).",
     ),
     ("schemas/actor.json", "Le schéma JSON d'une fiche acteur (et initiative.json, event.json)."),
+    (
+        "murmurations/index.json",
+        "La liste des profils Murmurations des acteurs, des offres et des besoins, pour un index "
+        "Murmurations.",
+    ),
 ]
 
 
@@ -73,10 +81,15 @@ class OpenDataGenerator(Part):
         )
         outputs = [name for name, _ in FILE_NOTES if name.startswith("data/")]
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
+        outputs.append(murmurations.INDEX)
+        self.generated_at = site.now.isoformat(timespec="seconds")
+        profiles = self._murmurations()  # one file per profile, each with its own key
         if all(files.is_fresh(name, key) for name in outputs):
             return []
-        self.generated_at = site.now.isoformat(timespec="seconds")
         texts, rejected = self._exports()
+        texts[murmurations.INDEX] = to_json(
+            murmurations.profile_index(profiles, territory, self.generated_at), "profiles"
+        )
         for name, text in texts.items():
             files.write(name, text, key)
         for source, reason in rejected:
@@ -118,6 +131,45 @@ class OpenDataGenerator(Part):
         accepted, rejected = structures(directory.actors, url_of, territory)
         texts["data/data-inclusion/structures.json"] = to_json(accepted)
         return texts, [(actor.source, reason) for actor, reason in rejected]
+
+    def _murmurations(self) -> list[tuple[str, str, Any]]:
+        """Write each actor's and each open offer's and need's Murmurations profile (a file is
+        written again only when its record or the build's key changed); return what the index
+        lists: (path, schema, updated)."""
+        site, files = self.site, self.files
+        themes, base_key = site.directory.themes, self.build_key()
+        name = site.territory.name
+        entries: list[tuple[str, str, Any]] = []
+
+        def labels(record) -> list[str]:
+            return [themes[t].label for t in record.themes if t in themes]
+
+        for actor in site.directory.actors:
+            path = murmurations.organization_path(actor)
+            entries.append((path, murmurations.ORGANIZATIONS_SCHEMA, actor.updated))
+            key = make_key(base_key, actor.change_key)
+            if files.is_fresh(path, key):
+                continue
+            logo = self.canonical.static(actor.fields["logo"]) if actor.fields.get("logo") else None
+            tags = [*labels(actor), legal_form_label(actor.fields.get("legal_form", ""))]
+            profile = murmurations.organization(actor, self.canonical.record(actor), name, tags, logo)
+            files.write(path, to_json(profile), key)
+        for item in site.offers_needs:
+            path = murmurations.offer_want_path(item)
+            entries.append((path, murmurations.OFFERS_WANTS_SCHEMA, item.record.updated))
+            key = make_key(base_key, item.record.change_key, item.key)
+            if files.is_fresh(path, key):
+                continue
+            category = site.categories.get(item.category, item.category)
+            profile = murmurations.offer_want(
+                item,
+                self.canonical.record(item.record),
+                [category, *labels(item.record)],
+                OFFER_NEED_WORDS[item.kind],
+                site.territory.tz,
+            )
+            files.write(path, to_json(profile), key)
+        return entries
 
     def _sitemap(self) -> str:
         """Every page of the site, with the date of its record when it shows one."""
