@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from conftest import TERRITORY, build, serve, write
@@ -74,7 +75,9 @@ def test_a_valid_form_gives_a_file_that_essaim_validate_accepts(page, site, tmp_
     page.fill("#f-geo-lat", "47.2")
     page.fill("#f-geo-lon", "-1.55")
     page.fill("#f-founded", "2019")
-    page.fill("#f-skills-offered", "boulangerie, formation")
+    page.fill("#f-offers-needs-1-text", "Formation à la boulangerie")
+    page.select_option("#f-offers-needs-1-kind", "offer")
+    page.select_option("#f-offers-needs-1-category", "competences")
     page.fill("#f-siret", "12345678900007")
     page.select_option("#f-accessibility-wheelchair", "limited")
     page.fill("#f-body", "Nous faisons du **pain**.")
@@ -265,4 +268,39 @@ def test_an_event_can_be_proposed_as_free_and_with_cancelled_dates(page, site, t
     assert "free: true\n" in text and 'exdates: ["2026-12-26", "2027-01-02"]\n' in text
     result = accepted_by_essaim_validate(root, tmp_path, page.inner_text("#propose-path"), text)
     assert result.exit_code == 0, result.output
+    assert page.console_errors == []
+
+
+def test_offers_and_needs_are_rows_checked_as_essaim_validate_checks_them(page, site, tmp_path):
+    """Rows with a text become `offers_needs:` (empty rows are left out); a text too long is
+    named with its row, in essaim validate's words; the file validates and reads back."""
+    root, url = site
+    fill_actor(page, url)
+    page.select_option("#f-offers-needs-1-kind", "need")
+    page.select_option("#f-offers-needs-1-category", "locaux")
+    page.fill("#f-offers-needs-1-text", "Un local « atelier » pour réparer: le samedi")
+    page.fill("#f-offers-needs-1-until", "2099-01-31")
+    page.select_option("#f-offers-needs-3-kind", "offer")
+    page.select_option("#f-offers-needs-3-category", "materiel")
+    page.fill("#f-offers-needs-3-text", "x" * 201)
+    page.click("#propose-form button[type=submit]")
+    messages = page.locator("#propose-errors li").all_inner_texts()
+    assert messages == ["« Offres et besoins n° 2, texte » est trop long : 201 caractères, 200 au plus"]
+    assert page.get_attribute("#f-offers-needs", "aria-invalid") == "true"
+    page.fill("#f-offers-needs-3-text", "Une remorque à prêter")
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden()
+    text = page.input_value("#propose-file")
+    result = accepted_by_essaim_validate(root, tmp_path, page.inner_text("#propose-path"), text)
+    assert result.exit_code == 0, result.output + text
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["offers_needs"] == [
+        {
+            "kind": "need",
+            "category": "locaux",
+            "text": "Un local « atelier » pour réparer: le samedi",
+            "until": "2099-01-31",
+        },
+        {"kind": "offer", "category": "materiel", "text": "Une remorque à prêter"},
+    ]
     assert page.console_errors == []

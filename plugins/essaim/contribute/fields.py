@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..records.offers import LEGACY_FIELDS
 from ..records.schema import bundled
 
 
@@ -16,9 +17,9 @@ class Field:
     key: str  # "name", or "address.city" for a nested field
     label: str
     help: str = ""
-    widget: str = (
-        "text"  # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel, boolean
-    )
+    # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel, boolean,
+    # offers_needs (rows of kind, category, text, until)
+    widget: str = "text"
     example: str = ""  # shown in the commented template
 
 
@@ -37,6 +38,19 @@ GEO = [
     ),
     Field("geo.lon", "Longitude", "", "number", "-1.5536"),
 ]
+
+# What a record offers and needs: a few rows (kind, category, text, until) in the form, a list
+# of groups in the file (docs/offers-needs.md).
+OFFERS_NEEDS = Field(
+    "offers_needs",
+    "Offres et besoins",
+    "Ce que la structure propose à d'autres (un local, du matériel, un savoir-faire…) ou cherche "
+    "(des bénévoles, un financement…) : une phrase courte chacun, 200 caractères au plus.",
+    "offers_needs",
+    '[{kind: need, category: locaux, text: "Un local pour notre atelier du samedi"}]',
+)
+OFFER_NEED_ROWS = 3  # rows the form draws; a file may hold more
+OFFER_NEED_LABELS = {"kind": "type", "category": "catégorie", "text": "texte", "until": "jusqu'au"}
 
 FIELDS: dict[str, list[Field]] = {
     "actor": [
@@ -61,10 +75,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("founded", "Année de création", "", "number", "2010"),
         Field("governance", "Gouvernance", "Qui décide, et comment (une ou deux phrases).", "textarea"),
         Field("purpose", "Finalité", "L'utilité sociale ou environnementale poursuivie.", "textarea"),
-        Field(
-            "skills_offered", "Savoir-faire proposés", "Séparés par des virgules.", "list", "[comptabilité]"
-        ),
-        Field("skills_sought", "Savoir-faire recherchés", "Séparés par des virgules.", "list", "[graphisme]"),
+        OFFERS_NEEDS,
         Field(
             "opening_hours",
             "Horaires",
@@ -87,11 +98,7 @@ FIELDS: dict[str, list[Field]] = {
         ),
         Field("stage", "Avancement", "", "select", "running"),
         Field("started", "Début", "Date de début (AAAA-MM-JJ).", "date", "2026-01-15"),
-        Field("needs.funding", "Besoin : financement", "Décrivez le besoin en une phrase.", "textarea"),
-        Field("needs.volunteers", "Besoin : bénévoles", "", "textarea"),
-        Field("needs.skills", "Besoin : compétences", "", "textarea"),
-        Field("needs.premises", "Besoin : locaux", "", "textarea"),
-        Field("needs.partners", "Besoin : partenaires", "", "textarea"),
+        OFFERS_NEEDS,
         Field("crowdfunding_url", "Financement participatif", "", "url"),
         Field("website", "Site web", "", "url"),
         *ADDRESS,
@@ -144,8 +151,14 @@ LEFT_OUT = {
     "social": "one link per network, a group a maintainer writes in the file",
     "logo": "an image file to add to the repository's media/: a static form cannot upload it",
     "updated": "the date a maintainer checked the record",
-    "offers_needs": "a list of groups (kind, category, text, until) the form cannot repeat yet: "
-    "written in the file (docs/offers-needs.md); skills and an initiative's needs are in the form",
+    # The fields records had before offers_needs: still read as offers and needs, never written.
+    **{
+        path: "still read as an offer or need (records/offers.py); the form and `essaim new` write "
+        "offers_needs"
+        for fields in LEGACY_FIELDS.values()
+        for path in fields
+    },
+    "offers_needs.contact": "another address to answer to: rare, written in the file",
 }
 TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
 FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}

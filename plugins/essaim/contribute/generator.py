@@ -10,7 +10,16 @@ from ..output import make_key
 from ..part import Part
 from ..records.schema import MESSAGES, TYPE_NAMES, bundled, pattern_messages
 from ..records.taxonomy import legal_form_label, vocabulary
-from .fields import FIELDS, FOLDERS, KIND_LABELS, TITLE_KEY, constraint, required
+from .fields import (
+    FIELDS,
+    FOLDERS,
+    KIND_LABELS,
+    OFFER_NEED_LABELS,
+    OFFER_NEED_ROWS,
+    TITLE_KEY,
+    constraint,
+    required,
+)
 from .template import reserved_slugs
 
 logger = logging.getLogger(__name__)
@@ -89,7 +98,7 @@ class ContributeGenerator(Part):
         directory, territory = site.directory, site.territory
         actors = [(a.slug, a.name) for a in sorted(directory.actors, key=lambda a: a.sort_name)]
         themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
-        key = make_key(self.build_key(), actors, themes)
+        key = make_key(self.build_key(), actors, themes, site.categories)
         forge = territory.forge or {}
         messages = {
             pattern: message.replace(", entre guillemets", "").replace(" entre guillemets", "")
@@ -118,6 +127,7 @@ class ContributeGenerator(Part):
                 "fields": [
                     {k: f[k] for k in ("key", "id", "label", "widget", "required")} for f in form_fields(kind)
                 ],
+                "offer_need_labels": OFFER_NEED_LABELS,
             }
             pages.append(
                 (
@@ -128,6 +138,8 @@ class ContributeGenerator(Part):
                         "sections": sections(fields),
                         "themes": themes,
                         "actors": actors,
+                        "categories": list(site.categories.items()),
+                        "offer_need_rows": range(1, OFFER_NEED_ROWS + 1),
                         "form_settings": json.dumps(settings, ensure_ascii=False, sort_keys=True),
                         "canonical_url": site.canonical.url("propose", slug),
                     },

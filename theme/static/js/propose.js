@@ -31,8 +31,23 @@
   /* Length in characters (code points), as the JSON Schema and essaim validate count: an emoji is one. */
   function length(text) { return Array.from(text).length; }
 
+  /* The rows of offers and needs that have a text: [{kind, category, text, until}]. */
+  function readOffersNeeds(field) {
+    var items = [];
+    Array.prototype.forEach.call(control(field).querySelectorAll("[data-row]"), function (row) {
+      var value = function (name) { return cleanText(row.querySelector("[name$='." + name + "']").value).trim(); };
+      var text = value("text");
+      if (!text) return;
+      var item = { kind: value("kind"), category: value("category"), text: text };
+      if (value("until")) item.until = value("until");
+      items.push(item);
+    });
+    return items.length ? items : undefined;
+  }
+
   function readValue(field) {
     if (field.widget === "boolean") return control(field).checked ? true : undefined;
+    if (field.widget === "offers_needs") return readOffersNeeds(field);
     if (field.widget === "themes") {
       return Array.prototype.map.call(control(field).querySelectorAll("input:checked"), function (box) { return box.value; });
     }
@@ -116,7 +131,21 @@
         errors.push(say("maxItems", { name: label, count: value.length, limit: node.maxItems }));
       }
       if (node.uniqueItems && new Set(value).size !== value.length) errors.push(say("uniqueItems", { name: label }));
-      if (node.items) value.forEach(function (item) { errors = errors.concat(check(node.items, item, label)); });
+      if (node.items) {
+        value.forEach(function (item, index) {
+          var itemLabel = node.items.properties ? label + " n° " + (index + 1) : label;
+          errors = errors.concat(check(node.items, item, itemLabel));
+        });
+      }
+    }
+    if (node.properties && value && typeof value === "object" && !Array.isArray(value)) {
+      (node.required || []).forEach(function (key) {
+        if (value[key] === undefined) errors.push(say("required_in_form", { name: label + ", " + (settings.offer_need_labels[key] || key) }));
+      });
+      Object.keys(value).forEach(function (key) {
+        var sub = node.properties[key];
+        if (sub) errors = errors.concat(check(sub, value[key], label + ", " + (settings.offer_need_labels[key] || key)));
+      });
     }
     return errors;
   }
@@ -192,6 +221,14 @@
       var value = data[key];
       if (value && typeof value === "object" && !Array.isArray(value)) {
         return indent + key + ":\n" + yaml(value, indent + "  ");
+      }
+      if (Array.isArray(value) && value.length && typeof value[0] === "object") {
+        /* A list of groups (offers_needs), in block style: "- kind: need", its keys below. */
+        return indent + key + ":\n" + value.map(function (item) {
+          return yaml(item, "").split("\n").filter(Boolean).map(function (line, n) {
+            return indent + (n ? "    " : "  - ") + line + "\n";
+          }).join("");
+        }).join("");
       }
       return indent + key + ": " + yamlValue(value) + "\n";
     }).join("");
