@@ -99,6 +99,24 @@ def test_a_territory_can_switch_the_board_off(territory):
     assert "Coups de main" not in (output / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_territory_can_show_offers_and_needs_without_suggesting_matches(territory):
+    items = "\n  - kind: {}\n    category: locaux\n    text: Un local pour réparer les vélos"
+    for slug, kind in (("a", "need"), ("b", "offer")):
+        write(territory, f"actors/{slug}.md", actor_text(slug.upper(), offers_needs=items.format(kind)))
+    page = (build(territory) / "acteurs/a/index.html").read_text(encoding="utf-8")
+    assert 'id="correspondances"' in page  # matched by default
+    write(
+        territory,
+        "territory.yml",
+        (territory / "territory.yml").read_text() + "offers_needs:\n  matching: false\n",
+    )
+    output = build(territory)
+    page = (output / "acteurs/a/index.html").read_text(encoding="utf-8")
+    assert "Un local pour réparer les vélos" in page and 'id="correspondances"' not in page
+    board = (output / "coups-de-main/locaux/index.html").read_text(encoding="utf-8")
+    assert "Un local pour réparer les vélos" in board and "y répond" not in board
+
+
 def test_a_new_offer_elsewhere_reaches_the_need_s_page_and_the_rebuild_equals_a_clean_build(
     territory, tmp_path
 ):

@@ -269,15 +269,27 @@ def test_a_common_word_keeps_the_work_bounded_and_takes_the_nearest_offers(monke
 
     offers = scattered("offer", "Bénévoles disponibles", 4000, (43, 50), (-4, 7))
     needs = scattered("need", "Bénévoles", 300, (44, 49), (-3, 6))
-    compared = []  # one distance per offer compared with a need
-    flat, km = matching._flat_distance, matching._km
-    monkeypatch.setattr(matching, "_flat_distance", lambda *args: compared.append(1) or flat(*args))
+    compared = []  # the offers each look around a need yields
+    near, km = matching._Offers.near, matching._km
+    monkeypatch.setattr(
+        matching._Offers, "near", lambda self, geo: compared.append(len(got := near(self, geo))) or got
+    )
     found = matching.match_all(offers + needs, matching.Vocabulary())
-    assert len(compared) <= len(needs) * matching.CANDIDATES < len(needs) * len(offers) / 5
+    assert 0 < sum(compared) <= len(needs) * matching.CANDIDATES < len(needs) * len(offers) / 5
     for need in needs[:20]:
         nearest = sorted(km(need.record.geo, o.record.geo) for o in offers)[:5]
         got = [m.km for m in found[need.key]]
         assert got == sorted(got) and got[0] == nearest[0]
+    # Shared among forked processes, the work gives the same matches.
+    monkeypatch.setattr(matching, "PARALLEL_FROM", 1)
+    shared = matching.match_all(offers + needs, matching.Vocabulary(), jobs=2)
+
+    def pairs(result):
+        return {
+            key: [(m.need.key, m.offer.key, m.score, m.words, m.km) for m in ms] for key, ms in result.items()
+        }
+
+    assert pairs(shared) == pairs(found) and len(found) > len(needs)
 
 
 def test_a_word_written_twice_counts_once():

@@ -57,7 +57,8 @@ class DirectoryGenerator(Generator):
             # it runs again: it would first scan them all.
             gc.freeze()
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
-        site = Site(territory, directory, urls, build_now(self.settings, territory.tz))
+        jobs = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
+        site = Site(territory, directory, urls, build_now(self.settings, territory.tz), jobs=jobs)
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
         taken = {
             str(page.save_as).split("/")[0].removesuffix(".html") for page in self.context.get("pages", [])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +26,7 @@ from functools import cache
 from .analysis import SEPARATOR, term, trim
 from .geojson import distance_km
 from .records.offers import OfferNeed, offers_needs_of
+from .records.read import collector_paused
 
 # Words that say nothing of what is offered or needed.
 GENERIC_WORDS = (
@@ -227,6 +229,10 @@ class _Offers:
             return None
         return int((geo["lat"] + 90) // self.side), int((geo["lon"] + 180) // self.side)
 
+    def cell_of(self, geo: dict | None) -> tuple[int, int] | None:
+        """What `near` depends on of a place: its cell, or None when every offer is taken."""
+        return None if self.by_cell is None else self.cell(geo)
+
     def near(self, geo: dict | None) -> list:
         """Every offer, or, when there are many, about NEAREST of those nearest to `geo` (at
         most CANDIDATES): the cells ring by ring around it, out to RINGS, and one ring more
@@ -251,24 +257,12 @@ class _Offers:
         return found[:CANDIDATES] or self.all[:NEAREST]
 
 
-def _square(geo: dict | None) -> tuple[int, int] | None:
-    """A square of about 2 km around a place: needs written alike there share their candidates."""
-    if not geo:
-        return None
-    return int(geo["lat"] * 50), int(geo["lon"] * 35)
+PARALLEL_FROM = 4000  # needs from which matching is shared among processes (forked)
 
 
-def _flat_distance(a: dict | None, b: dict | None, scale: float) -> float:
-    """What ranks places by their distance to `a`, cheaply: squared degrees, longitude scaled
-    by the cosine of `a`'s latitude (`scale`). The kilometres shown are computed for the
-    matches kept only."""
-    if not a or not b:
-        return math.inf
-    return (a["lat"] - b["lat"]) ** 2 + (scale * (a["lon"] - b["lon"])) ** 2
-
-
+@collector_paused()  # what it makes all lives on until the end: nothing for the collector
 def match_all(
-    items: list, vocabulary: Vocabulary, per_item: int = MATCHES_PER_ITEM
+    items: list, vocabulary: Vocabulary, per_item: int = MATCHES_PER_ITEM, jobs: int = 1
 ) -> dict[str, list[Match]]:
     """For each item's key, its best matches (a need's offers, an offer's needs), best first.
 
@@ -278,100 +272,195 @@ def match_all(
     offers of "formation" in a national directory), a need takes those nearest to it on a grid
     (`_Offers.near`): the work stays linear in the number of needs whatever the data, and a
     directory where no word has more than NEAREST offers of a category is matched exhaustively.
-    Two texts are compared once, however many records write them."""
-    by_text: dict[str, list[Word]] = {}  # directories write the same few needs many times
-    texts = {}
-    for item in items:
-        words_of = by_text.get(item.text)
-        if words_of is None:
-            words_of = by_text[item.text] = vocabulary.words(item.text)
-        texts[item.key] = words_of
-    frequency: dict[str, int] = {}
-    for words_of in texts.values():
-        for t in {t for w in words_of for t in w.terms}:
-            frequency[t] = frequency.get(t, 0) + 1
-    count = max(1, len(items))
-
-    def weight(word: Word) -> float:
-        return max(math.log(1 + count / frequency[t]) for t in word.terms)
-
-    themes = {id(item.record): frozenset(item.record.themes) for item in items}
-    geos = {id(item.record): item.record.geo for item in items}
-    postings: dict[tuple[str, str], list] = {}
-    for item in items:
-        if item.kind == "offer":
-            for t in {t for w in texts[item.key] for t in w.terms}:
-                postings.setdefault((item.category, t), []).append(item)
-    offers = {index_key: _Offers(entries) for index_key, entries in postings.items()}
-
-    in_common: dict[tuple[str, str], tuple | None] = {}  # the same two texts, compared once
-    for_needs: dict[str, list] = {}  # key → [(rank, need, offer, shown)], the best kept
-    for_offers: dict[str, list] = {}
-    nearby: dict[tuple, dict[int, OfferNeed]] = {}  # (category, text, square) → candidates
-
-    for need in items:
-        if need.kind != "need":
-            continue
-        need_words, need_themes = texts[need.key], themes[id(need.record)]
-        geo = geos[id(need.record)]
-        scale = math.cos(math.radians(geo["lat"])) if geo else 1.0
-        where = (need.category, need.text, _square(geo))
-        candidates = nearby.get(where)
-        if candidates is None:
-            candidates = nearby[where] = {}
-            lists = sorted(
-                (
-                    offers[(need.category, t)]
-                    for t in {t for w in need_words for t in w.terms}
-                    if (need.category, t) in offers
-                ),
-                key=lambda found: len(found.all),
-            )
-            for found in lists:  # the rarest words first
-                if len(candidates) >= CANDIDATES:
-                    break
-                for offer in found.near(geo):
-                    if len(candidates) >= CANDIDATES:
-                        break
-                    candidates.setdefault(id(offer), offer)
-        mine = for_needs.setdefault(need.key, [])
-        need_key, need_text = need.key, need.text
-        for offer in candidates.values():
-            record = offer.record
-            if record is need.record:
-                continue  # never a record with itself
-            pair = (need_text, offer.text)
-            common = in_common.get(pair, False)
-            if common is False:
-                common = in_common[pair] = _in_common(need_words, texts[offer.key], weight)
-            if common is None:
-                continue
-            score, shown = common
-            shared_themes = -len(need_themes & themes[id(record)])
-            distance = _flat_distance(geo, geos[id(record)], scale)
-            mine.append(((-score, shared_themes, distance, offer.key), need, offer, shown))
-        mine[:] = heapq.nsmallest(per_item, mine, key=_first)
-        for (score, shared_themes, distance, _), _, offer, shown in mine:
+    Two texts are compared once, however many records write them. With `jobs` > 1 and many
+    needs, the needs are shared among that many forked processes (each need's offers are found
+    alone: the result is the same)."""
+    index = _Index(items, vocabulary, per_item)
+    needs = [n for n, item in enumerate(items) if item.kind == "need"]
+    ranked = _in_processes(index, needs, jobs) if jobs > 1 and len(needs) >= PARALLEL_FROM else None
+    if ranked is None:
+        ranked = index.best_offers(needs)
+    for_offers: dict[int, list] = {}  # offer's position → [(rank, need's position, shown)]
+    for need, kept in zip(needs, ranked, strict=True):
+        need_key = items[need].key
+        for (score, shared_themes, distance, _), offer, shown in kept:
             # An offer shows the needs it is among the best answers to.
-            for_offers.setdefault(offer.key, []).append(
-                ((score, shared_themes, distance, need_key), need, offer, shown)
+            for_offers.setdefault(offer, []).append(((score, shared_themes, distance, need_key), need, shown))
+    made: dict[tuple[int, int], Match] = {}  # one Match per kept pair, seen from both sides
+
+    def match_of(rank: tuple, need: int, offer: int, shown: tuple) -> Match:
+        found = made.get((need, offer))
+        if found is None:
+            a, b = items[need], items[offer]
+            found = made[(need, offer)] = Match(
+                a, b, -rank[0], shown, -rank[1], _km(a.record.geo, b.record.geo)
             )
-
-    made: dict[tuple[str, str], Match] = {}  # one Match per kept pair, seen from both sides
-
-    def match_of(rank: tuple, need: OfferNeed, offer: OfferNeed, shown: tuple) -> Match:
-        pair = (need.key, offer.key)
-        if pair not in made:
-            made[pair] = Match(need, offer, -rank[0], shown, -rank[1], _km(need.record.geo, offer.record.geo))
-        return made[pair]
+        return found
 
     found: dict[str, list[Match]] = {}
-    for key, kept in for_needs.items():  # already the best, in order
+    for need, kept in zip(needs, ranked, strict=True):  # already the best, in order
         if kept:
-            found[key] = [match_of(*entry) for entry in kept]
-    for key, kept in for_offers.items():
-        found[key] = [match_of(*entry) for entry in heapq.nsmallest(per_item, kept, key=_first)]
+            found[items[need].key] = [match_of(rank, need, offer, shown) for rank, offer, shown in kept]
+    for offer, kept in for_offers.items():
+        best = heapq.nsmallest(per_item, kept, key=_first)
+        found[items[offer].key] = [match_of(rank, need, offer, shown) for rank, need, shown in best]
     return found
+
+
+class _Index:
+    """What matching reads, made once: each text's words and their weights, each record's themes
+    and place, and the offers by category and word (`_Offers`)."""
+
+    def __init__(self, items: list, vocabulary: Vocabulary, per_item: int) -> None:
+        self.items, self.per_item = items, per_item
+        by_text: dict[str, list[Word]] = {}  # directories write the same few needs many times
+        for item in items:
+            if item.text not in by_text:
+                by_text[item.text] = vocabulary.words(item.text)
+        self.words = by_text
+        frequency: dict[str, int] = {}
+        for item in items:
+            for t in {t for w in by_text[item.text] for t in w.terms}:
+                frequency[t] = frequency.get(t, 0) + 1
+        count = max(1, len(items))
+        self.weights = {t: math.log(1 + count / n) for t, n in frequency.items()}
+        self.position = {id(item): n for n, item in enumerate(items)}
+        # Each record's themes as the bits of one integer (the themes two records share: the
+        # bits of `a & b`), and its place as (latitude, longitude) or None.
+        bits: dict[str, int] = {}
+        self.themes: dict[int, int] = {}
+        self.geos: dict[int, tuple[float, float] | None] = {}
+        for item in items:
+            record = item.record
+            if id(record) not in self.themes:
+                mask = 0
+                for theme in record.themes:
+                    mask |= bits.setdefault(theme, 1 << len(bits))
+                self.themes[id(record)] = mask
+                geo = record.geo
+                self.geos[id(record)] = (geo["lat"], geo["lon"]) if geo else None
+        postings: dict[tuple[str, str], list] = {}
+        for item in items:
+            if item.kind == "offer":
+                for t in {t for w in by_text[item.text] for t in w.terms}:
+                    postings.setdefault((item.category, t), []).append(item)
+        self.offers = {index_key: _Offers(entries) for index_key, entries in postings.items()}
+
+    def weight(self, word: Word) -> float:
+        """A word weighs more when few texts use it."""
+        return max(self.weights[t] for t in word.terms)
+
+    def best_offers(self, needs: list[int]) -> list[list[tuple]]:
+        """For each need (its position in the items), its best offers, best first: [(rank, the
+        offer's position, the words in common)], rank = (-score, -themes shared, distance, key)."""
+        items, offers, themes, geos, position = self.items, self.offers, self.themes, self.geos, self.position
+        in_common: dict[tuple[str, str], tuple | None] = {}  # the same two texts, compared once
+        # (category, text, cells) → the offers that answer such a need, each scored once:
+        # [(-score, shown, offer's position, its key, its record, its themes, latitude, longitude)]
+        answers: dict[tuple, list] = {}
+        lists_of: dict[tuple[str, str], list[_Offers]] = {}  # (category, text) → its words' offers
+        near_of: dict[tuple[int, tuple | None], list] = {}  # (id of the offers, cell) → near()
+        result = []
+        per_item = self.per_item
+        for n in needs:
+            need = items[n]
+            need_words, need_record = self.words[need.text], need.record
+            place = geos[id(need_record)]
+            geo = need_record.geo
+            # The offers a need is compared with depend on its category, its words, and the
+            # cell it falls in on each word's grid (`_Offers.near`): needs that share all three
+            # share their candidates, scored once.
+            lists = lists_of.get((need.category, need.text))
+            if lists is None:
+                lists = lists_of[(need.category, need.text)] = sorted(
+                    (
+                        offers[(need.category, t)]
+                        for t in {t for w in need_words for t in w.terms}
+                        if (need.category, t) in offers
+                    ),
+                    key=lambda found: len(found.all),
+                )
+            cells = tuple([found.cell_of(geo) for found in lists])
+            where = (need.category, need.text, cells)
+            scored = answers.get(where)
+            if scored is None:
+                scored = answers[where] = []
+                candidates: dict[int, OfferNeed] = {}
+                for found, cell in zip(lists, cells, strict=True):  # the rarest words first
+                    if len(candidates) >= CANDIDATES:
+                        break
+                    nearest = near_of.get((id(found), cell))
+                    if nearest is None:
+                        nearest = near_of[(id(found), cell)] = found.near(geo)
+                    for offer in nearest:
+                        if len(candidates) >= CANDIDATES:
+                            break
+                        candidates.setdefault(id(offer), offer)
+                need_text = need.text
+                for offer in candidates.values():
+                    pair = (need_text, offer.text)
+                    common = in_common.get(pair, False)
+                    if common is False:
+                        common = in_common[pair] = _in_common(need_words, self.words[offer.text], self.weight)
+                    if common is None:
+                        continue
+                    record = offer.record
+                    offer_place = geos[id(record)]
+                    lat, lon = offer_place if offer_place else (None, None)
+                    at = position[id(offer)]
+                    scored.append(
+                        (-common[0], lat, lon, themes[id(record)], record, offer.key, at, common[1])
+                    )
+            need_themes = themes[id(need_record)]
+            mine = []
+            if place:
+                need_lat, need_lon = place
+                scale = math.cos(math.radians(need_lat))
+            for score, lat, lon, offer_themes, record, key, at, shown in scored:
+                if record is need_record:
+                    continue  # never a record with itself
+                # Places rank by their distance cheaply: squared degrees, the longitude scaled
+                # by the cosine of the need's latitude (the kilometres shown are computed for
+                # the matches kept only).
+                if place and lat is not None:
+                    distance = (need_lat - lat) * (need_lat - lat) + (scale * (need_lon - lon)) ** 2
+                else:
+                    distance = math.inf
+                # (its rank, then what it says); the key is unique: no tie reaches `at`
+                mine.append((score, -(need_themes & offer_themes).bit_count(), distance, key, at, shown))
+            best = heapq.nsmallest(per_item, mine) if len(mine) > per_item else sorted(mine)
+            result.append([(entry[:4], entry[4], entry[5]) for entry in best])
+        return result
+
+
+_SHARED: _Index | None = None  # the index a forked process reads (set just before the fork)
+
+
+def _best_offers_of(needs: list[int]) -> list[list[tuple]]:
+    assert _SHARED is not None
+    return _SHARED.best_offers(needs)
+
+
+def _in_processes(index: _Index, needs: list[int], jobs: int) -> list[list[tuple]] | None:
+    """`index.best_offers(needs)` shared among `jobs` forked processes, which read the index
+    their parent made (nothing is sent to them but positions); None where processes cannot be
+    forked (then the caller matches alone)."""
+    global _SHARED
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - a system without fork
+        return None
+    size = -(-len(needs) // jobs)
+    chunks = [needs[i : i + size] for i in range(0, len(needs), size)]
+    _SHARED = index
+    try:
+        with context.Pool(len(chunks)) as pool:
+            parts = pool.map(_best_offers_of, chunks)
+    except OSError:  # no process left to fork: match alone
+        return None
+    finally:
+        _SHARED = None
+    return [kept for part in parts for kept in part]
 
 
 def _first(entry: tuple) -> tuple:

@@ -62,6 +62,7 @@ class Site:
     section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
     footer_links: list[tuple[str, str, str]] = field(default_factory=list)
     peers: Any = None  # federation.snapshots.PeerRecords, when territory.yml lists peers
+    jobs: int = 1  # processes matching may share its work among (ESSAIM_JOBS, else the cores)
 
     SECTIONS = (
         ("actors", "Acteurs"),
@@ -216,7 +217,10 @@ class Site:
         """Each open offer's and need's best matches, by its key (matching.py): ours, with the
         neighbours' offers and needs among the candidates (a need here may be answered by an
         offer in the next town)."""
-        return match_all([*self.offers_needs, *self.peer_offers_needs], Vocabulary.of(self.territory))
+        if self.territory.offers_needs.get("matching") is False:  # switched off in territory.yml
+            return {}
+        items = [*self.offers_needs, *self.peer_offers_needs]
+        return match_all(items, Vocabulary.of(self.territory), jobs=self.jobs)
 
     @cached_property
     def newest_offers_needs(self) -> list[OfferNeed]:

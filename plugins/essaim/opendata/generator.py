@@ -8,7 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..french import OFFER_NEED_WORDS
-from ..jsontext import to_json
+from ..jsontext import compact, to_json
 from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
 from ..records.taxonomy import legal_form_label
@@ -153,7 +153,7 @@ class OpenDataGenerator(Part):
             logo = self.canonical.static(actor.fields["logo"]) if actor.fields.get("logo") else None
             tags = [*labels(actor), legal_form_label(actor.fields.get("legal_form", ""))]
             profile = murmurations.organization(actor, self.canonical.record(actor), name, tags, logo)
-            files.write(path, to_json(profile), key)
+            files.write(path, compact(profile), key)
         for item in site.offers_needs:
             path = murmurations.offer_want_path(item)
             entries.append((path, murmurations.OFFERS_WANTS_SCHEMA, item.record.updated))
@@ -168,7 +168,7 @@ class OpenDataGenerator(Part):
                 OFFER_NEED_WORDS[item.kind],
                 site.territory.tz,
             )
-            files.write(path, to_json(profile), key)
+            files.write(path, compact(profile), key)
         return entries
 
     def _sitemap(self) -> str:

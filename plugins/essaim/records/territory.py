@@ -89,7 +89,8 @@ class Territory:
     theme_overrides: dict[str, Any] = field(default_factory=dict)
     listing: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LISTING))
     features: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
-    offers_needs: dict[str, Any] = field(default_factory=dict)  # categories, synonyms, generic_words
+    # offers_needs: categories, synonyms, generic_words, matching (false: no suggestions)
+    offers_needs: dict[str, Any] = field(default_factory=dict)
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
     peers: list[dict[str, Any]] = field(default_factory=list)  # federation.peers, defaults filled in
