@@ -221,9 +221,10 @@ def _node_tests(c, python: Path) -> None:
 
 @task
 def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
-    """Benchmarks: the build (Essaim vs bare Pelican vs Hugo), search (Essaim vs Pagefind), and a
-    national aggregate of 50,000 peer records, each against its baseline or target in the same
-    run. `--only build`, `--only search` or `--only federation`."""
+    """Benchmarks: the build (Essaim vs bare Pelican vs Hugo), search (Essaim vs Pagefind), a
+    national aggregate of 50,000 peer records, and what matching offers and needs adds to a
+    build, each against its baseline or target in the same run. `--only build`, `--only
+    search`, `--only federation` or `--only exchange`."""
     flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
     if only in ("", "build"):
         c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
@@ -231,6 +232,8 @@ def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
         c.run(f'"{sys.executable}" -m benchmarks.search --sizes {sizes}', pty=False)
     if only in ("", "federation"):
         c.run(f'"{sys.executable}" -m benchmarks.federation --peers 20 --records 2500', pty=False)
+    if only in ("", "exchange"):
+        c.run(f'"{sys.executable}" -m benchmarks.exchange --count 10000 --repeat {repeat}', pty=False)
 
 
 @task(pre=[build])

@@ -14,8 +14,9 @@ from jsonschema import Draft202012Validator
 from conftest import REPO, actor_text, build, section, serve, text_of, write
 from essaim.cli import main
 from essaim.federation.pull import pull_peer
-from essaim.federation.records import peer_folder
+from essaim.federation.records import max_offers_needs_per_record, peer_folder, peer_name
 from essaim.net.http import Client
+from essaim.records.territory import read_territory
 
 PULL = ["federation", "pull", "--allow-private"]  # the neighbour is served on 127.0.0.1
 NEAR = "{lat: 47.19, lon: -1.55}"  # Rezé, a few km from Nantes
@@ -108,14 +109,16 @@ def test_a_neighbour_s_offer_answers_a_local_need_and_ours_answers_its_need(reze
     output = build(tmp_path)
     need_page = (output / "acteurs/coursiers/index.html").read_text(encoding="utf-8")
     found = section(need_page, 'id="correspondances"')
-    assert f'<a href="{reze_url}/acteurs/cyclo-reze/">Cyclo Rezé</a>' in found  # its page, on its site
+    assert (
+        f'<a href="{reze_url}/acteurs/cyclo-reze/"><bdi>Cyclo Rezé</bdi></a>' in found
+    )  # its page, on its site
     assert (
         "Cyclo Rezé annuaire Annuaire de Rezé propose « Réparation de vélos cargos » "
         "(mots en commun : « Réparer » / « Réparation », « vélos », « cargos » ; à 3,3 km)"
     ) in text_of(found)
     offer_page = (output / "acteurs/lycee/index.html").read_text(encoding="utf-8")
     found = section(offer_page, 'id="correspondances"')
-    assert f'<a href="{reze_url}/acteurs/cuisine-reze/">Cuisine de Rezé</a>' in found
+    assert f'<a href="{reze_url}/acteurs/cuisine-reze/"><bdi>Cuisine de Rezé</bdi></a>' in found
     assert "cherche « Des bénévoles pour la cuisine du samedi »" in text_of(found)
     # The neighbour's offers and needs are on its own board and in its own open data, not ours.
     board = (output / "coups-de-main/competences/index.html").read_text(encoding="utf-8")
@@ -176,7 +179,16 @@ def test_each_offer_or_need_of_a_neighbour_is_checked_and_the_build_checks_the_s
         item(id="actor:cyclo-reze:7", text="<script>alert(1)</script> vélos cargos"),  # text, kept as text
         "pas un objet",
         item(id="actor:autre:0"),  # an id that names another record
+        # our own page, written with the default port and a final dot (a transitive peer)
+        item(
+            id="actor:cyclo-reze:11", record={**offer["record"], "url": "https://nantes.example.org.:443/a/"}
+        ),
+        item(id="actor:cyclo-reze:12\n"),  # a final line feed, which a pattern's `$` lets through
+        item(id="actor:cyclo-reze:13", record={**offer["record"], "name": "   "}),
+        *(item(id=f"actor:cyclo-reze:{n}", text="Atelier de couture") for n in range(20, 120)),  # too many
     ]
+    write(tmp_path, "territory.yml", territory_yml("Essaim Nantes", "https://nantes.example.org", [base]))
+    nantes, _ = read_territory(tmp_path)
     manifest = json.loads((reze_root / "output/federation.json").read_text(encoding="utf-8"))
     try:
         manifest["datasets"] = {}
@@ -184,12 +196,14 @@ def test_each_offer_or_need_of_a_neighbour_is_checked_and_the_build_checks_the_s
         (site / "federation.json").write_text(json.dumps(manifest), encoding="utf-8")
         (site / "data/offers-needs.json").write_text(json.dumps(good), encoding="utf-8")
         peer = {"url": base, "include": ["offers_needs"], "themes": [], "transitive": False}
-        report = pull_peer(tmp_path, peer, Client(retries=0, allow_private=True))
+        report = pull_peer(tmp_path, peer, Client(retries=0, allow_private=True), territory=nantes)
     finally:
         server.shutdown()
-    assert not report.error and report.offers_needs == 2
+    most = max_offers_needs_per_record()  # 70: what one local actor can give
+    assert not report.error and report.offers_needs == most
     reasons = dict(report.rejected)
     assert "autre annuaire" in reasons["offre ou besoin « actor:cyclo-reze:1 »"]
+    assert "cet annuaire-ci" in reasons["offre ou besoin « actor:cyclo-reze:11 »"]
     assert reasons["offre ou besoin n° 3"] == "« text » est trop long : 201 caractères, 200 au plus"
     assert "« record.url » doit être une adresse web complète" in reasons["offre ou besoin n° 4"]
     assert reasons["offre ou besoin n° 5"] == "caractère de contrôle dans un texte"
@@ -200,6 +214,12 @@ def test_each_offer_or_need_of_a_neighbour_is_checked_and_the_build_checks_the_s
     assert "même identifiant" in reasons[f"offre ou besoin « {offer['id']} »"]
     assert reasons["offre ou besoin n° 9"] == "n'est pas un objet JSON"
     assert "ne nomme pas sa fiche (actor:cyclo-reze)" in reasons["offre ou besoin n° 10"]
+    assert reasons["offre ou besoin n° 12"] == "saut de ligne dans un identifiant ou une adresse"
+    assert reasons["offre ou besoin n° 13"] == "« record.name » est vide"
+    assert (
+        reasons["offre ou besoin « actor:cyclo-reze:119 »"]
+        == f"plus de {most} offres et besoins pour une même fiche"
+    )
     folder = tmp_path / "federation" / peer_folder(base)
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     assert provenance["datasets"]["offers_needs"]["ignored_fields"] == {"nouveau_champ": 1}
@@ -209,7 +229,6 @@ def test_each_offer_or_need_of_a_neighbour_is_checked_and_the_build_checks_the_s
         {**offer, "id": "actor:cyclo-reze:9", "record": {**offer["record"], "url": "javascript:alert(1)"}}
     )
     (folder / "offers_needs.json").write_text(json.dumps(snapshot), encoding="utf-8")
-    write(tmp_path, "territory.yml", territory_yml("Essaim Nantes", "https://nantes.example.org", [base]))
     write(
         tmp_path,
         "actors/coursiers.md",
@@ -226,3 +245,13 @@ def test_each_offer_or_need_of_a_neighbour_is_checked_and_the_build_checks_the_s
     )
     assert "&lt;script&gt;alert(1)&lt;/script&gt; vélos cargos" in found and "<script>" not in found
     assert "javascript:" not in found
+
+
+def test_a_neighbour_never_takes_the_name_another_one_is_shown_under():
+    """Ours is « Y »; a first neighbour declares « Y (b.example) », the name a second one at
+    b.example would get: the second is still shown under a name of its own."""
+    taken = {"y"}
+    first = peer_name("Y (b.example)", "https://a.example", taken)
+    taken.add("y-b-example")
+    second = peer_name("Y", "https://b.example", taken)
+    assert first == "Y (b.example)" and second not in (first, "Y")

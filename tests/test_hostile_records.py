@@ -491,3 +491,10 @@ def test_did_you_mean_is_bounded_for_a_record_full_of_unknown_references(territo
     output = refused(territory, "events/e.md", 5, "acteur inconnu « inconnu-0 »")
     assert time.perf_counter() - started < 10
     assert output.count("vouliez-vous dire") <= 5
+
+
+def test_a_file_name_ending_in_a_line_feed_is_refused(territory):
+    """`$` in a pattern takes a final line feed: the slug rule does not, so no page folder or
+    profile file name ends in one."""
+    write(territory, "actors/cyclo\n.md", actor_text("Cyclo"))
+    refused(territory, "actors/cyclo\\x0a.md", 1, "nom de fichier « cyclo\\x0a.md » invalide")

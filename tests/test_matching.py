@@ -5,6 +5,7 @@ the fields records already had, an expired offer)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -290,6 +291,15 @@ def test_a_common_word_keeps_the_work_bounded_and_takes_the_nearest_offers(monke
         }
 
     assert pairs(shared) == pairs(found) and len(found) > len(needs)
+    # A process that dies (out of memory) does not hang the build: the parent matches alone.
+    parent, best_offers = os.getpid(), matching._Index.best_offers
+    monkeypatch.setattr(
+        matching._Index,
+        "best_offers",
+        lambda self, n: best_offers(self, n) if os.getpid() == parent else os._exit(3),
+    )
+    alone = matching.match_all(offers + needs, matching.Vocabulary(), jobs=2)
+    assert pairs(alone) == pairs(found)
 
 
 def test_a_word_written_twice_counts_once():

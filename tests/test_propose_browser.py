@@ -272,8 +272,9 @@ def test_an_event_can_be_proposed_as_free_and_with_cancelled_dates(page, site, t
 
 
 def test_offers_and_needs_are_rows_checked_as_essaim_validate_checks_them(page, site, tmp_path):
-    """Rows with a text become `offers_needs:` (empty rows are left out); a text too long is
-    named with its row, in essaim validate's words; the file validates and reads back."""
+    """Rows with a text become `offers_needs:` (empty rows are left out); a text too long, or a
+    date without a text, is named with its row, in essaim validate's words; the file validates
+    and reads back."""
     root, url = site
     fill_actor(page, url)
     page.select_option("#f-offers-needs-1-kind", "need")
@@ -284,9 +285,15 @@ def test_offers_and_needs_are_rows_checked_as_essaim_validate_checks_them(page, 
     page.select_option("#f-offers-needs-3-category", "materiel")
     page.fill("#f-offers-needs-3-text", "x" * 201)
     page.click("#propose-form button[type=submit]")
+    page.fill("#f-offers-needs-2-until", "2099-02-01")  # a date, and no text to go with it
+    page.click("#propose-form button[type=submit]")
     messages = page.locator("#propose-errors li").all_inner_texts()
-    assert messages == ["« Offres et besoins n° 2, texte » est trop long : 201 caractères, 200 au plus"]
+    assert messages == [  # each named by its row in the form
+        "champ obligatoire « Offres et besoins n° 2, texte » manquant : remplissez-le",
+        "« Offres et besoins n° 3, texte » est trop long : 201 caractères, 200 au plus",
+    ]
     assert page.get_attribute("#f-offers-needs", "aria-invalid") == "true"
+    page.fill("#f-offers-needs-2-until", "")
     page.fill("#f-offers-needs-3-text", "Une remorque à prêter")
     page.click("#propose-form button[type=submit]")
     assert page.locator("#propose-errors").is_hidden()

@@ -57,7 +57,8 @@ class DirectoryGenerator(Generator):
             # it runs again: it would first scan them all.
             gc.freeze()
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
-        jobs = int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1)
+        cores = os.cpu_count() or 1  # matching never takes more processes than the cores
+        jobs = max(1, min(int(self.settings.get("ESSAIM_JOBS") or cores), cores))
         site = Site(territory, directory, urls, build_now(self.settings, territory.tz), jobs=jobs)
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
         taken = {

@@ -20,6 +20,8 @@ import heapq
 import math
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 
@@ -454,9 +456,9 @@ def _in_processes(index: _Index, needs: list[int], jobs: int) -> list[list[tuple
     chunks = [needs[i : i + size] for i in range(0, len(needs), size)]
     _SHARED = index
     try:
-        with context.Pool(len(chunks)) as pool:
-            parts = pool.map(_best_offers_of, chunks)
-    except OSError:  # no process left to fork: match alone
+        with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+            parts = list(pool.map(_best_offers_of, chunks))
+    except (OSError, BrokenProcessPool):  # no process to fork, or one died (memory): alone
         return None
     finally:
         _SHARED = None
@@ -470,7 +472,14 @@ def _first(entry: tuple) -> tuple:
 def _in_common(need_words: list[Word], offer_words: list[Word], weight) -> tuple | None:
     """(score, the words in common as each text wrote them), or None when the texts do not
     answer each other: no word in common, or a single one that is neither text's only word."""
-    shared = [(a, b) for a in need_words for b in offer_words if a.terms & b.terms]
+    by_term: dict[str, list[int]] = {}  # each term of the offer → its words' positions
+    for j, b in enumerate(offer_words):
+        for each in b.terms:
+            by_term.setdefault(each, []).append(j)
+    shared = []  # each pair once, in the need's order then the offer's: linear in the words
+    for a in need_words:
+        found = sorted({j for each in a.terms for j in by_term.get(each, ())})
+        shared += [(a, offer_words[j]) for j in found]
     if not shared:
         return None
     if len(shared) < 2 and len(need_words) > 1 and len(offer_words) > 1:

@@ -28,6 +28,7 @@ from .records import (
     peer_json,
     peer_offer_need,
     peer_record,
+    too_many_offers_needs,
     untrusted_problem,
 )
 
@@ -163,6 +164,7 @@ def check_offers_needs(data: Any, url: str, origin: str, transitive: bool, own_u
     neighbour covers (the build ranks the nearer first)."""
     _check_envelope(data, url)
     known, result, ids = offer_need_fields(), KindResult([]), set()
+    per_owner: dict[tuple[str, str], int] = {}
     for position, item in enumerate(data["records"], start=1):
         where = f"offre ou besoin n° {position}"
         kept, reason = peer_offer_need(item)
@@ -173,10 +175,13 @@ def check_offers_needs(data: Any, url: str, origin: str, transitive: bool, own_u
             reason = foreign(kept["record"]["url"], origin, own_url, transitive)
             if not reason and kept["id"] in ids:
                 reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
+            owner = (kept["record"]["kind"], kept["record"]["slug"])
+            reason = reason or too_many_offers_needs(per_owner, owner, len(result.records))
         if reason:
             result.rejected.append((where, reason))
             continue
         ids.add(kept["id"])
+        per_owner[owner] = per_owner.get(owner, 0) + 1
         result.records.append(kept)
     result.records.sort(key=lambda r: r["id"])
     return result

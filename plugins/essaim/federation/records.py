@@ -80,6 +80,10 @@ def peer_name(declared: Any, url: str, taken: set[str]) -> str:
     name = CONTROL_CHARACTERS.sub("", str(declared)).strip()[:100] or where
     if slugify(name) in taken:
         name = f"{name} ({where})"
+    number = 2
+    while slugify(name) in taken:  # an earlier peer declared that very name, address and all
+        name = f"{name} ({where} {number})"
+        number += 1
     return name
 
 
@@ -120,15 +124,46 @@ def peer_record(kind: str, data: dict[str, Any], source: str, tz: ZoneInfo) -> t
 def foreign(url: str, peer_url: str, own_url: str, transitive: bool) -> str:
     """Why a record with this page cannot come from the peer configured at `peer_url` ("" when
     it can): its page is on this site, or (unless `transitive`) not on the peer's own site."""
-    if own_url and _site(url).startswith(_site(own_url).rstrip("/") + "/"):  # http:// or https://
+    if own_url and _on_site(url, own_url):  # http:// or https://, a port or a final dot aside
         return f"fiche qui se dit de cet annuaire-ci ({own_url}) : un voisin ne peut pas la fournir"
     if not transitive and not url.startswith(peer_url.rstrip("/") + "/"):
         return f"fiche d'un autre annuaire que {peer_url.rstrip('/')} (reprise non transitive)"
     return ""
 
 
-def _site(url: str) -> str:
-    return url.split("://", 1)[-1].lower()
+def _on_site(url: str, site: str) -> bool:
+    """Whether `url` is a page of the site at `site`, however its host is written (case, the
+    default port, a final dot) and whatever its scheme."""
+    try:
+        page, home = urlsplit(url), urlsplit(site)
+        same_host = (page.hostname or "").rstrip(".") == (home.hostname or "").rstrip(".")
+        ports = {"http": 80, "https": 443}
+        same_port = (page.port or ports.get(page.scheme)) in (home.port or ports.get(home.scheme), 80, 443)
+    except ValueError:  # a port that is not a number: not a page of ours
+        return False
+    return same_host and same_port and page.path.startswith(home.path.rstrip("/") + "/")
+
+
+# A neighbour's offers and needs are bounded as ours are: a record gives at most what an actor
+# may write (skills offered and sought, offers_needs), a peer at most the whole French ESS's.
+MAX_OFFERS_NEEDS_PER_PEER = 250_000
+
+
+@cache
+def max_offers_needs_per_record() -> int:
+    """The most offers and needs one local record can give (the contract's maxItems)."""
+    actor = bundled("actor.json")["properties"]
+    return sum(actor[name]["maxItems"] for name in ("skills_offered", "skills_sought", "offers_needs"))
+
+
+def too_many_offers_needs(counts: dict, owner: tuple, kept: int) -> str:
+    """Why one more offer or need of `owner` is left out ("" when it is not), `counts` holding
+    how many each owner has so far and `kept` how many the peer has."""
+    if kept >= MAX_OFFERS_NEEDS_PER_PEER:
+        return f"plus de {MAX_OFFERS_NEEDS_PER_PEER} offres et besoins chez ce voisin"
+    if counts.get(owner, 0) >= max_offers_needs_per_record():
+        return f"plus de {max_offers_needs_per_record()} offres et besoins pour une même fiche"
+    return ""
 
 
 @cache
@@ -157,6 +192,11 @@ def peer_offer_need(data: Any) -> tuple[dict[str, Any] | None, str]:
     if errors:  # in French, as a local record's
         return None, problems_for_mapping(errors[:1], "", {})[0].message
     owner = kept["record"]
+    names = [kept["id"], kept["category"], owner["slug"], owner["url"], *kept.get("themes", [])]
+    if any("\n" in text for text in names):  # a pattern's `$` takes a final line feed
+        return None, "saut de ligne dans un identifiant ou une adresse"
+    if not owner["name"].strip():
+        return None, "« record.name » est vide"
     if kept["id"].rsplit(":", 1)[0] != f"{owner['kind']}:{owner['slug']}":
         return None, f"l'identifiant « {kept['id']} » ne nomme pas sa fiche ({owner['kind']}:{owner['slug']})"
     return kept, ""

@@ -34,6 +34,7 @@ from .records import (
     peer_name,
     peer_offer_need,
     peer_record,
+    too_many_offers_needs,
 )
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,8 @@ def _offers_needs(
             reason = foreign(kept["record"]["url"], origin[1], territory.base_url, transitive)
             if not reason and kept["id"] in ids:
                 reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
+            about = (kept["record"]["kind"], kept["record"]["slug"])
+            reason = reason or too_many_offers_needs(positions, about, len(items))
         if reason:
             logger.warning(
                 "essaim: %s : une offre ou un besoin est laissé de côté (%s) ; relancez « essaim "
@@ -207,7 +210,8 @@ def _offers_needs(
         if owner is None:
             continue
         until = kept.get("until")
-        position = positions[owner_key] = positions.get(owner_key, -1) + 1  # a key of its own
+        position = positions.get(owner_key, 0)  # a key of its own
+        positions[owner_key] = position + 1
         items.append(
             OfferNeed(
                 owner,

@@ -20,7 +20,7 @@ import yaml
 from .limits import LIMITS
 from .problems import Problem
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: `$` would take a final line feed
 DELIMITER = "---"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # Keys whose values are codes written with digits: `postcode: 04000` must stay "04000".

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -19,11 +20,20 @@ class Problem:
     severity: str = ERROR
 
     def format(self, style: str = "text") -> str:
-        """Render as ``path:line:col: error: message`` or as a GitHub workflow annotation."""
+        """Render as ``path:line:col: error: message`` or as a GitHub workflow annotation, on
+        one line: a control character (a file named with a line feed) is shown as `\\x0a`."""
+        path = _visible(self.path)
         if style == "github":
             message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            return f"::{self.severity} file={self.path},line={self.line},col={self.col}::{message}"
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+            return f"::{self.severity} file={path},line={self.line},col={self.col}::{_visible(message)}"
+        return f"{path}:{self.line}:{self.col}: {self.severity}: {_visible(self.message)}"
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def has_errors(problems: list[Problem]) -> bool:

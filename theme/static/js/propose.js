@@ -31,15 +31,19 @@
   /* Length in characters (code points), as the JSON Schema and essaim validate count: an emoji is one. */
   function length(text) { return Array.from(text).length; }
 
-  /* The rows of offers and needs that have a text: [{kind, category, text, until}]. */
+  /* The rows of offers and needs that say something (a text, or a date without one, which the
+     checks then refuse): [{kind, category, text, until}], each knowing its row's number (not
+     written in the file: it is not enumerable). */
   function readOffersNeeds(field) {
     var items = [];
     Array.prototype.forEach.call(control(field).querySelectorAll("[data-row]"), function (row) {
       var value = function (name) { return cleanText(row.querySelector("[name$='." + name + "']").value).trim(); };
-      var text = value("text");
-      if (!text) return;
-      var item = { kind: value("kind"), category: value("category"), text: text };
-      if (value("until")) item.until = value("until");
+      var text = value("text"), until = value("until");
+      if (!text && !until) return;
+      var item = { kind: value("kind"), category: value("category") };
+      if (text) item.text = text;
+      if (until) item.until = until;
+      Object.defineProperty(item, "row", { value: row.getAttribute("data-row") });
       items.push(item);
     });
     return items.length ? items : undefined;
@@ -133,7 +137,7 @@
       if (node.uniqueItems && new Set(value).size !== value.length) errors.push(say("uniqueItems", { name: label }));
       if (node.items) {
         value.forEach(function (item, index) {
-          var itemLabel = node.items.properties ? label + " n° " + (index + 1) : label;
+          var itemLabel = node.items.properties ? label + " n° " + (item.row || index + 1) : label;
           errors = errors.concat(check(node.items, item, itemLabel));
         });
       }
