@@ -49,6 +49,14 @@ def write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
+def territory_yml(name: str, url: str, peers: list[str] = ()) -> str:
+    """A territory.yml at `url` that includes the directories at `peers`."""
+    text = f"name: {name}\npitch: L'ESS de {name}.\nbase_url: {url}\ntimezone: Europe/Paris\n"
+    if peers:
+        text += "federation:\n  peers:\n" + "".join(f"    - url: {p}\n" for p in peers)
+    return text
+
+
 def text_of(html: str) -> str:
     """What a page's piece reads as, tags dropped and spaces joined (entities decoded)."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

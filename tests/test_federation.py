@@ -11,20 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import actor_text, build, serve, write
+from conftest import actor_text, build, serve, territory_yml, write
 from essaim.cli import main
 from essaim.federation.pull import peer_folder, pull_peer
 from essaim.net.http import Client
 
 SIRET = "12345678900007"
 PULL = ["federation", "pull", "--allow-private"]  # the peers are served on 127.0.0.1
-
-
-def territory_yml(name: str, url: str, peers: list[str] = ()) -> str:
-    text = f"name: {name}\npitch: L'ESS de {name}.\nbase_url: {url}\ntimezone: Europe/Paris\n"
-    if peers:
-        text += "federation:\n  peers:\n" + "".join(f"    - url: {p}\n" for p in peers)
-    return text
 
 
 @pytest.fixture(scope="module")

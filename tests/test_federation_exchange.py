@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from conftest import REPO, actor_text, build, section, serve, text_of, write
+from conftest import REPO, actor_text, build, section, serve, territory_yml, text_of, write
 from essaim.cli import main
 from essaim.federation.pull import pull_peer
 from essaim.federation.records import max_offers_needs_per_record, peer_folder, peer_name
@@ -25,13 +25,6 @@ NEAR = "{lat: 47.19, lon: -1.55}"  # Rezé, a few km from Nantes
 def offers(*items: tuple[str, str, str]) -> str:
     """An `offers_needs:` block of (kind, category, text)."""
     return "".join(f"\n  - kind: {k}\n    category: {c}\n    text: {json.dumps(t)}" for k, c, t in items)
-
-
-def territory_yml(name: str, url: str, peers: list[str] = ()) -> str:
-    text = f"name: {name}\npitch: L'ESS de {name}.\nbase_url: {url}\ntimezone: Europe/Paris\n"
-    if peers:
-        text += "federation:\n  peers:\n" + "".join(f"    - url: {p}\n" for p in peers)
-    return text
 
 
 @pytest.fixture(scope="module")
