@@ -277,8 +277,10 @@ def match_all(
     Two texts are compared once, however many records write them. With `jobs` > 1 and many
     needs, the needs are shared among that many forked processes (each need's offers are found
     alone: the result is the same)."""
-    index = _Index(items, vocabulary, per_item)
     needs = [n for n, item in enumerate(items) if item.kind == "need"]
+    if not needs:  # offers alone answer nothing (a directory of skills offered only)
+        return {}
+    index = _Index(items, vocabulary, per_item)
     ranked = _in_processes(index, needs, jobs) if jobs > 1 and len(needs) >= PARALLEL_FROM else None
     if ranked is None:
         ranked = index.best_offers(needs)

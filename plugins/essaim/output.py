@@ -123,6 +123,17 @@ class OutputFiles:
         self.skipped += len(previous)
         return True
 
+    def keep_under(self, prefix: str) -> bool:
+        """Keep, as they are, the files last written under `prefix`, for a part whose one key
+        says none of them changed (each has its own key besides); False, keeping none, when one
+        is no longer there."""
+        kept = {path: key for path, key in self.previous.items() if path.startswith(prefix)}
+        if not all(os.path.isfile(os.path.join(self.output, path)) for path in kept):
+            return False
+        self.current.update(kept)
+        self.skipped += len(kept)
+        return True
+
     def write(self, save_as: str, content: str | bytes, key: str = "") -> None:
         """Write a file unless its bytes are already there."""
         if not inside_output(save_as):

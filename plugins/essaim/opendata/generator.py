@@ -83,9 +83,9 @@ class OpenDataGenerator(Part):
         outputs += ["sitemap.xml", "robots.txt", self.canonical.save_as(self.canonical.path("data"))]
         outputs.append(murmurations.INDEX)
         self.generated_at = site.now.isoformat(timespec="seconds")
+        if all(files.is_fresh(name, key) for name in outputs) and files.keep_under(f"{murmurations.FOLDER}/"):
+            return []  # the profiles' inputs are in `key` too
         profiles = self._murmurations()  # one file per profile, each with its own key
-        if all(files.is_fresh(name, key) for name in outputs):
-            return []
         texts, rejected = self._exports()
         texts[murmurations.INDEX] = to_json(
             murmurations.profile_index(profiles, territory, self.generated_at), "profiles"
