@@ -22,13 +22,12 @@ from .records import (
     FOLDER,
     PLURAL_KINDS,
     SET_ASIDE,
+    OfferNeedChecks,
     foreign,
     offer_need_fields,
     peer_folder,
     peer_json,
-    peer_offer_need,
     peer_record,
-    too_many_offers_needs,
     untrusted_problem,
 )
 
@@ -163,25 +162,16 @@ def check_offers_needs(data: Any, url: str, origin: str, transitive: bool, own_u
     each id once. No filter by theme or area: a need here may be answered from anywhere the
     neighbour covers (the build ranks the nearer first)."""
     _check_envelope(data, url)
-    known, result, ids = offer_need_fields(), KindResult([]), set()
-    per_owner: dict[tuple[str, str], int] = {}
+    known, result = offer_need_fields(), KindResult([])
+    checks = OfferNeedChecks(origin, own_url, transitive)
     for position, item in enumerate(data["records"], start=1):
-        where = f"offre ou besoin n° {position}"
-        kept, reason = peer_offer_need(item)
-        if kept is not None:
-            where = f"offre ou besoin « {kept['id']} »"
-            for extra in set(item) - known:
-                result.ignored_fields[extra] = result.ignored_fields.get(extra, 0) + 1
-            reason = foreign(kept["record"]["url"], origin, own_url, transitive)
-            if not reason and kept["id"] in ids:
-                reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
-            owner = (kept["record"]["kind"], kept["record"]["slug"])
-            reason = reason or too_many_offers_needs(per_owner, owner, len(result.records))
+        kept, reason = checks.check(item)
+        where = f"offre ou besoin « {kept['id']} »" if kept is not None else f"offre ou besoin n° {position}"
         if reason:
             result.rejected.append((where, reason))
             continue
-        ids.add(kept["id"])
-        per_owner[owner] = per_owner.get(owner, 0) + 1
+        for extra in set(item) - known:  # a newer minor version's fields, set aside
+            result.ignored_fields[extra] = result.ignored_fields.get(extra, 0) + 1
         result.records.append(kept)
     result.records.sort(key=lambda r: r["id"])
     return result

@@ -156,14 +156,37 @@ def max_offers_needs_per_record() -> int:
     return sum(actor[name]["maxItems"] for name in ("skills_offered", "skills_sought", "offers_needs"))
 
 
-def too_many_offers_needs(counts: dict, owner: tuple, kept: int) -> str:
-    """Why one more offer or need of `owner` is left out ("" when it is not), `counts` holding
-    how many each owner has so far and `kept` how many the peer has."""
-    if kept >= MAX_OFFERS_NEEDS_PER_PEER:
-        return f"plus de {MAX_OFFERS_NEEDS_PER_PEER} offres et besoins chez ce voisin"
-    if counts.get(owner, 0) >= max_offers_needs_per_record():
-        return f"plus de {max_offers_needs_per_record()} offres et besoins pour une même fiche"
-    return ""
+class OfferNeedChecks:
+    """The checks a neighbour's offers and needs go through, item after item, the same for
+    `federation pull` and the build: the published schema (`peer_offer_need`), a record page
+    on the neighbour configured at `origin` (never on this site at `own_url`), each id once,
+    and the bounds (a record gives at most what a local actor can write, a neighbour at most
+    MAX_OFFERS_NEEDS_PER_PEER)."""
+
+    def __init__(self, origin: str, own_url: str, transitive: bool) -> None:
+        self.origin, self.own_url, self.transitive = origin, own_url, transitive
+        self.ids: set[str] = set()
+        self.per_owner: dict[tuple[str, str], int] = {}  # (kind, slug) of a record → items kept
+
+    def check(self, data: Any) -> tuple[dict[str, Any] | None, str]:
+        """(the item as kept, "") when it passes; (the item, why) when it passes the schema
+        only; (None, why) when it does not."""
+        kept, reason = peer_offer_need(data)
+        if kept is None:
+            return None, reason
+        owner = (kept["record"]["kind"], kept["record"]["slug"])
+        elsewhere = foreign(kept["record"]["url"], self.origin, self.own_url, self.transitive)
+        if elsewhere:
+            return kept, elsewhere
+        if kept["id"] in self.ids:
+            return kept, "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
+        if len(self.ids) >= MAX_OFFERS_NEEDS_PER_PEER:
+            return kept, f"plus de {MAX_OFFERS_NEEDS_PER_PEER} offres et besoins chez ce voisin"
+        if self.per_owner.get(owner, 0) >= max_offers_needs_per_record():
+            return kept, f"plus de {max_offers_needs_per_record()} offres et besoins pour une même fiche"
+        self.ids.add(kept["id"])
+        self.per_owner[owner] = self.per_owner.get(owner, 0) + 1
+        return kept, ""
 
 
 @cache

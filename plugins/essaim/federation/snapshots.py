@@ -28,13 +28,12 @@ from .manifest import OFFERS_NEEDS
 from .records import (
     FOLDER,
     PLURAL_KINDS,
+    OfferNeedChecks,
     foreign,
     peer_folder,
     peer_json,
     peer_name,
-    peer_offer_need,
     peer_record,
-    too_many_offers_needs,
 )
 
 logger = logging.getLogger(__name__)
@@ -183,16 +182,9 @@ def _offers_needs(
     same name within 1 km) gives none: its offers and needs are those of our file."""
     items: list[OfferNeed] = []
     owners: dict[tuple[str, str], Record | None] = {}
-    positions: dict[tuple[str, str], int] = {}
-    ids: set[str] = set()
+    checks = OfferNeedChecks(origin[1], territory.base_url, transitive)
     for data in rows if isinstance(rows, list) else []:
-        kept, reason = peer_offer_need(data)
-        if kept is not None:
-            reason = foreign(kept["record"]["url"], origin[1], territory.base_url, transitive)
-            if not reason and kept["id"] in ids:
-                reason = "même identifiant qu'une autre offre ou un autre besoin de ce voisin"
-            about = (kept["record"]["kind"], kept["record"]["slug"])
-            reason = reason or too_many_offers_needs(positions, about, len(items))
+        kept, reason = checks.check(data)
         if reason:
             logger.warning(
                 "essaim: %s : une offre ou un besoin est laissé de côté (%s) ; relancez « essaim "
@@ -201,24 +193,20 @@ def _offers_needs(
                 reason,
             )
             continue
-        ids.add(kept["id"])
-        about = kept["record"]
-        owner_key = (about["kind"], about["slug"])
+        owner_key = (kept["record"]["kind"], kept["record"]["slug"])
         if owner_key not in owners:
             owners[owner_key] = _owner(kept, source, origin, seen)
         owner = owners[owner_key]
         if owner is None:
             continue
         until = kept.get("until")
-        position = positions.get(owner_key, 0)  # a key of its own
-        positions[owner_key] = position + 1
         items.append(
             OfferNeed(
                 owner,
                 kept["kind"],
                 kept["category"],
                 kept["text"].strip(),
-                position,
+                checks.per_owner[owner_key] - 1,  # its rank among its record's: a key of its own
                 date.fromisoformat(until) if until else None,
             )
         )
