@@ -360,7 +360,7 @@ class _Index:
         items, offers, themes, geos, position = self.items, self.offers, self.themes, self.geos, self.position
         in_common: dict[tuple[str, str], tuple | None] = {}  # the same two texts, compared once
         # (category, text, cells) → the offers that answer such a need, each scored once:
-        # [(-score, shown, offer's position, its key, its record, its themes, latitude, longitude)]
+        # [(-score, latitude, longitude, its record's themes, its record, its key, its position, words)]
         answers: dict[tuple, list] = {}
         lists_of: dict[tuple[str, str], list[_Offers]] = {}  # (category, text) → its words' offers
         near_of: dict[tuple[int, tuple | None], list] = {}  # (id of the offers, cell) → near()

@@ -23,11 +23,10 @@ from ..records.limits import LIMITS
 from ..records.load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
 from ..records.model import RECORD_TYPES, Event, Record, slugify
 from ..records.schema import bundled, problems_for_mapping, schema_problems
-from .manifest import KIND_DATASETS, OFFERS_NEEDS
+from .manifest import KIND_DATASETS
 
 FOLDER = "federation"
 PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
-DATASETS = (*PLURAL_KINDS, OFFERS_NEEDS)  # what a peer's `include` may name
 EXPORT_KEYS = ("slug", "url", "updated", "description")
 # A logo is a file of the peer's repository, never one of this site: set aside, never shown.
 SET_ASIDE = frozenset({"logo"})
@@ -189,15 +188,20 @@ class OfferNeedChecks:
         return kept, ""
 
 
+def _offer_need_schema() -> dict[str, Any]:
+    """One item of /data/offers-needs.json (schemas/offers-needs.json), references resolved."""
+    return bundled("offers-needs.json")["properties"]["records"]["items"]
+
+
 @cache
 def _offer_need_validator() -> Draft202012Validator:
-    item = bundled("offers-needs.json")["properties"]["records"]["items"]
-    return Draft202012Validator(item, format_checker=FormatChecker())
+    return Draft202012Validator(_offer_need_schema(), format_checker=FormatChecker())
 
 
+@cache
 def offer_need_fields() -> frozenset[str]:
-    """The fields of one offer or need in /data/offers-needs.json (schemas/offers-needs.json)."""
-    return frozenset(bundled("offers-needs.json")["properties"]["records"]["items"]["properties"])
+    """The fields of one offer or need in /data/offers-needs.json (made once: read per key)."""
+    return frozenset(_offer_need_schema()["properties"])
 
 
 def peer_offer_need(data: Any) -> tuple[dict[str, Any] | None, str]:
@@ -210,7 +214,8 @@ def peer_offer_need(data: Any) -> tuple[dict[str, Any] | None, str]:
     problem = untrusted_problem(data)
     if problem:
         return None, problem
-    kept = {k: v for k, v in data.items() if k in offer_need_fields()}
+    known = offer_need_fields()
+    kept = {k: v for k, v in data.items() if k in known}
     errors = sorted(_offer_need_validator().iter_errors(kept), key=lambda e: list(e.absolute_path))
     if errors:  # in French, as a local record's
         return None, problems_for_mapping(errors[:1], "", {})[0].message
