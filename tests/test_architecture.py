@@ -35,3 +35,10 @@ def test_the_core_imports_nothing_of_ours():
 def test_parts_never_import_each_other():
     crossings = {(part, other) for part in PARTS for other in imports_of(PACKAGE / part) if other in PARTS}
     assert crossings == set()
+
+
+def test_sources_use_only_the_core_and_the_one_http_client():
+    """What is pulled from outside (sources/) goes through net/ and reads records/, nothing else:
+    no part, and no build module, can depend on a service answering."""
+    assert imports_of(PACKAGE / "sources") <= {"records", "net"}
+    assert not any("sources" in imports_of(PACKAGE / part) for part in PARTS)

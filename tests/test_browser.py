@@ -35,6 +35,8 @@ PAGE_TYPES = {
     "board": "/coups-de-main/",
     "board category": "/coups-de-main/partenariats/",
     "actor with matches": "/acteurs/place-au-velo/",
+    "stale actor": "/acteurs/libertic/",
+    "archived actor": "/acteurs/l-escale-des-possibles/",
     "404": "/404.html",
 }
 

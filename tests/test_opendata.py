@@ -29,14 +29,27 @@ def published_validator(output: Path, kind: str) -> Draft202012Validator:
     return Draft202012Validator(schemas[f"{kind}.json"], registry=registry)
 
 
+def archived_files(kind: str) -> list:
+    """The demo's record files of `kind` marked `archived: true`."""
+    return [
+        f for k, f in record_files(REPO) if k == kind and "\narchived: true" in f.read_text(encoding="utf-8")
+    ]
+
+
+def listed_files(kind: str) -> list:
+    """The demo's record files of `kind` that lists and open data show (not archived)."""
+    archived = archived_files(kind)
+    return [f for k, f in record_files(REPO) if k == kind and f not in archived]
+
+
 @pytest.mark.parametrize("kind", ["actor", "initiative", "event"])
 def test_json_exports_are_valid_against_the_published_schemas(demo_output, kind):
     plural = {"actor": "actors", "initiative": "initiatives", "event": "events"}[kind]
     data = json.loads((demo_output / f"data/{plural}.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.4.0"
+    assert data["schema_version"] == "1.5.0"
     assert data["territory"] == {"name": "Essaim Nantes", "url": BASE}
     assert data["licence"]["id"] == "etalab-2.0"
-    files = [f for k, f in record_files(REPO) if k == kind]
+    files = listed_files(kind)
     assert sorted(r["slug"] for r in data["records"]) == sorted(f.stem for f in files)
     validator = published_validator(demo_output, kind)
     for record in data["records"]:
@@ -82,7 +95,7 @@ def test_data_inclusion_structures_are_accepted_by_its_models(demo_output):
     from data_inclusion.schema.v1 import Structure
 
     structures = json.loads((demo_output / "data/data-inclusion/structures.json").read_text())
-    assert len(structures) == len([1 for k, _ in record_files(REPO) if k == "actor"])
+    assert len(structures) == len(listed_files("actor"))
     for structure in structures:
         Structure.model_validate(structure)
     ecossolies = next(s for s in structures if s["id"] == "essaim-nantes--ecossolies")
@@ -166,7 +179,9 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(demo_output):
     root = ET.parse(demo_output / "sitemap.xml").getroot()
     urls = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
     pages = {p.relative_to(demo_output).as_posix() for p in demo_output.rglob("index.html")}
-    assert {u.removeprefix(BASE + "/") + "index.html" for u in urls} == pages
+    archived = {f"acteurs/{f.stem}/index.html" for f in archived_files("actor")}
+    assert archived and archived <= pages  # an archived record keeps its page, out of the sitemap
+    assert {u.removeprefix(BASE + "/") + "index.html" for u in urls} == pages - archived
     assert f"Sitemap: {BASE}/sitemap.xml" in (demo_output / "robots.txt").read_text()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -22,7 +23,7 @@ def run(*command: str) -> subprocess.CompletedProcess:
 
 
 def test_github_workflows_match_github_s_schema():
-    assert [p.name for p in WORKFLOWS] == ["check.yml", "federation.yml", "publish.yml"]
+    assert [p.name for p in WORKFLOWS] == ["check.yml", "federation.yml", "freshness.yml", "publish.yml"]
     result = run(
         str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)
     )
@@ -190,3 +191,143 @@ def test_gitlab_a_pull_that_cannot_run_fails_and_proposes_nothing(tmp_path):
     assert result.returncode == 1 and calls == ""
     result, calls = gitlab_pull_job(tmp_path / "quiet", "nothing new")
     assert (result.returncode, calls) == (0, "")
+
+
+# -- the monthly issue of records to confirm ---------------------------------------------------
+
+STALE_LIST = "## Fiches à faire confirmer (1)"
+REGISTRY_FAILED = "actors/a.md : vérification impossible (délai dépassé)"
+
+
+def freshness_sandbox(tmp_path: Path, stale: str, registry_status: int, open_issue: str, links: str = ""):
+    """A checkout with a stand-in `essaim` (stale prints `stale`; check registry exits with
+    `registry_status`, naming a failure when it fails) and `gh` (an open issue numbered
+    `open_issue`, or none), every call of `gh` and issue body recorded in calls.txt."""
+    repo, stubs = tmp_path / "repo", tmp_path / "bin"
+    (repo / ".venv/bin").mkdir(parents=True)
+    stubs.mkdir()
+    failure = f"echo {shlex.quote(REGISTRY_FAILED)} >&2" if registry_status else ""
+    (repo / ".venv/bin/essaim").write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = stale ]; then printf %s {shlex.quote(stale)}; exit 0; fi\n'
+        f'if [ "$2" = links ]; then echo {shlex.quote(links or "## Liens à corriger (1)")}; exit 0; fi\n'
+        f"{failure}\necho 'Le répertoire Sirene confirme les SIRET de toutes les fiches.'\n"
+        f"exit {registry_status}\n"
+    )
+    calls = tmp_path / "calls.txt"
+    (stubs / "gh").write_text(
+        f'#!/bin/sh\necho "gh $*" >> {calls}\n'
+        f'if [ "$1 $2" = "issue list" ]; then echo {shlex.quote(open_issue)}; fi\n'
+        f'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cat "$2" >> {calls}; shift; done\n'
+    )
+    for stub in (repo / ".venv/bin/essaim", stubs / "gh"):
+        stub.chmod(0o755)
+    env = {"PATH": f"{stubs}:{os.environ['PATH']}", "HOME": str(tmp_path), "GH_TOKEN": "token"}
+    return repo, env, calls
+
+
+def github_freshness_job(
+    tmp_path: Path, stale: str, registry_status: int = 0, open_issue: str = "", links: str = ""
+):
+    repo, env, calls = freshness_sandbox(tmp_path, stale, registry_status, open_issue, links)
+    workflow = yaml.safe_load((REPO / ".github/workflows/freshness.yml").read_text(encoding="utf-8"))
+    steps = {s["name"].split(" ")[0]: s for s in workflow["jobs"]["review"]["steps"] if "name" in s}
+    outputs = tmp_path / "outputs.txt"
+    outputs.touch()
+    first = shell(steps["Écrire"]["run"], repo, {**env, "GITHUB_OUTPUT": str(outputs)}, "-e")
+    assert first.returncode == 0, first.stdout + first.stderr
+    status = dict(line.split("=", 1) for line in outputs.read_text().splitlines())["status"]
+    second = shell(steps["Ouvrir"]["run"], repo, {**env, "REGISTRY_STATUS": status}, "-e")
+    return second, calls.read_text() if calls.exists() else ""
+
+
+def test_github_freshness_opens_one_issue_then_updates_it(tmp_path):
+    result, calls = github_freshness_job(tmp_path / "first", STALE_LIST + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "gh issue create --title Fiches à vérifier --label fiches-a-verifier" in calls
+    assert STALE_LIST in calls and "Le répertoire Sirene confirme" in calls and "## Liens à corriger" in calls
+    result, calls = github_freshness_job(tmp_path / "next", STALE_LIST + "\n", open_issue="7")
+    assert result.returncode == 0 and "gh issue edit 7 --body-file body.md" in calls
+    assert "issue create" not in calls
+
+
+def test_github_freshness_says_so_when_nothing_is_stale_and_opens_nothing(tmp_path):
+    result, calls = github_freshness_job(
+        tmp_path,
+        "Aucune fiche n'a plus de 18 mois sans mise à jour.\n",
+        links="Toutes les adresses web des fiches répondent.",
+    )
+    assert result.returncode == 0 and "issue create" not in calls
+    assert "Aucune fiche à vérifier ce mois-ci." in result.stdout
+
+
+def test_github_freshness_names_registry_failures_in_the_issue_and_is_red(tmp_path):
+    result, calls = github_freshness_job(tmp_path, STALE_LIST + "\n", registry_status=1, open_issue="7")
+    assert result.returncode == 1
+    assert "gh issue edit 7" in calls and f"- {REGISTRY_FAILED}" in calls
+
+
+def gitlab_freshness_job(tmp_path: Path, stale: str, open_issue: list[dict]):
+    """The GitLab freshness job's script after its install line, against a local stand-in of
+    GitLab's issues API (127.0.0.1) that records each call."""
+    import http.server
+    import threading
+    from urllib.parse import parse_qs, urlsplit
+
+    repo, env, _ = freshness_sandbox(tmp_path, stale, 0, "")
+    seen: list[tuple[str, str, dict]] = []
+
+    class Api(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _answer(self, payload):
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            seen.append((self.command, urlsplit(self.path).path + "?" + urlsplit(self.path).query, form))
+            body = json.dumps(payload).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            assert self.headers["PRIVATE-TOKEN"] == "secret"
+            self._answer(open_issue)
+
+        def do_PUT(self):
+            self._answer({})
+
+        def do_POST(self):
+            self._answer({})
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env |= {
+        "CI_API_V4_URL": f"http://127.0.0.1:{server.server_port}/api/v4",
+        "CI_PROJECT_ID": "12",
+        "FRESHNESS_TOKEN": "secret",
+    }
+    try:
+        script = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))["freshness"]["script"]
+        assert "pip install" in script[0]
+        result = shell("\n".join(script[1:]), repo, env, "-e", "-o", "pipefail")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return result, seen
+
+
+def test_gitlab_freshness_opens_one_issue_then_updates_it(tmp_path):
+    result, seen = gitlab_freshness_job(tmp_path / "first", STALE_LIST + "\n", [])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [(m, p) for m, p, _ in seen] == [
+        ("GET", "/api/v4/projects/12/issues?labels=fiches-a-verifier&state=opened"),
+        ("POST", "/api/v4/projects/12/issues?"),
+    ]
+    assert seen[1][2]["labels"] == "fiches-a-verifier" and STALE_LIST in seen[1][2]["description"]
+    result, seen = gitlab_freshness_job(tmp_path / "next", STALE_LIST + "\n", [{"iid": 4}])
+    assert result.returncode == 0 and [(m, p) for m, p, _ in seen][1] == (
+        "PUT",
+        "/api/v4/projects/12/issues/4?",
+    )

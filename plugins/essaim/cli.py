@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from .records.checks import STALE_MONTHS, stale_problems, stale_records
-from .records.problems import ERROR, Problem
+from .records.freshness import stale_problems, stale_records
+from .records.problems import ERROR, Problem, render_problems, visible
 from .records.read import read_directory
 from .records.territory import read_territory
 
@@ -39,9 +39,10 @@ def default_format() -> str:
 @click.option(
     "--format",
     "style",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(["text", "github", "gitlab"]),
     default=None,
-    help="text (défaut) ou github (annotations ; défaut quand GITHUB_ACTIONS=true).",
+    help="text (défaut), github (annotations ; défaut quand GITHUB_ACTIONS=true) ou gitlab "
+    "(rapport Code Quality, JSON).",
 )
 @click.pass_obj
 def validate(root: Path, paths: tuple[Path, ...], style: str | None) -> None:
@@ -63,7 +64,8 @@ def _problems(root: Path, wanted: list[Path]) -> list[Problem]:
     territory, problems = read_territory(root)
     if territory is not None:
         directory, problems = read_directory(root, territory, cache_dir=None)
-        problems = sorted(problems + stale_problems(directory.records, date.today()))
+        months = territory.freshness["stale_months"]
+        problems = sorted(problems + stale_problems(directory.records, date.today(), months))
     if wanted:
         problems = [p for p in problems if _is_under(root / p.path, wanted)]
     return problems
@@ -75,9 +77,9 @@ def _is_under(file: Path, wanted: list[Path]) -> bool:
 
 
 def report(problems: list[Problem], style: str) -> None:
-    """Print every problem, one per line, in the chosen style."""
-    for problem in problems:
-        click.echo(problem.format(style))
+    """Print every problem in the chosen style: one per line, or GitLab's JSON report."""
+    if problems or style == "gitlab":
+        click.echo(render_problems(problems, style))
 
 
 def validation_report(problems: list[Problem], style: str) -> int:
@@ -202,21 +204,115 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
 
 @main.command()
 @click.option(
-    "--months", default=STALE_MONTHS, show_default=True, help="Ancienneté à partir de laquelle lister."
+    "--months",
+    type=click.IntRange(1, 1200),
+    default=None,
+    help="Ancienneté à partir de laquelle lister (défaut : freshness.stale_months de territory.yml, 18).",
+)
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github", "gitlab", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text, github (annotations), gitlab (rapport Code Quality) ou markdown (pour un ticket).",
 )
 @click.pass_obj
-def stale(root: Path, months: int) -> None:
-    """Liste les fiches non mises à jour depuis plus de MONTHS mois (date du dernier commit git,
-    ou champ « updated »), les plus anciennes d'abord, pour demander aux structures de confirmer."""
+def stale(root: Path, months: int | None, style: str) -> None:
+    """Liste les fiches non mises à jour depuis plus de MONTHS mois (champ « updated », sinon date
+    du dernier commit git), les plus anciennes d'abord, pour demander aux structures de confirmer.
+
+    Sort avec 0 (la liste est un rappel, pas une erreur), 2 si territory.yml est invalide.
+    """
     territory, problems = read_territory(root)
     if territory is None:
         report(problems, "text")
-        sys.exit(1)
+        sys.exit(2)
+    months = months or territory.freshness["stale_months"]
     directory, _ = read_directory(root, territory, cache_dir=None)
-    found = stale_records(directory.records, date.today(), months)
-    for record in found:
-        click.echo(f"{record.updated.isoformat()}  {record.source}  {record.name}")
+    today = date.today()
+    found = stale_records(directory.records, today, months)
+    if style == "markdown":
+        from .urls import Urls
+
+        click.echo(stale_markdown(found, Urls(territory.base_url, territory.urls), months), nl=False)
+    elif style == "text":
+        for record in found:
+            click.echo(f"{record.updated.isoformat()}  {record.source}  {visible(record.name)}")
+    else:
+        report(stale_problems(found, today, months), style)
     click.echo(f"{len(found)} fiche(s) non mise(s) à jour depuis plus de {months} mois.", err=True)
+
+
+def markdown_text(text: str) -> str:
+    """A contributor's text inside Markdown (an issue, a pull request): its signs shown as
+    signs, no mention (@name) or reference (#12) made, on one line."""
+    text = " ".join(visible(text).split())
+    text = "".join("\\" + c if c in "\\`*_[]()<>|!~" else c for c in text)
+    return text.replace("@", "@\u2060").replace("#", "#\u2060")
+
+
+def stale_markdown(records: list, urls, months: int) -> str:
+    """The body of the maintainers' monthly issue: the stale records, oldest first, with what
+    to do (ask the actor, then correct the file or `essaim confirm` it)."""
+    if not records:
+        return f"Aucune fiche n'a plus de {months} mois sans mise à jour.\n"
+    lines = [
+        f"## Fiches à faire confirmer ({len(records)})",
+        "",
+        f"Ces fiches n'ont pas été mises à jour depuis plus de {months} mois. Demandez à chaque "
+        "structure si ses informations sont toujours justes, puis corrigez la fiche, ou, si tout "
+        "est juste, lancez `essaim confirm <fichier>` (la date de mise à jour devient celle du jour).",
+        "",
+        "| Fiche | Fichier | Dernière mise à jour |",
+        "| --- | --- | --- |",
+    ]
+    for record in records:
+        lines.append(
+            f"| [{markdown_text(record.name)}]({urls.record(record)}) | `{record.source}` "
+            f"| {record.updated:%d/%m/%Y} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_obj
+def confirm(root: Path, paths: tuple[Path, ...]) -> None:
+    """Note que les fiches PATHS (fichiers ou dossiers) sont à jour : leur champ « updated »
+    prend la date du jour, sans rien changer d'autre au fichier.
+
+    Sort avec 0 si toutes ont été confirmées, 1 sinon (le fichier en cause est nommé).
+    """
+    from .record_edit import EditError, set_field
+    from .records.read import record_files
+
+    wanted = [Path(os.path.abspath(p)) for p in paths]  # not resolved: a link is named, not followed
+    today = date.today().isoformat()
+    done = failed = 0
+    for _kind, file in record_files(root):
+        if not any(file == w or w in file.parents for w in wanted):
+            continue
+        relative = file.relative_to(root).as_posix()
+        if file.is_symlink() or not file.resolve().is_relative_to(root):
+            click.echo(f"{visible(relative)} : lien vers un fichier hors du dépôt, laissé tel quel")
+            failed += 1
+            continue
+        try:
+            text = file.read_bytes().decode("utf-8")
+            file.write_bytes(set_field(text, "updated", today).encode("utf-8"))
+        except (OSError, UnicodeDecodeError, EditError) as error:
+            why = str(error) if isinstance(error, EditError) else "fichier illisible (UTF-8 attendu)"
+            click.echo(f"{relative} : {why} ; écrivez vous-même la ligne « updated: {today} »")
+            failed += 1
+        else:
+            click.echo(f"{relative} : à jour au {date.today():%d/%m/%Y}")
+            done += 1
+    if not done and not failed:
+        raise click.UsageError("aucune fiche (actors/, initiatives/, events/) parmi les chemins donnés")
+    click.echo(f"{done} fiche(s) confirmée(s). Vérifiez puis proposez le changement (git commit).", err=True)
+    if failed:
+        sys.exit(1)
 
 
 def _bounds(value: str | None) -> tuple[float, float, float, float] | None:
@@ -324,7 +420,6 @@ def _import(
         rows_from_csv,
         rows_from_gogocarto,
     )
-    from .contribute.importer import write as write_files
 
     territory, problems = read_territory(root)
     if territory is None:
@@ -345,15 +440,26 @@ def _import(
         raise click.UsageError(str(error)) from error
     rows = apply_defaults(rows, kind, mapping)
     directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
-    existing = {"actor": directory.actors, "initiative": directory.initiatives, "event": directory.events}[
-        kind
-    ]
-    outcomes = plan(root, territory, directory.themes, kind, rows, existing, update)
+    outcomes = plan(root, territory, directory.themes, kind, rows, _existing(directory, kind), update)
     where = "ligne" if source == "csv" else "élément"
+    _carry_out(root, outcomes, lambda row: f"{where} {row.number}", write)
+
+
+def _existing(directory, kind: str) -> list:
+    """The records an import compares its rows with: archived ones too (never proposed again)."""
+    listed = {"actor": directory.actors, "initiative": directory.initiatives, "event": directory.events}
+    return [*listed[kind], *(r for r in directory.archived if kind == r.KIND)]
+
+
+def _carry_out(root: Path, outcomes: list, label, write: bool) -> None:
+    """Print an import's plan, a line per row named by `label(row)`, its counts, and write the
+    files when asked (`--write`)."""
+    from .contribute.importer import write as write_files
+
     for outcome in outcomes:
-        words = [f"{where} {outcome.row.number} :", ACTIONS[outcome.action], outcome.path]
+        words = [f"{label(outcome.row)} :", ACTIONS[outcome.action], outcome.path]
         reasons = f" : {' ; '.join(outcome.reasons)}" if outcome.reasons else ""
-        click.echo(" ".join(w for w in words if w) + reasons)
+        click.echo(visible(" ".join(w for w in words if w) + reasons))
     counts = {action: sum(o.action == action for o in outcomes) for action in ACTIONS}
     click.echo(
         f"{counts['create']} à créer, {counts['update']} à remplacer, "
@@ -421,6 +527,243 @@ def import_csv(
 def import_gogocarto(root: Path, file: Path, mapping_file: Path | None, update: bool, write: bool) -> None:
     """Prépare une fiche acteur par élément d'un export JSON de GoGoCarto."""
     _import(root, "gogocarto", file, mapping_file, update, write)
+
+
+def _registry_options(command):
+    """--endpoint and --allow-private, shared by the commands that ask the registry."""
+    command = click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Autorise une adresse locale ou privée (un serveur d'essai, une copie de l'API).",
+    )(command)
+    return click.option(
+        "--endpoint",
+        default=None,
+        help="API Recherche d'entreprises (défaut : https://recherche-entreprises.api.gouv.fr).",
+    )(command)
+
+
+def _codes(values: tuple[str, ...], pattern, what: str, example: str) -> list[str]:
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    for code in codes:
+        if not pattern.match(code):
+            raise click.BadParameter(f"« {code} » n'est pas {what} (par exemple {example})")
+    return list(dict.fromkeys(codes))
+
+
+@import_group.command(name="registry")
+@click.option("--departement", "departements", multiple=True, help="Département (44, 2A, 974...), répétable.")
+@click.option(
+    "--commune", "communes", multiple=True, help="Code INSEE d'une commune (44109 : Nantes), répétable."
+)
+@click.option("--naf", "nafs", multiple=True, help="Code d'activité NAF (94.99Z...), répétable.")
+@_registry_options
+@_import_options
+@click.pass_obj
+def import_registry(
+    root: Path,
+    departements: tuple[str, ...],
+    communes: tuple[str, ...],
+    nafs: tuple[str, ...],
+    endpoint: str | None,
+    allow_private: bool,
+    update: bool,
+    write: bool,
+) -> None:
+    """Propose une fiche acteur par établissement ouvert de l'économie sociale et solidaire d'un
+    département ou d'une commune, d'après le répertoire Sirene (API Recherche d'entreprises) :
+    nom, statut, adresse, SIRET, coordonnées, thèmes d'après le code NAF (table de
+    correspondance modifiable dans territory.yml, « registry: »).
+
+    Essai par défaut ; doublons (SIRET, site web, nom) ignorés ; --write écrit les fichiers.
+    """
+    from .contribute.importer import Row, plan
+    from .sources.registry import (
+        API_URL,
+        COMMUNE,
+        DEPARTEMENT,
+        NAF,
+        Registry,
+        RegistryError,
+        record_values,
+        table,
+    )
+
+    wanted_departements = _codes(departements, DEPARTEMENT, "un numéro de département", "44 ou 2A")
+    wanted_communes = _codes(communes, COMMUNE, "un code INSEE de commune", "44109")
+    wanted_nafs = _codes(nafs, NAF, "un code NAF", "94.99Z")
+    if not wanted_departements and not wanted_communes:
+        raise click.UsageError("indiquez au moins --departement ou --commune (par exemple --departement 44)")
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    registry = Registry(endpoint or API_URL, allow_private)
+    try:
+        found = registry.area(wanted_departements, wanted_communes, wanted_nafs)
+    except RegistryError as error:
+        click.echo(f"Répertoire Sirene : {error}", err=True)
+        sys.exit(1)
+    mapping = table(territory.registry)
+    rows = []
+    for number, est in enumerate(found.establishments, start=1):
+        row = Row(number, record_values(est, mapping))
+        if not row.values["themes"]:
+            row.reasons.append(
+                f"aucun thème pour le code NAF « {est.naf or 'inconnu'} » : ajoutez-le à « registry: "
+                f"themes: » dans territory.yml (par exemple « {est.naf[:5] or '94.99'}: [citoyennete] »)"
+            )
+        rows.append(row)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    outcomes = plan(root, territory, directory.themes, "actor", rows, _existing(directory, "actor"), update)
+    sirets = {row.number: row.values["siret"] for row in rows}
+    _carry_out(root, outcomes, lambda row: f"SIRET {sirets[row.number]}", write)
+    left = []
+    if found.closed:
+        left.append(f"{found.closed} établissement(s) fermé(s)")
+    if found.outside:
+        left.append(f"{found.outside} hors de la zone demandée")
+    if found.unreadable:
+        left.append(f"{len(found.unreadable)} illisible(s) ({found.unreadable[0]})")
+    if left:
+        click.echo("Laissés de côté : " + ", ".join(left) + ".", err=True)
+    if found.truncated:
+        click.echo(
+            "Le répertoire ne donne que les 10 000 premières entreprises : relancez par commune "
+            "(--commune) ou par activité (--naf) pour voir les autres.",
+            err=True,
+        )
+
+
+@main.group()
+def check() -> None:
+    """Vérifie les fiches auprès de sources extérieures : répertoire Sirene, sites web."""
+
+
+@check.command(name="registry")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github", "gitlab", "markdown"]),
+    default=None,
+    help="text (défaut ; github quand GITHUB_ACTIONS=true), github, gitlab (Code Quality) ou markdown.",
+)
+@_registry_options
+@click.pass_obj
+def check_registry(
+    root: Path, paths: tuple[Path, ...], style: str | None, endpoint: str | None, allow_private: bool
+) -> None:
+    """Vérifie dans le répertoire Sirene le SIRET de chaque fiche (ou des fiches PATHS) : SIRET
+    inconnu, établissement fermé, adresse différente. Des avertissements, pas des erreurs.
+
+    Sort avec 0 (même avec des avertissements), 1 si le répertoire n'a pas pu répondre pour
+    une fiche au moins (les autres sont vérifiées quand même), 2 si territory.yml est invalide.
+    """
+    from .sources.registry import API_URL, Registry, RegistryError, registry_warning
+
+    style = style or default_format()
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    wanted = [p.resolve() for p in paths]
+    registry = Registry(endpoint or API_URL, allow_private)
+    warnings: list[Problem] = []
+    failures = checked = 0
+    for actor in directory.actors:
+        siret = actor.fields.get("siret")
+        if not siret or (wanted and not _is_under(root / actor.source, wanted)):
+            continue
+        line, col = actor.position(("siret",))
+        try:
+            message = registry_warning(actor.fields, registry.establishment(str(siret)))
+        except RegistryError as error:
+            click.echo(f"{actor.source} : vérification impossible ({error})", err=True)
+            failures += 1
+            continue
+        checked += 1
+        if message:
+            warnings.append(Problem(actor.source, line, col, message, "warning"))
+    if style == "markdown":
+        none = "Le répertoire Sirene confirme les SIRET de toutes les fiches."
+        click.echo(warnings_markdown("Répertoire Sirene", none, warnings, directory), nl=False)
+    else:
+        report(warnings, style)
+    click.echo(
+        f"{checked} SIRET vérifié(s) : {len(warnings)} avertissement(s)"
+        + (f", {failures} vérification(s) impossible(s)." if failures else "."),
+        err=True,
+    )
+    if failures:
+        sys.exit(1)
+
+
+@check.command(name="links")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github", "gitlab", "markdown"]),
+    default=None,
+    help="text (défaut ; github quand GITHUB_ACTIONS=true), github, gitlab (Code Quality) ou markdown.",
+)
+@click.option("--timeout", default=10.0, show_default=True, help="Délai maximal par lecture (secondes).")
+@click.option("--allow-private", is_flag=True, help="Autorise les adresses locales ou privées (un essai).")
+@click.pass_obj
+def check_links_command(
+    root: Path, paths: tuple[Path, ...], style: str | None, timeout: float, allow_private: bool
+) -> None:
+    """Vérifie que les adresses web des fiches (site, réseaux sociaux, inscription...) répondent
+    encore : chaque adresse une fois, quatre à la fois, avec un délai. Des avertissements à la
+    ligne du champ, pas des erreurs ; jamais pendant la construction du site.
+
+    Sort avec 0 (même avec des liens morts), 2 si territory.yml est invalide.
+    """
+    from .sources.links import check_links, record_links
+
+    style = style or default_format()
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    wanted = [p.resolve() for p in paths]
+    found = [
+        (record, path, url)
+        for record in directory.records
+        if not wanted or _is_under(root / record.source, wanted)
+        for path, url in record_links(record)
+    ]
+    verdicts = check_links((url for _, _, url in found), timeout, allow_private)
+    warnings = []
+    for record, path, url in found:
+        problem = verdicts[url].problem
+        if problem:
+            line, col = record.position(path)
+            warnings.append(Problem(record.source, line, col, f"{url} : {problem}", "warning"))
+    warnings.sort()
+    if style == "markdown":
+        none = "Toutes les adresses web des fiches répondent."
+        click.echo(warnings_markdown("Liens à corriger", none, warnings, directory), nl=False)
+    else:
+        report(warnings, style)
+    click.echo(f"{len(verdicts)} adresse(s) vérifiée(s) : {len(warnings)} lien(s) à corriger.", err=True)
+
+
+def warnings_markdown(title: str, none: str, warnings: list[Problem], directory) -> str:
+    """Warnings of a check for an issue: a heading with their count, one item per warning
+    naming its record, file and line; `none` when there is none."""
+    if not warnings:
+        return none + "\n"
+    names = {r.source: r.name for r in [*directory.records, *directory.archived]}
+    lines = [f"## {title} ({len(warnings)})", ""]
+    for problem in warnings:
+        name = markdown_text(names.get(problem.path, problem.path))
+        where = f"`{problem.path}`, ligne {problem.line}"
+        lines.append(f"- **{name}** ({where}) : {markdown_text(problem.message)}")
+    return "\n".join(lines) + "\n"
 
 
 @main.group()

@@ -12,7 +12,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .output import OutputFiles
-from .records.checks import stale_problems
+from .records.freshness import stale_problems
 from .records.problems import ERROR, WARNING, InvalidContent, Problem
 from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
@@ -48,7 +48,8 @@ class DirectoryGenerator(Generator):
             if any(p.severity == ERROR for p in problems):
                 # Exactly what `essaim validate` reports (its review warnings included), once:
                 # the build's command prints it (essaim.build), nothing is logged here.
-                raise InvalidContent(problems + stale_problems(directory.records, date.today()))
+                stale = stale_problems(directory.records, date.today(), territory.freshness["stale_months"])
+                raise InvalidContent(problems + stale)
             for problem in problems:
                 if problem.severity == WARNING:
                     logger.warning("essaim: %s", problem.format())

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from .french import OFFER_NEED_WORDS
 from .matching import Match, Vocabulary, match_all, open_offers_needs
+from .records.freshness import is_stale
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
@@ -301,3 +302,27 @@ class Site:
         if forge:
             return new_issue_url(forge, title, body)
         return f"mailto:{email}?subject={title}&body={body}"
+
+    def is_stale(self, record) -> bool:
+        """Whether a local record's page asks « Cette fiche est-elle à jour ? » (its last update
+        older than `freshness.stale_months`); a neighbour's record is its directory's to ask."""
+        if hasattr(record, "origin"):
+            return False
+        return is_stale(record, self.now.date(), self.territory.freshness["stale_months"])
+
+    def confirm_url(self, record) -> str | None:
+        """« Oui, tout est juste » on a stale record's page: a prefilled issue on the forge, or a
+        prefilled e-mail to the maintainers, saying the record is still true and the command
+        that notes it (`essaim confirm <file>`); None when territory.yml names neither."""
+        forge, email = self.territory.forge, self.territory.contact_email
+        if not forge and not email:
+            return None
+        title = f"Fiche à jour : « {record.name} »"
+        body = (
+            f"Fiche : {self.canonical.record(record)}\nFichier : {record.source}\n\n"
+            "Les informations de cette fiche sont toujours justes.\n\n"
+            f"(Pour l'équipe de l'annuaire : « essaim confirm {record.source} » note la date du jour.)\n"
+        )
+        if forge:
+            return new_issue_url(forge, _q(title), _q(body))
+        return mailto(email, title, body)

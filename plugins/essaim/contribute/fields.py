@@ -150,7 +150,8 @@ LEFT_OUT = {
     "location.geo.lon": "computed from the address by `essaim geocode`",
     "social": "one link per network, a group a maintainer writes in the file",
     "logo": "an image file to add to the repository's media/: a static form cannot upload it",
-    "updated": "the date a maintainer checked the record",
+    "updated": "the date a maintainer checked the record (`essaim confirm`)",
+    "archived": "a maintainers' decision: the record leaves the lists, its page stays",
     # The fields records had before offers_needs: still read as offers and needs, never written.
     **{
         path: "still read as an offer or need (records/offers.py); the form and `essaim new` write "

@@ -157,6 +157,8 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                         reason,
                     )
                     continue
+                if record.archived:  # its directory has taken it out of its lists: so do we
+                    continue
                 if isinstance(record, Actor):
                     twin = seen.twin(record)
                     if twin is not None:

@@ -42,7 +42,26 @@ USER_AGENT = f"Essaim/{_version()} (annuaire fédéré de l'ESS)"
 
 
 class FetchError(Exception):
-    """A file could not be fetched (the message names the URL and says why, in French)."""
+    """A file could not be fetched (the message names the URL and says why, in French). For an
+    HTTP error, `status` is its code, `retry_after` the seconds its Retry-After header asks for
+    (a number of seconds; None otherwise) and `detail` the start of its body (4 KB at most)."""
+
+    def __init__(
+        self, message: str, status: int | None = None, retry_after: float | None = None, detail: bytes = b""
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.detail = detail
+
+
+ERROR_DETAIL_BYTES = 4096
+
+
+def _seconds(header: str | None) -> float | None:
+    """A Retry-After header given in seconds (an HTTP date is not trusted: clocks differ)."""
+    text = (header or "").strip()
+    return float(text) if text.isdigit() and len(text) <= 6 else None
 
 
 class _Refused(Exception):
@@ -193,8 +212,11 @@ class Client:
         backoff: float = 0.5,
         deadline: float = 120.0,
         allow_private: bool = False,
+        private_hint: str = "pour un annuaire de l'intranet ou un essai, relancez avec "
+        "« essaim federation pull --allow-private »",
     ):
         self.max_bytes = max_bytes
+        self.private_hint = private_hint
         self.timeout = (min(5.0, timeout), timeout)
         self.deadline = deadline
         self.guard = _Guard(allow_private)
@@ -214,15 +236,18 @@ class Client:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """The body of `url` (None if unchanged since `etag`/`last_modified`); FetchError otherwise."""
+    def get(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, read_body: bool = True
+    ) -> Fetched:
+        """The body of `url` (None if unchanged since `etag`/`last_modified`; empty when not
+        `read_body`: the answer is 200, its body left unread); FetchError otherwise."""
         self.guard.expired.clear()
         timer = threading.Timer(self.deadline, self.guard.expire)
         timer.daemon = True
         timer.start()
         late = f"{url} : délai dépassé (plus de {self.deadline:g} s pour ce fichier)"
         try:
-            fetched = self._get(url, etag, last_modified)
+            fetched = self._get(url, etag, last_modified, read_body)
         except (requests.exceptions.RequestException, FetchError, _Expired) as error:
             if self.guard.expired.is_set():
                 raise FetchError(late) from error
@@ -234,7 +259,7 @@ class Client:
             raise FetchError(late)
         return fetched
 
-    def _get(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
+    def _get(self, url: str, etag: str | None, last_modified: str | None, read_body: bool) -> Fetched:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -245,7 +270,17 @@ class Client:
                 if response.status_code == 304:
                     return Fetched(None, etag, last_modified)
                 if response.status_code != 200:
-                    raise FetchError(f"{url} : réponse HTTP {response.status_code}")
+                    detail = b""
+                    with contextlib.suppress(requests.exceptions.RequestException):
+                        detail = next(response.iter_content(ERROR_DETAIL_BYTES), b"")[:ERROR_DETAIL_BYTES]
+                    raise FetchError(
+                        f"{url} : réponse HTTP {response.status_code}",
+                        response.status_code,
+                        _seconds(response.headers.get("Retry-After")),
+                        detail,
+                    )
+                if not read_body:
+                    return Fetched(b"")
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"{url} : {declared} octets, au-delà de la limite de {self.max_bytes}")
@@ -260,10 +295,7 @@ class Client:
                     bytes(body), response.headers.get("ETag"), response.headers.get("Last-Modified")
                 )
         except _Refused as error:
-            raise FetchError(
-                f"{url} : {error}, connexion refusée ; pour un annuaire de l'intranet ou un essai, "
-                "relancez avec « essaim federation pull --allow-private »"
-            ) from error
+            raise FetchError(f"{url} : {error}, connexion refusée ; {self.private_hint}") from error
         except requests.exceptions.TooManyRedirects as error:
             raise FetchError(f"{url} : trop de redirections") from error
         except requests.exceptions.ChunkedEncodingError as error:

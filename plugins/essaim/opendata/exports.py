@@ -19,8 +19,10 @@ LIST_SEPARATOR = "|"
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Fields of the contract that never reach open data, and why.
+NOT_EXPORTED = {"archived": "an archived record is left out of open data, as out of every list"}
 # Stable CSV columns: (column, path in the exported record). Lists are joined with "|". Every
-# field of the contract has its column (tests/test_field_lists.py reads the schemas).
+# other field of the contract has its column (tests/test_field_lists.py reads the schemas).
 CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     # /data/offers-needs.csv: one row per offer or need, its record in `record_*` columns.
     "offer_need": [

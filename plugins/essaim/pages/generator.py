@@ -56,7 +56,7 @@ class PagesGenerator(Part):
         )
         self.page_context = with_globals(self.env, self.context)  # what every page starts from
         self.started = time.perf_counter()
-        self.peer_pages: set[str] = set()
+        self.unlisted: set[str] = set()  # pages kept out of the sitemap: peers' copies, archived
         # One page per record, shared with the forked workers (they start on it at once), then
         # the home page and the lists, queued meanwhile and rendered by this process.
         self.jobs: list[Job] = []
@@ -70,10 +70,10 @@ class PagesGenerator(Part):
         self._lists()
         self._taxonomies()
         self._agenda()
-        return [  # the sitemap: our pages, not copies of our neighbours'
+        return [  # the sitemap: our pages, not copies of our neighbours', nor archived records'
             job[0].removesuffix("index.html")
             for job in [*self.jobs, *self.own_jobs]
-            if job[0].endswith(".html") and job[0] not in self.peer_pages
+            if job[0].endswith(".html") and job[0] not in self.unlisted
         ]
 
     def finish(self) -> None:
@@ -209,18 +209,23 @@ class PagesGenerator(Part):
         urls, queue = self.site.urls, self.queue
         # Each page's variables are made when it is rendered (`_actor_page`...): a page found
         # unchanged never needs them, and the workers make those of the pages they render.
+        # An archived record keeps its page (marked so, out of the sitemap): links keep working.
         initiatives_of, events_of = directory.initiatives_of, directory.events_of
-        for actor in directory.actors:
+        archived = {"actor": [], "initiative": [], "event": []}
+        for record in directory.archived:
+            archived[record.KIND].append(record)
+            self.unlisted.add(urls.save_as(urls.record_path(record)))
+        for actor in [*directory.actors, *archived["actor"]]:
             shown = [actor, *initiatives_of.get(actor.slug, ()), *events_of.get(actor.slug, ())]
             path = urls.save_as(urls.record_path(actor))
             inputs = (RecordKeys(shown), self._exchange_inputs(actor))
             queue.append((path, "actor", inputs, partial(self._actor_page, actor)))
-        for initiative in directory.initiatives:
+        for initiative in [*directory.initiatives, *archived["initiative"]]:
             path = urls.save_as(urls.record_path(initiative))
             shown = [initiative, *self._actors(initiative.actor_slugs)]
             inputs = (RecordKeys(shown), self._exchange_inputs(initiative))
             queue.append((path, "initiative", inputs, partial(self._initiative_page, initiative)))
-        for event in directory.events:
+        for event in [*directory.events, *archived["event"]]:
             path = urls.save_as(urls.record_path(event))
             shown = [event, *self._actors(event.organizer_slugs)]
             queue.append((path, "event", RecordKeys(shown), partial(self._event_page, event)))
@@ -228,7 +233,7 @@ class PagesGenerator(Part):
         # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
         for record in self.site.peer_records_with_pages:
             save_as = urls.save_as(urls.record_path(record))
-            self.peer_pages.add(save_as)
+            self.unlisted.add(save_as)
             extra: dict[str, Any] = {
                 "actor": {"initiatives": [], "upcoming": [], "past": []},
                 "initiative": {"actors": []},

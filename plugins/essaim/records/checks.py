@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from .load import SLUG_RE, LinePath
 from .media import image_problem
 from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
 from .offers import LEGACY_FIELDS, legacy_value
-from .problems import WARNING, Problem
+from .problems import Problem
 from .recurrence import LAST_DAY, first_date
 from .schema import say, schema
 from .taxonomy import Theme
@@ -33,32 +33,6 @@ EXPORT_ONLY_KEYS = {
 LOGO_PATH = re.compile(schema("common.json")["$defs"]["logo"]["pattern"])  # else the schema says why
 RESERVED_SLUGS = {"page"}  # /acteurs/page/2/ is a list page
 RESERVED_EVENT_SLUGS = {"passes", "embed"}  # /agenda/passes/ and /agenda/embed/ are lists
-STALE_MONTHS = 18
-
-
-def stale_records(records: Iterable[Record], today: date, months: int) -> list[Record]:
-    """Records whose last update (git date, or `updated:`) is older than `months`, oldest first."""
-    from dateutil.relativedelta import relativedelta
-
-    limit = today - relativedelta(months=months)
-    return sorted(
-        (r for r in records if r.updated and r.updated < limit), key=lambda r: (r.updated, r.source)
-    )
-
-
-def stale_problems(records: Iterable[Record], today: date) -> list[Problem]:
-    """The review warnings of `essaim validate` (and of a build that stops on errors)."""
-    return [
-        Problem(
-            record.source,
-            1,
-            1,
-            f"fiche non mise à jour depuis le {record.updated:%d/%m/%Y} : "
-            "demandez à la structure de confirmer ses informations",
-            WARNING,
-        )
-        for record in stale_records(records, today, STALE_MONTHS)
-    ]
 
 
 def siret_is_valid(siret: str) -> bool:

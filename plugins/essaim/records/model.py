@@ -105,6 +105,12 @@ class Record:
         return first if first.isalpha() else "#"
 
     @property
+    def archived(self) -> bool:
+        """`archived: true`: out of every list, search, the map, feeds and open data; its page
+        stays, marked as archived, so that links to it keep working."""
+        return self.fields.get("archived") is True
+
+    @property
     def summary(self) -> str:
         """The short plain-text summary (may be empty for events)."""
         return str(self.fields.get("summary", ""))
@@ -313,7 +319,10 @@ class ThemeEntries:
 class Directory:
     """All records of a territory, sorted, with the indexes every page and export uses.
 
-    Built once per build by `read_directory`; no part of Essaim re-reads the files.
+    Built once per build by `read_directory`; no part of Essaim re-reads the files. Archived
+    records are set apart (`archived`): `actors`, `initiatives`, `events` and every index hold
+    the others, but `actor_by_slug` names archived actors too, so that a page naming one still
+    links to its page.
     """
 
     themes: dict[str, Theme]
@@ -326,12 +335,20 @@ class Directory:
     by_city: dict[str, City] = field(init=False)
     initiatives_of: dict[str, list[Initiative]] = field(init=False)
     events_of: dict[str, list[Event]] = field(init=False)
+    archived: list[Record] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.archived = [r for r in (*self.actors, *self.initiatives, *self.events) if r.archived]
+        if self.archived:
+            self.actors = [r for r in self.actors if not r.archived]
+            self.initiatives = [r for r in self.initiatives if not r.archived]
+            self.events = [r for r in self.events if not r.archived]
+        self.archived.sort(key=lambda r: (r.KIND, r.sort_name, r.slug))
         self.actors.sort(key=lambda r: (r.sort_name, r.slug))
         self.initiatives.sort(key=lambda r: (r.sort_name, r.slug))
         self.events.sort(key=lambda e: (e.start, e.slug))
         self.actor_by_slug = {a.slug: a for a in self.actors}
+        self.actor_by_slug.update((r.slug, r) for r in self.archived if isinstance(r, Actor))
         self.by_theme = {slug: ThemeEntries(theme) for slug, theme in self.themes.items()}
         self.by_legal_form = {}
         self.by_city = {}

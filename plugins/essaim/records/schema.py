@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from .load import LinePath, SourceRecord
 from .problems import Problem
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 KINDS = ("actor", "initiative", "event")
 SCHEMA_FILES = (
     "common.json",

@@ -52,6 +52,7 @@ DEFAULT_FEATURES = {
     "exchange": True,
 }
 DEFAULT_AGENDA = {"horizon_days": 365}
+DEFAULT_FRESHNESS = {"stale_months": 18}
 
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text: the colours are used for text on white and under white
@@ -92,6 +93,10 @@ class Territory:
     # offers_needs: categories, synonyms, generic_words, matching (false: no suggestions)
     offers_needs: dict[str, Any] = field(default_factory=dict)
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
+    # freshness: stale_months (a record older than that asks « Cette fiche est-elle à jour ? »)
+    freshness: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FRESHNESS))
+    # registry: legal_forms and themes that override sources/registry.yml (`essaim import registry`)
+    registry: dict[str, Any] = field(default_factory=dict)
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
     peers: list[dict[str, Any]] = field(default_factory=list)  # federation.peers, defaults filled in
     federation_max_bytes: int = 20_000_000
@@ -154,6 +159,8 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         features={**DEFAULT_FEATURES, **data.get("features", {})},
         offers_needs=data.get("offers_needs") or {},
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
+        freshness={**DEFAULT_FRESHNESS, **data.get("freshness", {})},
+        registry=data.get("registry") or {},
         map={**DEFAULT_MAP, **data.get("map", {})},
         peers=[
             {
