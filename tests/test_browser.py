@@ -37,6 +37,7 @@ PAGE_TYPES = {
     "actor with matches": "/acteurs/place-au-velo/",
     "stale actor": "/acteurs/libertic/",
     "archived actor": "/acteurs/l-escale-des-possibles/",
+    "figures": "/chiffres/",
     "404": "/404.html",
 }
 

@@ -22,6 +22,7 @@ from .contribute.generator import ContributeGenerator
 from .directory_generator import DirectoryGenerator
 from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
+from .figures.generator import FiguresGenerator
 from .internals import quick_paths
 from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
@@ -155,6 +156,7 @@ def get_generators(pelican) -> list[type]:
         MapGenerator,
         ContributeGenerator,
         ExchangeGenerator,
+        FiguresGenerator,
         OpenDataGenerator,  # the sitemap lists the pages of every other part
         FederationGenerator,  # /federation.json, once the open data it announces is written
     ]

@@ -10,15 +10,13 @@ import csv
 import io
 from typing import Any
 
+from ..csvtext import neutralise
 from ..geojson import point_feature
 from ..records.model import Record
 from ..records.schema import SCHEMA_VERSION
 
 KIND_PLURALS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
 LIST_SEPARATOR = "|"
-# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 # Fields of the contract that never reach open data, and why.
 NOT_EXPORTED = {"archived": "an archived record is left out of open data, as out of every list"}
 # Stable CSV columns: (column, path in the exported record). Lists are joined with "|". Every
@@ -180,12 +178,6 @@ def _getter(path: tuple[str, ...]):
     return get
 
 
-def neutralise(text: str) -> str:
-    """Contributors' text as a spreadsheet shows it, never runs it: a cell that would start a
-    formula gets a leading apostrophe (the JSON export keeps the exact value)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _pairs(group: dict[str, Any], separator: str) -> str:
     """A group of fields in one cell: `key=value` pairs, sorted by key."""
     return separator.join(f"{key}={group[key]}" for key in sorted(group))
@@ -217,7 +209,7 @@ def to_csv(kind: str, records: list[dict[str, Any]]) -> str:
     writer.writerow(column for column, _ in CSV_COLUMNS[kind])
     getters = [_getter(path) for _, path in CSV_COLUMNS[kind]]
     for record in records:
-        writer.writerow([_cell(get(record)) for get in getters])
+        writer.writerow([_cell(get(record)) for get in getters])  # each cell already neutralised
     return buffer.getvalue()
 
 

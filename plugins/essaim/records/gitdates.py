@@ -1,5 +1,5 @@
-"""What git says of the territory's repository: the last commit date of every record file (one
-`git log` call), and which files it tracks under a folder."""
+"""What git says of the territory's repository: the last (or first) commit date of every record
+file (one `git log` call), and which files it tracks under a folder."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ def last_commit_dates(root: Path, folders: list[str]) -> dict[str, date]:
 
     Returns an empty mapping when `root` is not in a git work tree or git is missing.
     """
+    return _commit_dates(root, folders, first=False)
+
+
+def first_commit_dates(root: Path, folders: list[str]) -> dict[str, date]:
+    """Map each file path (relative to `root`) to the date of the first commit that touched it
+    (when the directory gained that record); empty outside a git work tree or without git."""
+    return _commit_dates(root, folders, first=True)
+
+
+def _commit_dates(root: Path, folders: list[str], first: bool) -> dict[str, date]:
     existing = [f for f in folders if (root / f).is_dir()]
     if not existing:
         return {}
@@ -44,7 +54,9 @@ def last_commit_dates(root: Path, folders: list[str]) -> dict[str, date]:
             continue
         day = date.fromisoformat(lines[0])
         for name in lines[1:]:
-            if name:
+            if name and first:  # newest first: the last date seen is the oldest
+                dates[name] = day
+            elif name:
                 dates.setdefault(name, day)
     return dates
 

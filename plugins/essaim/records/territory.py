@@ -33,6 +33,7 @@ DEFAULT_URLS = {
     "search": "recherche",
     "propose": "proposer",
     "board": "coups-de-main",
+    "figures": "chiffres",
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -50,6 +51,7 @@ DEFAULT_FEATURES = {
     "contribute": True,
     "federation": True,
     "exchange": True,
+    "figures": True,
 }
 DEFAULT_AGENDA = {"horizon_days": 365}
 DEFAULT_FRESHNESS = {"stale_months": 18}
