@@ -190,3 +190,32 @@ def test_an_archived_record_keeps_its_page_and_leaves_every_list(territory):
     assert [e.title for e in feed.entries] == ["La Ruche"]
     home = (output / "index.html").read_text(encoding="utf-8")
     assert re.search(r"<strong>1</strong> acteur\b", home)
+
+
+def test_markdown_keeps_entities_and_gitlab_references_as_text(territory):
+    write(territory, "actors/a.md", actor_text('"&commat;carol %jalon $1 &num;12"', updated=OLD))
+    result = run(territory, "stale", "--format", "markdown")
+    page = lxml_html.fromstring(cmarkgfm.github_flavored_markdown_to_html(result.stdout))
+    (cell,) = page.xpath("//tbody/tr/td[1]")
+    assert cell.text_content() == "&commat;carol %\u2060jalon $\u20601 &num;12"
+
+
+def test_the_monthly_list_is_cut_short_to_fit_an_issue(territory):
+    for number in range(130):
+        write(
+            territory,
+            f"actors/a{number}.md",
+            actor_text(f"Structure {number}", updated=OLD, website=f"https://{number}.example.org"),
+        )
+    result = run(territory, "stale", "--format", "markdown")
+    assert result.stdout.count("\n| [") == 120
+    assert "Et 10 autre(s), plus récentes : « essaim stale » les liste toutes." in result.stdout
+
+
+def test_confirm_refuses_a_front_matter_with_an_odd_line_break(territory):
+    write(territory, "actors/a.md", actor_text("A", updated=OLD, purpose='"Un\u2028but"'))
+    file = territory / "actors/a.md"
+    before = file.read_bytes()
+    result = run(territory, "confirm", str(file))
+    assert result.exit_code == 1 and "saut de ligne inhabituel" in result.output
+    assert file.read_bytes() == before

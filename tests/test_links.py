@@ -102,3 +102,17 @@ def test_local_addresses_are_refused_unless_allowed(territory, site):
     assert result.exit_code == 0
     assert "connexion refusée ; pour vérifier un site local, relancez avec --allow-private" in result.stdout
     assert asked == []
+
+
+def test_addresses_validate_accepts_never_crash_the_check(site):
+    long_label = "http://" + "a" * 64 + ".example.org/"
+    verdicts = check_links([long_label], timeout=0.5, allow_private=True)
+    assert verdicts[long_label].problem  # named, not a traceback
+
+
+def test_an_address_with_an_empty_label_is_refused_by_validate(territory):
+    write(territory, "actors/a.md", actor_text("A", website="http://a..b/"))
+    write(territory, "actors/b.md", actor_text("B", website='"http://[oops/"'))
+    result = run(territory, "validate")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.count("doit être une adresse web complète") == 2

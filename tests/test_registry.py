@@ -526,3 +526,168 @@ def test_check_registry_goes_on_when_one_request_fails(checked, registry_server)
     assert result.exit_code == 1
     assert result.stderr.count("vérification impossible") == 4
     assert "4 vérification(s) impossible(s)" in result.stderr and "Traceback" not in result.output
+
+
+# -- what a hostile-input review of this code found --------------------------------------------
+
+
+def test_a_retry_after_that_is_not_an_ascii_number_is_backed_off_not_a_crash(registry_server):
+    waits: list[float] = []
+    registry = Registry(registry_server.url, allow_private=True, sleep=waits.append, clock=lambda: 0.0)
+    registry_server.refuse, registry_server.retry_after = 1, "\u00b2"  # « ² »: str.isdigit() says yes
+    assert registry.get({"departement": "44"})["results"] == PAGES[0]
+    assert 1 in [round(w) for w in waits]  # the first back-off step, not the header's value
+
+
+def test_a_retry_after_beyond_a_minute_is_not_waited_for_and_check_registry_stops_asking(
+    checked, registry_server
+):
+    registry_server.refuse, registry_server.retry_after = 99, "3600"
+    result = run(checked, "check", "registry", "--endpoint", registry_server.url, "--allow-private")
+    assert result.exit_code == 1
+    assert len(registry_server.queries) == 1  # one refusal: the four others are not even asked
+    assert result.stderr.count("vérification reportée") == 3
+    markdown = run(
+        checked,
+        "check",
+        "registry",
+        "--format",
+        "markdown",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+    )
+    assert "**Le répertoire Sirene n'a pas répondu pour ces fiches**" in markdown.stdout
+    assert "- `actors/fermee.md` : " in markdown.stdout
+    registry_server.refuse = 0
+
+
+def test_a_page_larger_than_the_api_gives_is_refused(nantes, registry_server):
+    registry_server.pages = [[RUCHE] * 26]
+    result = run(
+        nantes,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+    )
+    assert result.exit_code == 1 and "26 résultats pour une page de 25" in result.stderr
+
+
+def test_companies_of_one_name_in_several_towns_each_get_their_record(nantes, registry_server):
+    amicales = [
+        company("AMICALE LAIQUE", "9220", "94.99Z", [etablissement(siret, code, postcode, town, "1 RUE")])
+        for siret, code, postcode, town in (
+            ("44306184100021", "44109", "44000", "NANTES"),
+            ("44306184100039", "44143", "44400", "REZE"),
+            ("44306184100047", "44162", "44800", "SAINT-HERBLAIN"),
+        )
+    ]
+    registry_server.pages = [amicales]
+    result = run(
+        nantes,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+        "--write",
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (nantes / "actors").iterdir())
+    assert names == [
+        "amicale-laique-nantes.md",
+        "amicale-laique-reze.md",
+        "amicale-laique-saint-herblain.md",
+        "maison.md",
+    ]
+    assert run(nantes, "validate").exit_code == 0
+
+
+def test_update_never_replaces_the_record_of_another_structure(nantes, registry_server):
+    write(
+        nantes,
+        "actors/code-commun.md",
+        actor_text("Code commun", siret='"73282932000074"', website="https://code.example.org"),
+    )
+    before = (nantes / "actors/code-commun.md").read_bytes()
+    registry_server.pages = [[SCOP]]
+    result = run(
+        nantes,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+        "--update",
+        "--write",
+    )
+    assert "une autre structure (SIRET 73282932000074) a ce nom de fichier" in result.stdout
+    assert (nantes / "actors/code-commun.md").read_bytes() == before
+
+
+def test_two_names_sorted_alike_are_never_both_written(nantes, registry_server):
+    registry_server.pages = [
+        [
+            company(
+                "ŒUVRE SOLIDAIRE",
+                "9220",
+                "94.99Z",
+                [etablissement("44306184100021", "44109", "44000", "NANTES", "1")],
+            ),
+            company(
+                "UVRE SOLIDAIRE",
+                "9220",
+                "94.99Z",
+                [etablissement("44306184100039", "44109", "44000", "NANTES", "2")],
+            ),
+        ]
+    ]
+    result = run(
+        nantes,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+        "--write",
+    )
+    assert result.exit_code == 0, result.output
+    assert run(nantes, "validate").exit_code == 0
+
+
+def test_import_never_writes_through_a_link(nantes, registry_server, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "precious.txt").write_text("précieux", encoding="utf-8")
+    (nantes / "actors/code-commun.md").symlink_to(outside / "precious.txt")
+    (nantes / "actors/la-ruche-des-savoirs-lrs.md").symlink_to(outside / "created.md")  # leads nowhere
+    registry_server.pages = [[SCOP, RUCHE]]
+    result = run(
+        nantes,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        registry_server.url,
+        "--allow-private",
+        "--update",
+        "--write",
+    )
+    assert (outside / "precious.txt").read_text(encoding="utf-8") == "précieux"
+    assert not (outside / "created.md").exists()
+    assert result.stdout.count("lien (hors du dépôt ?)") == 2
+
+
+def test_display_name_keeps_quotes_and_dotted_acronyms():
+    assert display_name("« LA RUCHE »") == "« La Ruche »"
+    assert display_name("A.D.M.R. DE NANTES") == "A.D.M.R. de Nantes"

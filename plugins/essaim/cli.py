@@ -29,6 +29,13 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root.resolve()
 
 
+# What an issue body shows of each list (GitHub's body holds 65,536 characters): the stale
+# records (about 190 characters a row), then each check's warnings (about 300).
+STALE_ITEMS = 120
+MARKDOWN_ITEMS = 60
+GIVE_UP_AFTER = 3  # failed registry requests in a row: it will not answer the others now
+
+
 def default_format() -> str:
     """GitHub annotations in a GitHub workflow, text elsewhere."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -205,7 +212,7 @@ def new(root: Path, kind: str, name, legal_form, summary, themes, city, actors, 
 @main.command()
 @click.option(
     "--months",
-    type=click.IntRange(1, 1200),
+    type=click.IntRange(1, 120),
     default=None,
     help="Ancienneté à partir de laquelle lister (défaut : freshness.stale_months de territory.yml, 18).",
 )
@@ -248,8 +255,11 @@ def markdown_text(text: str) -> str:
     """A contributor's text inside Markdown (an issue, a pull request): its signs shown as
     signs, no mention (@name) or reference (#12) made, on one line."""
     text = " ".join(visible(text).split())
+    text = text.replace("&", "&amp;")  # no entity (&commat;) becomes a sign
     text = "".join("\\" + c if c in "\\`*_[]()<>|!~" else c for c in text)
-    return text.replace("@", "@\u2060").replace("#", "#\u2060")
+    for sign in "@#%$":  # no mention (@name), reference (#12, %jalon, $extrait)
+        text = text.replace(sign, sign + "\u2060")
+    return text
 
 
 def stale_markdown(records: list, urls, months: int) -> str:
@@ -267,11 +277,14 @@ def stale_markdown(records: list, urls, months: int) -> str:
         "| Fiche | Fichier | Dernière mise à jour |",
         "| --- | --- | --- |",
     ]
-    for record in records:
+    for record in records[:STALE_ITEMS]:
         lines.append(
             f"| [{markdown_text(record.name)}]({urls.record(record)}) | `{record.source}` "
             f"| {record.updated:%d/%m/%Y} |"
         )
+    if len(records) > STALE_ITEMS:
+        more = len(records) - STALE_ITEMS
+        lines += ["", f"Et {more} autre(s), plus récentes : « essaim stale » les liste toutes."]
     return "\n".join(lines) + "\n"
 
 
@@ -456,6 +469,7 @@ def _carry_out(root: Path, outcomes: list, label, write: bool) -> None:
     files when asked (`--write`)."""
     from .contribute.importer import write as write_files
 
+    written = write_files(root, outcomes) if write else 0  # a row it cannot write is rejected
     for outcome in outcomes:
         words = [f"{label(outcome.row)} :", ACTIONS[outcome.action], outcome.path]
         reasons = f" : {' ; '.join(outcome.reasons)}" if outcome.reasons else ""
@@ -468,9 +482,7 @@ def _carry_out(root: Path, outcomes: list, label, write: bool) -> None:
         err=True,
     )
     if write:
-        click.echo(
-            f"{write_files(root, outcomes)} fichier(s) écrit(s). Vérifiez-les : essaim validate.", err=True
-        )
+        click.echo(f"{written} fichier(s) écrit(s). Vérifiez-les : essaim validate.", err=True)
     else:
         click.echo("Rien n'a été écrit (essai) : relancez avec --write pour créer les fiches.", err=True)
 
@@ -585,6 +597,7 @@ def import_registry(
         NAF,
         Registry,
         RegistryError,
+        distinct_names,
         record_values,
         table,
     )
@@ -605,13 +618,16 @@ def import_registry(
         click.echo(f"Répertoire Sirene : {error}", err=True)
         sys.exit(1)
     mapping = table(territory.registry)
+    proposed = [record_values(est, mapping) for est in found.establishments]
+    distinct_names(proposed)
     rows = []
-    for number, est in enumerate(found.establishments, start=1):
-        row = Row(number, record_values(est, mapping))
+    for number, (est, values) in enumerate(zip(found.establishments, proposed, strict=True), start=1):
+        row = Row(number, values)
         if not row.values["themes"]:
+            example = f'"{est.naf[:5] or "94.99"}": [citoyennete]'
             row.reasons.append(
                 f"aucun thème pour le code NAF « {est.naf or 'inconnu'} » : ajoutez-le à « registry: "
-                f"themes: » dans territory.yml (par exemple « {est.naf[:5] or '94.99'}: [citoyennete] »)"
+                f"themes: » dans territory.yml, la clé entre guillemets (par exemple « {example} »)"
             )
         rows.append(row)
     directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
@@ -623,8 +639,8 @@ def import_registry(
         left.append(f"{found.closed} établissement(s) fermé(s)")
     if found.outside:
         left.append(f"{found.outside} hors de la zone demandée")
-    if found.unreadable:
-        left.append(f"{len(found.unreadable)} illisible(s) ({found.unreadable[0]})")
+    if found.unreadable_count:
+        left.append(f"{found.unreadable_count} illisible(s) ({found.unreadable[0]})")
     if left:
         click.echo("Laissés de côté : " + ", ".join(left) + ".", err=True)
     if found.truncated:
@@ -671,32 +687,50 @@ def check_registry(
     wanted = [p.resolve() for p in paths]
     registry = Registry(endpoint or API_URL, allow_private)
     warnings: list[Problem] = []
-    failures = checked = 0
-    for actor in directory.actors:
-        siret = actor.fields.get("siret")
-        if not siret or (wanted and not _is_under(root / actor.source, wanted)):
-            continue
+    failed: list[tuple[str, str]] = []  # (record, why)
+    checked = in_a_row = 0
+    todo = [
+        a
+        for a in directory.actors
+        if a.fields.get("siret") and (not wanted or _is_under(root / a.source, wanted))
+    ]
+    for index, actor in enumerate(todo):
         line, col = actor.position(("siret",))
         try:
-            message = registry_warning(actor.fields, registry.establishment(str(siret)))
+            message = registry_warning(actor.fields, registry.establishment(str(actor.fields["siret"])))
         except RegistryError as error:
-            click.echo(f"{actor.source} : vérification impossible ({error})", err=True)
-            failures += 1
+            failed.append((actor.source, str(error)))
+            in_a_row += 1
+            if error.rate_limited or in_a_row >= GIVE_UP_AFTER:  # it will not answer the others now
+                why = "le répertoire ne répond plus ; vérification reportée"
+                failed += [(later.source, why) for later in todo[index + 1 :]]
+                break
             continue
+        in_a_row = 0
         checked += 1
         if message:
             warnings.append(Problem(actor.source, line, col, message, "warning"))
+    for source, why in failed:
+        click.echo(f"{source} : vérification impossible ({visible(why)})", err=True)
     if style == "markdown":
         none = "Le répertoire Sirene confirme les SIRET de toutes les fiches."
-        click.echo(warnings_markdown("Répertoire Sirene", none, warnings, directory), nl=False)
+        text = warnings_markdown("Répertoire Sirene", none, warnings, directory)
+        if failed:
+            text += (
+                "\n**Le répertoire Sirene n'a pas répondu pour ces fiches** (à revérifier le mois "
+                "prochain) :\n\n"
+                + "".join(f"- `{source}` : {markdown_text(why)}\n" for source, why in failed[:MARKDOWN_ITEMS])
+                + (f"- et {len(failed) - MARKDOWN_ITEMS} autre(s)\n" if len(failed) > MARKDOWN_ITEMS else "")
+            )
+        click.echo(text, nl=False)
     else:
         report(warnings, style)
     click.echo(
         f"{checked} SIRET vérifié(s) : {len(warnings)} avertissement(s)"
-        + (f", {failures} vérification(s) impossible(s)." if failures else "."),
+        + (f", {len(failed)} vérification(s) impossible(s)." if failed else "."),
         err=True,
     )
-    if failures:
+    if failed:
         sys.exit(1)
 
 
@@ -754,15 +788,20 @@ def check_links_command(
 
 def warnings_markdown(title: str, none: str, warnings: list[Problem], directory) -> str:
     """Warnings of a check for an issue: a heading with their count, one item per warning
-    naming its record, file and line; `none` when there is none."""
+    naming its record, file and line (the first MARKDOWN_ITEMS: an issue holds 65,536
+    characters); `none` when there is none."""
     if not warnings:
         return none + "\n"
     names = {r.source: r.name for r in [*directory.records, *directory.archived]}
     lines = [f"## {title} ({len(warnings)})", ""]
-    for problem in warnings:
+    for problem in warnings[:MARKDOWN_ITEMS]:
         name = markdown_text(names.get(problem.path, problem.path))
         where = f"`{problem.path}`, ligne {problem.line}"
         lines.append(f"- **{name}** ({where}) : {markdown_text(problem.message)}")
+    if len(warnings) > MARKDOWN_ITEMS:
+        lines.append(
+            f"- et {len(warnings) - MARKDOWN_ITEMS} autre(s) : lancez la commande pour la liste entière"
+        )
     return "\n".join(lines) + "\n"
 
 

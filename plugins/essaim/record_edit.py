@@ -13,6 +13,8 @@ import yaml
 
 from .records.load import load_yaml_mapping
 
+ODD_LINE_ENDS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, not to str.split("\n")
+
 
 class EditError(ValueError):
     """The field cannot be set without touching the rest of the file (the message says why)."""
@@ -34,6 +36,8 @@ def set_field(text: str, key: str, value: str) -> str:
     front matter. Raises EditError when the result would change anything else."""
     lines = text.split("\n")  # a "\r" stays at the end of its line
     closing, front = _front(lines)
+    if any(sign in front for sign in ODD_LINE_ENDS):  # YAML's lines would not be ours
+        raise EditError("l'en-tête contient un saut de ligne inhabituel (U+0085, U+2028 ou U+2029)")
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)  # front-matter line n is lines[n + 1]
     except yaml.YAMLError as error:

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -454,7 +455,9 @@ def plan(
     by_name = {name_key(r.sort_name): r for r in existing}
     by_siret = {r.fields.get("siret"): r for r in existing if r.fields.get("siret")}
     by_site = {website_key(r.fields.get("website")): r for r in existing if r.fields.get("website")}
+    by_source = {r.source: r for r in existing}
     seen: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
     outcomes = []
     with tempfile.TemporaryDirectory() as scratch:
         for row in rows:
@@ -477,13 +480,30 @@ def plan(
                 )
                 continue
             seen[path] = row.number
-            twin = (
-                by_siret.get(values.get("siret"))
-                or by_site.get(website_key(values.get("website")))
-                or by_name.get(name_key(sort_key(str(title))))
-            )
-            if (root / path).exists():
-                if update:
+            sorted_as = sort_key(str(title))  # `essaim validate` refuses two records sorted alike
+            if sorted_as and sorted_as in seen_names:
+                reason = f"même nom (aux accents et majuscules près) que la ligne {seen_names[sorted_as]}"
+                outcomes.append(Outcome(row, "duplicate", path, [reason]))
+                continue
+            seen_names[sorted_as] = row.number
+            named = name_key(sorted_as)
+            siret = values.get("siret")
+            twin = by_siret.get(siret) or by_site.get(website_key(values.get("website")))
+            same_name = by_name.get(named)
+            if twin is None and same_name is not None and not _other_siret(same_name, siret):
+                twin = same_name  # a name alone never joins two structures with two SIRETs
+            existing = by_source.get(path)
+            if os.path.lexists(root / path):  # a link counts, even one that leads nowhere
+                if existing is not None and _other_siret(existing, siret):
+                    outcomes.append(
+                        Outcome(
+                            row,
+                            "exists",
+                            path,
+                            [f"une autre structure (SIRET {existing.fields['siret']}) a ce nom de fichier"],
+                        )
+                    )
+                elif update:
                     outcomes.append(Outcome(row, "update", path, text=text))
                 else:
                     outcomes.append(
@@ -496,6 +516,12 @@ def plan(
             else:
                 outcomes.append(Outcome(row, "create", path, text=text))
     return outcomes
+
+
+def _other_siret(record: Any, siret: Any) -> bool:
+    """Whether a record names a SIRET, and another one than `siret` (when given)."""
+    theirs = record.fields.get("siret")
+    return bool(theirs and siret and theirs != siret)
 
 
 def _check(scratch: Path, path: str, kind: str, text: str, themes: dict, territory: Territory) -> list[str]:
@@ -514,12 +540,28 @@ def _check(scratch: Path, path: str, kind: str, text: str, themes: dict, territo
 
 
 def write(root: Path, outcomes: list[Outcome]) -> int:
-    """Write the files of the rows to create or update; return how many."""
+    """Write the files of the rows to create or update; return how many. Never through a link:
+    a file (or its folder) that is a link, or that leads out of the repository, is left as it
+    is, and the row is rejected with the reason; a new file is created, never opened."""
     written = 0
+    root = root.resolve()
     for outcome in outcomes:
-        if outcome.action in ("create", "update"):
-            target = root / outcome.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(outcome.text, encoding="utf-8")
-            written += 1
+        if outcome.action not in ("create", "update"):
+            continue
+        target = root / outcome.path
+        folder = target.parent
+        if folder.is_symlink() or os.path.islink(target) or not folder.resolve().is_relative_to(root):
+            outcome.action = "reject"
+            outcome.reasons = ["fichier ou dossier qui est un lien (hors du dépôt ?) : laissé tel quel"]
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        mode = "x" if outcome.action == "create" else "w"
+        try:
+            with open(target, mode, encoding="utf-8") as file:
+                file.write(outcome.text)
+        except FileExistsError:
+            outcome.action = "exists"
+            outcome.reasons = ["la fiche existe déjà (--update pour la remplacer)"]
+            continue
+        written += 1
     return written

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..records.checks import record_problems
-from ..records.limits import LIMITS
 from ..records.load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
 from ..records.model import RECORD_TYPES, Event, Record, slugify
 from ..records.schema import bundled, problems_for_mapping, schema_problems
+from ..records.untrusted import untrusted_problem
 from .manifest import KIND_DATASETS
 
 FOLDER = "federation"
@@ -30,8 +30,6 @@ PLURAL_KINDS = {plural: kind for kind, plural in KIND_DATASETS.items()}
 EXPORT_KEYS = ("slug", "url", "updated", "description")
 # A logo is a file of the peer's repository, never one of this site: set aside, never shown.
 SET_ASIDE = frozenset({"logo"})
-MAX_DEPTH = LIMITS["yaml_depth"]  # nesting of any JSON a peer sends, as of a local record
-LONE_SURROGATE = "caractère invalide (moitié de paire UTF-16 isolée)"
 
 
 def peer_folder(url: str) -> str:
@@ -49,25 +47,6 @@ def peer_json(text: str) -> Any:
     """JSON from a peer, as the standard says it: `NaN` and `Infinity` (which Python's reader
     takes, and no map can place) are refused. Raises ValueError or RecursionError."""
     return json.loads(text, parse_constant=_no_constant)
-
-
-def untrusted_problem(value: Any) -> str:
-    """Why JSON from a peer cannot be used as it is ("" when it can): nested too deep to be
-    checked and written back safely, or a text (or key) holding a character no page or feed can
-    carry: a control character, half of a UTF-16 pair (never valid UTF-8)..."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth > MAX_DEPTH:
-                return f"valeurs imbriquées sur plus de {MAX_DEPTH} niveaux"
-            if isinstance(item, dict):
-                stack.extend((key, depth) for key in item)
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-        elif isinstance(item, str) and CONTROL_CHARACTERS.search(item):
-            surrogate = any("\ud800" <= c <= "\udfff" for c in item)
-            return LONE_SURROGATE if surrogate else "caractère de contrôle dans un texte"
-    return ""
 
 
 def peer_name(declared: Any, url: str, taken: set[str]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 import socket
 import sys
 import threading
@@ -56,12 +57,13 @@ class FetchError(Exception):
 
 
 ERROR_DETAIL_BYTES = 4096
+ASCII_NUMBER = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 
 
 def _seconds(header: str | None) -> float | None:
     """A Retry-After header given in seconds (an HTTP date is not trusted: clocks differ)."""
     text = (header or "").strip()
-    return float(text) if text.isdigit() and len(text) <= 6 else None
+    return float(text) if ASCII_NUMBER.fullmatch(text) and len(text) <= 6 else None
 
 
 class _Refused(Exception):
@@ -100,7 +102,7 @@ class _Guard:
             raise _Expired()
         try:
             found = socket.getaddrinfo(conn.host, conn.port, type=socket.SOCK_STREAM)
-        except socket.gaierror as error:
+        except (socket.gaierror, UnicodeError, ValueError) as error:  # "a..b": an empty label
             raise NameResolutionError(conn.host, conn, error) from error
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         refused = [a for a in addresses if is_private(a)]
@@ -282,7 +284,7 @@ class Client:
                 if not read_body:
                     return Fetched(b"")
                 declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
+                if ASCII_NUMBER.fullmatch(declared) and int(declared) > self.max_bytes:
                     raise FetchError(f"{url} : {declared} octets, au-delà de la limite de {self.max_bytes}")
                 body = bytearray()
                 for chunk in response.iter_content(65536):

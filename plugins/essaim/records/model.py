@@ -55,7 +55,10 @@ def website_key(url: Any) -> str:
     """Host (without www.) and path of a website, lowercased ("" for anything but a string)."""
     if not isinstance(url, str):
         return ""
-    parts = urlsplit(url.strip().lower())
+    try:
+        parts = urlsplit(url.strip().lower())
+    except ValueError:  # "http://[oops/": no host to compare (validation says why)
+        return url.strip().lower()
     return parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
 
 

@@ -208,6 +208,9 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
     data, lines, problems = load_yaml_mapping(text, TERRITORY_FILE)
     if data is None or problems:
         return None, problems
+    problems = _registry_keys(data, lines)  # YAML reads 80.10 as a number: said before the schema
+    if problems:
+        return None, problems
     errors = list(territory_validator().iter_errors(data))
     problems = problems_for_mapping(errors, TERRITORY_FILE, lines)
     if not problems:
@@ -234,6 +237,20 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     "deux rubriques de « urls » ont le même chemin : donnez à chacune le sien",
                 )
             )
+        known = themes_for(data.get("themes") or {})
+        for code, slugs in ((data.get("registry") or {}).get("themes") or {}).items():
+            for slug in slugs:
+                if slug not in known:
+                    line, col = lines.get(("registry", "themes", code), (1, 1))
+                    problems.append(
+                        Problem(
+                            TERRITORY_FILE,
+                            line,
+                            col,
+                            f"thème inconnu « {slug} » pour le code NAF « {code} » : utilisez un des "
+                            "thèmes de l'annuaire (themes.yml, ou « themes: » de ce fichier)",
+                        )
+                    )
         categories = (data.get("offers_needs") or {}).get("categories") or {}
         for slug in categories:
             if slug in RESERVED_CATEGORIES:
@@ -270,6 +287,29 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
     if problems:
         return None, sorted(problems)
     return territory_from_mapping(data), []
+
+
+def _registry_keys(data: dict[str, Any], lines: dict) -> list[Problem]:
+    """A code of `registry:` written without quotes is a number to YAML (80.10 is 80.1, 9220 an
+    integer) and would never match: each is told at its table's line."""
+    registry = data.get("registry")
+    if not isinstance(registry, dict):
+        return []
+    problems = []
+    for table, example in (("themes", '"80.10": [citoyennete]'), ("legal_forms", '"9220": association')):
+        codes = registry.get(table)
+        if isinstance(codes, dict) and any(not isinstance(code, str) for code in codes):
+            line, col = lines.get(("registry", table), (1, 1))
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    f"écrivez chaque code de « registry: {table}: » entre guillemets, par exemple "
+                    f"« {example} » (sans guillemets, 80.10 se lit comme le nombre 80.1)",
+                )
+            )
+    return problems
 
 
 def load_territory(root: Path) -> Territory:

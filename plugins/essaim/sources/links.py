@@ -100,7 +100,10 @@ def check_links(
             allow_private=allow_private,
             private_hint="pour vérifier un site local, relancez avec --allow-private",
         )
-        return check_url(client, url)
+        try:
+            return check_url(client, url)
+        except Exception as error:  # noqa: BLE001 - a hostile server never stops the other checks
+            return Verdict(url, f"vérification impossible ({type(error).__name__})")
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         return {verdict.url: verdict for verdict in pool.map(one, unique)}

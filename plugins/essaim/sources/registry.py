@@ -13,7 +13,8 @@ What the API documents, and what this module does with it:
 - `q=<SIRET>` finds one establishment, open or closed (`etat_administratif` "F",
   `date_fermeture`); an unknown SIRET gives no result.
 - At most 7 requests a second per address: this client sends at most 5, and on HTTP 429
-  waits what Retry-After says (at most a minute), else 1, 2, 4, 8 s, before trying again.
+  waits what Retry-After says, else 1, 2, 4, 8 s, before trying again; a Retry-After of more
+  than a minute, or a fifth 429, ends the request with a RegistryError.
 - Errors are `{"erreur": "..."}`: the API's sentence is shown as it is.
 
 Every reply is untrusted: its shape is checked, its texts cleaned (control characters) and
@@ -38,7 +39,9 @@ from urllib.parse import urlencode
 import yaml
 
 from ..net.http import Client, FetchError
+from ..records.checks import name_key
 from ..records.load import CONTROL_CHARACTERS
+from ..records.model import sort_key
 
 API_URL = "https://recherche-entreprises.api.gouv.fr"
 PER_PAGE = 25  # the API's largest page
@@ -46,7 +49,7 @@ MAX_RESULTS = 10_000  # the API never goes beyond: page * per_page <= 10,000
 MATCHING = 100  # establishments listed per company (the API's largest)
 REQUESTS_PER_SECOND = 5  # the API allows 7 per address
 ATTEMPTS = 5  # of one request answered 429 (too many requests)
-MAX_WAIT = 60.0  # seconds: a longer Retry-After is not waited for
+MAX_WAIT = 60.0  # seconds: a longer Retry-After is not waited for (the command gives up)
 REPLY_BYTES = 5_000_000  # one page of 25 companies with 100 establishments each is ~1 MB
 
 DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-8]|98[4-9])\Z")
@@ -59,7 +62,12 @@ SIGLE = re.compile(r"\(([^()]*)\)")
 
 
 class RegistryError(Exception):
-    """The registry could not answer (the message says why, in French, and names the request)."""
+    """The registry could not answer (the message says why, in French, and names the request);
+    `rate_limited` when it kept saying "too many requests"."""
+
+    def __init__(self, message: str, rate_limited: bool = False) -> None:
+        super().__init__(message)
+        self.rate_limited = rate_limited
 
 
 @dataclass
@@ -90,19 +98,33 @@ class AreaResult:
     establishments: list[Establishment] = field(default_factory=list)
     closed: int = 0
     outside: int = 0
-    unreadable: list[str] = field(default_factory=list)  # why an entry was not understood
+    unreadable: list[str] = field(default_factory=list)  # why an entry was not understood (10 kept)
+    unreadable_count: int = 0
     truncated: bool = False  # more than 10,000 companies: the area must be narrowed
+
+    def note(self, reason: str) -> None:
+        """An entry not understood: counted, its reason kept for the first few."""
+        self.unreadable_count += 1
+        if len(self.unreadable) < 10:
+            self.unreadable.append(reason)
 
 
 def _text(value: Any, most: int = 200) -> str:
     """A text of the reply, cleaned: control characters dropped, spaces joined, bounded."""
     if not isinstance(value, str):
         return ""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())[:most]
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value.replace("\ufeff", "")).split())[:most]
+
+
+OPENING = "«“\"'("  # a word after one of these starts a name (« LA RUCHE » → « La Ruche »)
 
 
 def _word(word: str, first: bool) -> str:
     if not any(c.isalpha() for c in word):
+        return word
+    if word[0] in OPENING and len(word) > 1:
+        return word[0] + _word(word[1:], True)
+    if re.fullmatch(r"(?:[A-Z]\.){2,}[A-Z]?\.?", word):  # A.D.M.R.: an acronym, kept
         return word
     lower = word.lower()
     if not first and lower in SMALL_WORDS:
@@ -126,8 +148,12 @@ def display_name(text: str) -> str:
         kept.append(match.group(1))
         return f"({len(kept) - 1}\x00)"
 
-    words = SIGLE.sub(keep, text).split(" ")
-    shown = " ".join(_word(w, i == 0) for i, w in enumerate(words) if w)
+    shown_words, starts = [], True
+    for word in SIGLE.sub(keep, text).split(" "):
+        if word:
+            shown_words.append(_word(word, starts))
+            starts = all(c in OPENING for c in word)  # « LA RUCHE »: « la » starts the name
+    shown = " ".join(shown_words)
     return re.sub(r"\((\d+)\x00\)", lambda m: f"({kept[int(m.group(1))]})", shown)
 
 
@@ -227,11 +253,11 @@ class Registry:
             try:
                 body = self.client.get(url).body or b""
             except FetchError as error:
-                if error.status == 429 and attempt + 1 < ATTEMPTS:
-                    asked = error.retry_after
-                    wait = min(asked, MAX_WAIT) if asked is not None else float(2**attempt)
+                asked = error.retry_after
+                if error.status == 429 and attempt + 1 < ATTEMPTS and (asked or 0) <= MAX_WAIT:
+                    wait = asked if asked is not None else float(2**attempt)
                     continue
-                raise RegistryError(_why(error, url)) from error
+                raise RegistryError(_why(error, url), rate_limited=error.status == 429) from error
             break
         try:
             data = json.loads(body.decode("utf-8"))
@@ -265,7 +291,7 @@ class Registry:
             for entry in entries[:MATCHING]:
                 est = establishment_of(company, entry)
                 if isinstance(est, str):
-                    result.unreadable.append(est)
+                    result.note(est)
                 elif est.siret in seen:
                     continue
                 elif not _in_area(est, departements, communes):
@@ -291,11 +317,16 @@ class Registry:
                     result.truncated = True
                 pages = total if isinstance(total, int) and not isinstance(total, bool) else 1
                 pages = max(1, min(pages, MAX_RESULTS // PER_PAGE))
+            if len(data["results"]) > PER_PAGE:
+                raise RegistryError(
+                    f"{self.endpoint}/search : réponse inattendue ({len(data['results'])} résultats pour une "
+                    f"page de {PER_PAGE}) ; réessayez plus tard"
+                )
             for company in data["results"]:
                 if isinstance(company, dict):
                     yield company
                 else:
-                    result.unreadable.append("entreprise illisible")
+                    result.note("entreprise illisible")
             if not data["results"]:
                 break
             page += 1
@@ -401,6 +432,24 @@ def record_values(est: Establishment, mapping: dict[str, dict[str, Any]]) -> dic
     if est.lat is not None and est.lon is not None:
         values["geo.lat"], values["geo.lon"] = est.lat, est.lon
     return values
+
+
+def distinct_names(proposed: list[dict[str, Any]]) -> None:
+    """Establishments of different companies that the registry names alike (three « AMICALE
+    LAÏQUE » in three towns) get their town after their name, then, if that is not enough, the
+    end of their SIRET: each its own record, and never two names `essaim validate` would take
+    for one."""
+    for suffix in (lambda v: v.get("address.city"), lambda v: v["siret"][-5:]):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for values in proposed:
+            groups.setdefault(name_key(sort_key(values["name"])), []).append(values)
+        for group in groups.values():
+            if len({values["siret"] for values in group}) < 2:
+                continue
+            for values in group:
+                extra = suffix(values)
+                if extra and f"({extra})" not in values["name"]:
+                    values["name"] = f"{values['name'][: 150 - len(extra) - 3]} ({extra})"
 
 
 def _place_key(text: str) -> str:
