@@ -38,6 +38,9 @@ PAGE_TYPES = {
     "stale actor": "/acteurs/libertic/",
     "archived actor": "/acteurs/l-escale-des-possibles/",
     "figures": "/chiffres/",
+    "event from an actor's calendar": "/agenda/{}/".format(
+        json.loads((REPO / "calendars/ping.json").read_text(encoding="utf-8"))["events"][0]["slug"]
+    ),
     "404": "/404.html",
 }
 

@@ -23,7 +23,13 @@ def run(*command: str) -> subprocess.CompletedProcess:
 
 
 def test_github_workflows_match_github_s_schema():
-    assert [p.name for p in WORKFLOWS] == ["check.yml", "federation.yml", "freshness.yml", "publish.yml"]
+    assert [p.name for p in WORKFLOWS] == [
+        "check.yml",
+        "events.yml",
+        "federation.yml",
+        "freshness.yml",
+        "publish.yml",
+    ]
     result = run(
         str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)
     )
@@ -88,22 +94,22 @@ PULLS = {  # what `essaim federation pull` prints, whether it changes federation
 }
 
 
-def pull_sandbox(tmp_path: Path, pull: str) -> tuple[Path, dict[str, str]]:
+def pull_sandbox(tmp_path: Path, pull: str, folder: str = "federation") -> tuple[Path, dict[str, str]]:
     """A territory's checkout with a stand-in `essaim` (as PULLS says), `gh` and `git push`
     recorded in calls.txt; the environment to run a job's shell in."""
     lines, changes, status = PULLS[pull]
     repo, stubs = tmp_path / "repo", tmp_path / "bin"
     (repo / ".venv/bin").mkdir(parents=True)
     stubs.mkdir()
-    (repo / "federation/a").mkdir(parents=True)
-    (repo / "federation/a/actors.json").write_text("[]\n")
+    (repo / folder / "a").mkdir(parents=True)
+    (repo / folder / "a/actors.json").write_text("[]\n")
     (repo / ".gitignore").write_text(".venv/\npull.txt\nbody.md\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=repo, check=True)
     subprocess.run([*git, "add", "."], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-qm", "snapshots"], cwd=repo, check=True)
     printed = "\n".join(f"echo {shlex.quote(line)}" for line in lines)
-    change = 'echo "[1]" > federation/a/actors.json' if changes else ""
+    change = f'echo "[1]" > {folder}/a/actors.json' if changes else ""
     essaim = repo / ".venv/bin/essaim"
     essaim.write_text(f"#!/bin/sh\n{printed}\n{change}\nexit {status}\n")
     calls = tmp_path / "calls.txt"
@@ -123,6 +129,7 @@ def pull_sandbox(tmp_path: Path, pull: str) -> tuple[Path, dict[str, str]]:
         "GH_TOKEN": "token",
         "GITHUB_REPOSITORY": "territoire/annuaire",
         "FEDERATION_TOKEN": "token",
+        "EVENTS_TOKEN": "token",
         "CI_SERVER_HOST": "gitlab.example.org",
         "CI_PROJECT_PATH": "territoire/annuaire",
     }
@@ -135,10 +142,12 @@ def shell(script: str, repo: Path, env: dict[str, str], *options: str) -> subpro
     return subprocess.run(["bash", *options, str(file)], cwd=repo, env=env, capture_output=True, text=True)
 
 
-def github_pull_job(tmp_path: Path, pull: str) -> tuple[subprocess.CompletedProcess, str]:
-    """The federation workflow's two steps, as GitHub runs them (`bash -e`), step outputs passed on."""
-    repo, env = pull_sandbox(tmp_path, pull)
-    workflow = yaml.safe_load((REPO / ".github/workflows/federation.yml").read_text(encoding="utf-8"))
+def github_pull_job(
+    tmp_path: Path, pull: str, workflow_file: str = "federation.yml", folder: str = "federation"
+) -> tuple[subprocess.CompletedProcess, str]:
+    """A pull workflow's two steps, as GitHub runs them (`bash -e`), step outputs passed on."""
+    repo, env = pull_sandbox(tmp_path, pull, folder)
+    workflow = yaml.safe_load((REPO / ".github/workflows" / workflow_file).read_text(encoding="utf-8"))
     steps = {s["name"].split(" ")[0]: s for s in workflow["jobs"]["pull"]["steps"] if "name" in s}
     outputs = tmp_path / "outputs.txt"
     outputs.touch()
@@ -150,10 +159,12 @@ def github_pull_job(tmp_path: Path, pull: str) -> tuple[subprocess.CompletedProc
     return second, calls.read_text() if calls.exists() else ""
 
 
-def gitlab_pull_job(tmp_path: Path, pull: str) -> tuple[subprocess.CompletedProcess, str]:
-    """The GitLab federation job's script after its install line, in one shell (`bash -e`)."""
-    repo, env = pull_sandbox(tmp_path, pull)
-    script = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))["federation"]["script"]
+def gitlab_pull_job(
+    tmp_path: Path, pull: str, job: str = "federation", folder: str = "federation"
+) -> tuple[subprocess.CompletedProcess, str]:
+    """A GitLab pull job's script after its install line, in one shell (`bash -e`)."""
+    repo, env = pull_sandbox(tmp_path, pull, folder)
+    script = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))[job]["script"]
     assert "pip install" in script[0]
     result = shell("\n".join(script[1:]), repo, env, "-e", "-o", "pipefail")
     calls = tmp_path / "calls.txt"
@@ -331,3 +342,24 @@ def test_gitlab_freshness_opens_one_issue_then_updates_it(tmp_path):
         "PUT",
         "/api/v4/projects/12/issues/4?",
     )
+
+
+# -- the weekly pull of the actors' calendars: the same guarantees ------------------------------
+
+
+def test_github_events_propose_what_came_and_are_red_when_a_calendar_failed(tmp_path):
+    result, calls = github_pull_job(tmp_path / "failed", "one peer failed", "events.yml", "calendars")
+    assert result.returncode == 1 and "gh pr create" in calls and "Agendas des acteurs" in calls
+    assert PEER_FAILED in calls
+    result, calls = github_pull_job(tmp_path / "quiet", "nothing new", "events.yml", "calendars")
+    assert (result.returncode, calls) == (0, "") and "Rien de nouveau dans les agendas." in result.stdout
+    result, calls = github_pull_job(tmp_path / "broken", "essaim cannot run", "events.yml", "calendars")
+    assert result.returncode == 1 and calls == ""
+
+
+def test_gitlab_events_propose_what_came_and_fail_when_a_calendar_failed(tmp_path):
+    result, calls = gitlab_pull_job(tmp_path / "failed", "one peer failed", "events", "calendars")
+    assert result.returncode == 1
+    assert "merge_request.create" in calls and f"merge_request.description={PEER_FAILED}" in calls
+    result, calls = gitlab_pull_job(tmp_path / "quiet", "nothing new", "events", "calendars")
+    assert (result.returncode, calls) == (0, "")

@@ -652,6 +652,53 @@ def import_registry(
 
 
 @main.group()
+def events() -> None:
+    """Les événements des agendas des acteurs (champ « calendar_url » de leur fiche)."""
+
+
+@events.command(name="pull")
+@click.option("--dry-run", is_flag=True, help="Affiche ce qui changerait, sans écrire les instantanés.")
+@click.option("--timeout", default=20.0, show_default=True, help="Délai maximal par lecture (secondes).")
+@click.option("--deadline", default=120.0, show_default=True, help="Délai maximal par calendrier (secondes).")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Autorise un calendrier à une adresse locale ou privée (l'intranet, un essai).",
+)
+@click.pass_obj
+def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allow_private: bool) -> None:
+    """Récupère l'agenda iCalendar de chaque acteur qui en donne un (« calendar_url ») et garde
+    ses événements dans calendars/<acteur>.json : vérifiés comme un événement de l'annuaire,
+    annulés et trop anciens laissés de côté. En cas d'erreur, l'instantané précédent est gardé.
+
+    Sort avec 0 si tous les calendriers ont été lus, 1 si l'un d'eux a échoué (les autres sont
+    quand même mis à jour), 2 si territory.yml est invalide.
+    """
+    from .calendars.pull import describe, pull_all
+    from .clock import build_now
+
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    now = build_now({}, territory.tz)  # ESSAIM_NOW, as for a build, else the clock
+    reports, removed = pull_all(
+        root, territory, directory.actors, timeout, deadline, allow_private, dry_run, now
+    )
+    for line in [*(r.line() for r in reports), *describe(removed, root)]:
+        click.echo(visible(line))
+    failed = sum(1 for r in reports if r.error)
+    click.echo(
+        f"{len(reports)} calendrier(s), {failed} en échec."
+        + (" Rien n'a été écrit (essai)." if dry_run else ""),
+        err=True,
+    )
+    if failed:
+        sys.exit(1)
+
+
+@main.group()
 def check() -> None:
     """Vérifie les fiches auprès de sources extérieures : répertoire Sirene, sites web."""
 

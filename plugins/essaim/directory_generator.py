@@ -6,11 +6,12 @@ import gc
 import logging
 import os
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from .clock import build_now
 from .output import OutputFiles
 from .records.freshness import stale_problems
 from .records.problems import ERROR, WARNING, InvalidContent, Problem
@@ -21,15 +22,6 @@ from .site import Site
 from .urls import Urls
 
 logger = logging.getLogger(__name__)
-
-
-def build_now(settings: dict, tz) -> datetime:
-    """The build's "now": ESSAIM_NOW (setting or environment, ISO 8601) or the clock."""
-    value = settings.get("ESSAIM_NOW") or os.environ.get("ESSAIM_NOW")
-    if not value:
-        return datetime.now(tz)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
 class DirectoryGenerator(Generator):
@@ -57,10 +49,16 @@ class DirectoryGenerator(Generator):
             # alone until the end of the build (`release_build` in pelican_plugin). Frozen before
             # it runs again: it would first scan them all.
             gc.freeze()
+        now = build_now(self.settings, territory.tz)
+        from .calendars.snapshots import calendar_events
+
+        extra = calendar_events(root, directory.actors, directory.events, territory.tz, now.date())
+        if extra:  # the actors' own calendars (calendars/, written by `essaim events pull`)
+            directory = directory.with_events(extra)
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         cores = os.cpu_count() or 1  # matching never takes more processes than the cores
         jobs = max(1, min(int(self.settings.get("ESSAIM_JOBS") or cores), cores))
-        site = Site(territory, directory, urls, build_now(self.settings, territory.tz), jobs=jobs)
+        site = Site(territory, directory, urls, now, jobs=jobs)
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
         taken = {
             str(page.save_as).split("/")[0].removesuffix(".html") for page in self.context.get("pages", [])

@@ -21,7 +21,7 @@ def atom(
         feed.add_item(
             title=record.name,
             link=url,
-            description=record.summary,
+            description=_description(record),
             unique_id=url,
             updateddate=updated,
             pubdate=updated,
@@ -29,3 +29,10 @@ def atom(
             author_name=getattr(record, "origin", None),
         )
     return feed.writeString("utf-8")
+
+
+def _description(record: Record) -> str:
+    """An item's text: the record's summary, and where an actor's calendar's event comes from."""
+    calendar_of = getattr(record, "calendar_of", None)
+    source = f"Source : calendrier de {calendar_of.name}." if calendar_of is not None else ""
+    return " ".join(part for part in (record.summary, source) if part)

@@ -41,6 +41,8 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
         if origin.path.strip("/") or origin_host.lower() == host.lower():
             origin_host = origin_url.split("://", 1)[-1].rstrip("/") + "/"
         item.add("uid", f"{event.origin_slug}@{origin_host}")
+    elif getattr(event, "calendar_uid", "") and not event.calendar_uid.lower().endswith("@" + host.lower()):
+        item.add("uid", event.calendar_uid)  # an actor's calendar's: its subscribers see it once
     else:
         item.add("uid", f"{event.slug}@{host}")
     item.add("dtstamp", _dtstamp(event))

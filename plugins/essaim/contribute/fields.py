@@ -69,6 +69,14 @@ FIELDS: dict[str, list[Field]] = {
         Field(
             "website", "Site web", "Adresse complète, commençant par https://.", "url", "https://exemple.org"
         ),
+        Field(
+            "calendar_url",
+            "Agenda en ligne (iCalendar)",
+            "L'adresse .ics de votre agenda (Mobilizon, OpenAgenda, Gancio, Nextcloud, Google...) : "
+            "ses événements rejoignent l'agenda de l'annuaire chaque semaine.",
+            "url",
+            "https://exemple.org/agenda.ics",
+        ),
         Field("email", "Courriel", "Une adresse de contact publique.", "email", "contact@exemple.org"),
         Field("phone", "Téléphone", "", "tel", '"02 40 00 00 00"'),
         Field("siret", "SIRET", "14 chiffres (le numéro est vérifié).", example='"12345678900007"'),

@@ -91,9 +91,9 @@ def territory_yaml(
 
 
 def remove_demo_records(root: Path) -> int:
-    """Delete the demonstration records (actors/, initiatives/, events/); return how many. A
-    folder (or logo folder) that is a link is left alone: what it points to is not the
-    repository's to delete."""
+    """Delete the demonstration records (actors/, initiatives/, events/) and their calendars'
+    snapshots (calendars/); return how many records. A folder (or logo folder) that is a link
+    is left alone: what it points to is not the repository's to delete."""
     removed = 0
     for folder in RECORD_FOLDERS:
         if (root / folder).is_symlink():
@@ -105,6 +105,11 @@ def remove_demo_records(root: Path) -> int:
             removed += 1
         (root / folder).mkdir(exist_ok=True)
         (root / folder / ".gitkeep").touch()
+    calendars = root / "calendars"
+    if calendars.is_dir() and not calendars.is_symlink():
+        for file in calendars.glob("*.json"):
+            if not file.is_symlink():
+                file.unlink()
     media = root / "media" / "logos"
     if media.is_dir() and not media.is_symlink() and not (root / "media").is_symlink():
         shutil.rmtree(media)

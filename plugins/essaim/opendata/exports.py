@@ -45,6 +45,7 @@ CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("lat", ("geo", "lat")),
         ("lon", ("geo", "lon")),
         ("website", ("website",)),
+        ("calendar_url", ("calendar_url",)),
         ("email", ("email",)),
         ("phone", ("phone",)),
         ("siret", ("siret",)),

@@ -380,6 +380,16 @@ class Directory:
                 self.events_of.setdefault(slug, []).append(event)
         self.by_city = dict(sorted(self.by_city.items(), key=lambda item: sort_key(item[1].name)))
 
+    def with_events(self, extra: list[Event]) -> Directory:
+        """The same Directory with more events (the actors' calendars'), every index made again."""
+        every = [*self.actors, *self.initiatives, *self.events, *self.archived]
+        return Directory(
+            self.themes,
+            [r for r in every if isinstance(r, Actor)],
+            [r for r in every if isinstance(r, Initiative)],
+            [*(r for r in every if isinstance(r, Event)), *extra],
+        )
+
     @property
     def records(self) -> list[Record]:
         """Every record, actors first."""
