@@ -11,6 +11,7 @@ import shutil
 import textwrap
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -132,6 +133,28 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # noqa: D102
         pass
+
+
+class LocalServer(http.server.ThreadingHTTPServer):
+    """A server on 127.0.0.1 for a test: its threads never outlive it, and a client that hangs
+    up early (what a size cap or a deadline does) is not reported as an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+@contextmanager
+def local_server(handler) -> Iterator[str]:
+    """Serve `handler` (a BaseHTTPRequestHandler class) on 127.0.0.1, a free port; its base URL."""
+    server = LocalServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 
-from conftest import DEMO_NOW, actor_text, build, text_of, write
+from conftest import DEMO_NOW, actor_text, build, local_server, text_of, write
 from essaim.cli import main
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -120,17 +119,8 @@ def calendars():
             self.end_headers()
             self.wfile.write(body)
 
-    class Server(http.server.ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request, client_address):
-            pass
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", served, asked
-    server.shutdown()
-    server.server_close()
+    with local_server(Handler) as url:
+        yield url, served, asked
 
 
 def run(root, *args):

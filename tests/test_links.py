@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import actor_text, write
+from conftest import actor_text, local_server, write
 from essaim.cli import main
 from essaim.sources.links import check_links
 
@@ -38,17 +37,8 @@ def site():
             self.end_headers()
             self.wfile.write(body)
 
-    class Server(http.server.ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request, client_address):
-            pass  # the checker hung up without reading the page: as it should
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", asked
-    server.shutdown()
-    server.server_close()
+    with local_server(Handler) as url:  # the checker hangs up without reading the page
+        yield url, asked
 
 
 def run(root, *args):

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import TERRITORY, actor_text, write
+from conftest import TERRITORY, actor_text, local_server, write
 from essaim.cli import main
 from essaim.sources.registry import Registry, RegistryError, display_name
 
@@ -169,20 +168,28 @@ def registry_server():
             self.end_headers()
             self.wfile.write(body)
 
-    class Server(http.server.ThreadingHTTPServer):
-        def handle_error(self, request, client_address):
-            pass  # the client hung up on a reply too large: what the test wants
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
-    server.server_close()
+    with local_server(Handler) as url:  # the client hangs up on a reply too large: as it should
+        state.url = url
+        yield state
 
 
 def run(root, *args):
     return CliRunner().invoke(main, ["--root", str(root), *args], env={})
+
+
+def import_registry(root, server, *options):
+    """`essaim import registry --departement 44` against the local server."""
+    return run(
+        root,
+        "import",
+        "registry",
+        "--departement",
+        "44",
+        "--endpoint",
+        server.url,
+        "--allow-private",
+        *options,
+    )
 
 
 @pytest.fixture
@@ -192,16 +199,7 @@ def nantes(territory):
 
 
 def test_import_proposes_the_open_ess_establishments_of_the_area_and_writes_nothing(nantes, registry_server):
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-    )
+    result = import_registry(nantes, registry_server)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "SIRET 44306184100013 : à créer actors/la-ruche-des-savoirs-lrs.md" in lines
@@ -232,17 +230,7 @@ def test_import_proposes_the_open_ess_establishments_of_the_area_and_writes_noth
 
 def test_import_write_gives_valid_reviewable_records(nantes, registry_server):
     write(nantes, "territory.yml", TERRITORY + 'registry:\n  themes:\n    "80.10": [citoyennete]\n')
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--write")
     assert result.exit_code == 0, result.output
     assert "4 fichier(s) écrit(s)" in result.stderr
     front = yaml.safe_load((nantes / "actors/la-ruche-des-savoirs-lrs.md").read_text().split("---")[1])
@@ -271,16 +259,7 @@ def test_import_write_gives_valid_reviewable_records(nantes, registry_server):
     assert insertion["themes"] == ["economie-circulaire", "emploi-insertion"] and "geo" not in insertion
     assert (nantes / "actors/gardiens-solidaires.md").exists()  # its NAF code got a theme from territory.yml
     assert run(nantes, "validate").exit_code == 0
-    again = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-    )
+    again = import_registry(nantes, registry_server)
     assert "0 à créer" in again.stderr  # a second run proposes nothing twice
 
 
@@ -339,17 +318,7 @@ def test_a_commune_and_naf_codes_narrow_the_query(nantes, registry_server):
 def test_a_bad_reply_is_one_sentence_and_nothing_is_written(nantes, registry_server, answer, message):
     registry_server.body = answer.get("body")
     registry_server.error = answer.get("error")
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--write")
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
     assert sorted(p.name for p in (nantes / "actors").iterdir()) == ["maison.md"]
@@ -364,17 +333,7 @@ def test_untrusted_texts_and_numbers_are_cleaned(nantes, registry_server):
     )
     broken = {"siret": "1234", "commune": "44109"}
     registry_server.pages = [[odd, {**SCOP, "matching_etablissements": [broken]}, "not a company"]]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--write")
     assert result.exit_code == 0, result.output
     (written,) = [p for p in (nantes / "actors").iterdir() if p.name != "maison.md"]
     front = yaml.safe_load(written.read_text().split("---")[1])
@@ -564,16 +523,7 @@ def test_a_retry_after_beyond_a_minute_is_not_waited_for_and_check_registry_stop
 
 def test_a_page_larger_than_the_api_gives_is_refused(nantes, registry_server):
     registry_server.pages = [[RUCHE] * 26]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-    )
+    result = import_registry(nantes, registry_server)
     assert result.exit_code == 1 and "26 résultats pour une page de 25" in result.stderr
 
 
@@ -587,17 +537,7 @@ def test_companies_of_one_name_in_several_towns_each_get_their_record(nantes, re
         )
     ]
     registry_server.pages = [amicales]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--write")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (nantes / "actors").iterdir())
     assert names == [
@@ -617,18 +557,7 @@ def test_update_never_replaces_the_record_of_another_structure(nantes, registry_
     )
     before = (nantes / "actors/code-commun.md").read_bytes()
     registry_server.pages = [[SCOP]]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--update",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--update", "--write")
     assert "une autre structure (SIRET 73282932000074) a ce nom de fichier" in result.stdout
     assert (nantes / "actors/code-commun.md").read_bytes() == before
 
@@ -650,17 +579,7 @@ def test_two_names_sorted_alike_are_never_both_written(nantes, registry_server):
             ),
         ]
     ]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--write")
     assert result.exit_code == 0, result.output
     assert run(nantes, "validate").exit_code == 0
 
@@ -671,18 +590,7 @@ def test_import_never_writes_through_a_link(nantes, registry_server, tmp_path_fa
     (nantes / "actors/code-commun.md").symlink_to(outside / "precious.txt")
     (nantes / "actors/la-ruche-des-savoirs-lrs.md").symlink_to(outside / "created.md")  # leads nowhere
     registry_server.pages = [[SCOP, RUCHE]]
-    result = run(
-        nantes,
-        "import",
-        "registry",
-        "--departement",
-        "44",
-        "--endpoint",
-        registry_server.url,
-        "--allow-private",
-        "--update",
-        "--write",
-    )
+    result = import_registry(nantes, registry_server, "--update", "--write")
     assert (outside / "precious.txt").read_text(encoding="utf-8") == "précieux"
     assert not (outside / "created.md").exists()
     assert result.stdout.count("lien (hors du dépôt ?)") == 2

@@ -698,20 +698,25 @@ def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allo
         sys.exit(1)
 
 
+def _check_options(command):
+    """PATHS and --format, shared by the `essaim check` commands."""
+    command = click.option(
+        "--format",
+        "style",
+        type=click.Choice(["text", "github", "gitlab", "markdown"]),
+        default=None,
+        help="text (défaut ; github quand GITHUB_ACTIONS=true), github, gitlab (Code Quality) ou markdown.",
+    )(command)
+    return click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))(command)
+
+
 @main.group()
 def check() -> None:
     """Vérifie les fiches auprès de sources extérieures : répertoire Sirene, sites web."""
 
 
 @check.command(name="registry")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "style",
-    type=click.Choice(["text", "github", "gitlab", "markdown"]),
-    default=None,
-    help="text (défaut ; github quand GITHUB_ACTIONS=true), github, gitlab (Code Quality) ou markdown.",
-)
+@_check_options
 @_registry_options
 @click.pass_obj
 def check_registry(
@@ -782,14 +787,7 @@ def check_registry(
 
 
 @check.command(name="links")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "style",
-    type=click.Choice(["text", "github", "gitlab", "markdown"]),
-    default=None,
-    help="text (défaut ; github quand GITHUB_ACTIONS=true), github, gitlab (Code Quality) ou markdown.",
-)
+@_check_options
 @click.option("--timeout", default=10.0, show_default=True, help="Délai maximal par lecture (secondes).")
 @click.option("--allow-private", is_flag=True, help="Autorise les adresses locales ou privées (un essai).")
 @click.pass_obj
