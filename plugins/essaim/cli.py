@@ -651,6 +651,21 @@ def import_registry(
         )
 
 
+def _pull_options(command):
+    """--timeout, --deadline and --allow-private, shared by the commands that pull snapshots."""
+    command = click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Autorise les adresses locales ou privées (essais, intranet) ; refusées par défaut.",
+    )(command)
+    command = click.option(
+        "--deadline", default=120.0, show_default=True, help="Durée maximale pour un fichier (secondes)."
+    )(command)
+    return click.option(
+        "--timeout", default=20.0, show_default=True, help="Attente maximale de chaque réponse (secondes)."
+    )(command)
+
+
 @main.group()
 def events() -> None:
     """Les événements des agendas des acteurs (champ « calendar_url » de leur fiche)."""
@@ -658,13 +673,7 @@ def events() -> None:
 
 @events.command(name="pull")
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui changerait, sans écrire les instantanés.")
-@click.option("--timeout", default=20.0, show_default=True, help="Délai maximal par lecture (secondes).")
-@click.option("--deadline", default=120.0, show_default=True, help="Délai maximal par calendrier (secondes).")
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Autorise un calendrier à une adresse locale ou privée (l'intranet, un essai).",
-)
+@_pull_options
 @click.pass_obj
 def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allow_private: bool) -> None:
     """Récupère l'agenda iCalendar de chaque acteur qui en donne un (« calendar_url ») et garde
@@ -857,17 +866,7 @@ def federation() -> None:
 
 @federation.command()
 @click.option("--dry-run", is_flag=True, help="Affiche les changements sans rien écrire.")
-@click.option(
-    "--timeout", default=20.0, show_default=True, help="Attente maximale de chaque réponse (secondes)."
-)
-@click.option(
-    "--deadline", default=120.0, show_default=True, help="Durée maximale pour un fichier (secondes)."
-)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Autorise les adresses locales ou privées (essais, intranet) ; refusées par défaut.",
-)
+@_pull_options
 @click.pass_obj
 def pull(root: Path, dry_run: bool, timeout: float, deadline: float, allow_private: bool) -> None:
     """Récupère les données ouvertes de chaque annuaire voisin dans federation/<voisin>/.
