@@ -8,7 +8,7 @@ from __future__ import annotations
 import http.server
 import json
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -302,3 +302,194 @@ def test_the_demo_snapshot_is_what_the_pull_makes_of_its_fixture():
     committed = json.loads((REPO / "calendars/ping.json").read_text(encoding="utf-8"))
     assert committed["events"] == events and committed["left_out"] == {"annulé": 1}
     assert "calendar_url: " + committed["calendar"] in (REPO / "actors/ping.md").read_text(encoding="utf-8")
+
+
+# -- what a hostile-input review of this code found --------------------------------------------
+
+UTC = ZoneInfo("UTC")
+
+
+def serve_one(calendars, path: str, body: bytes) -> str:
+    url, served, _ = calendars
+    served[path] = body
+    return url + path
+
+
+def test_a_last_modified_out_of_the_contract_never_breaks_a_build(territory, calendars):
+    event = vevent("vieux@x", "Atelier", datetime(2026, 12, 5, 18, 0, tzinfo=PARIS))
+    event.add("last-modified", datetime(1, 1, 1, tzinfo=UTC))
+    url = serve_one(calendars, "/lm.ics", calendar(event))
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    assert pull(territory).exit_code == 0
+    assert "changed" not in snapshot(territory, "a")["events"][0]
+    data = snapshot(territory, "a")
+    data["events"][0]["changed"] = "0001-01-01"  # as a hand-edited snapshot may say
+    (territory / "calendars/a.json").write_text(json.dumps(data), encoding="utf-8")
+    assert (build(territory) / "agenda/index.html").exists()
+
+
+def test_an_old_series_starts_again_in_the_kept_year_and_a_finished_one_is_left_out(territory, calendars):
+    daily = vevent(
+        "daily@x",
+        "Chaque jour",
+        datetime(2020, 1, 1, 10, 0, tzinfo=PARIS),
+        datetime(2020, 1, 1, 11, 0, tzinfo=PARIS),
+        rrule={"freq": "daily", "count": 5000},
+    )
+    ended = vevent(
+        "ended@x", "Fini", datetime(2018, 1, 1, 10, 0, tzinfo=PARIS), rrule={"freq": "weekly", "count": 3}
+    )
+    ancient = vevent(
+        "ancient@x", "Très ancien", datetime(1990, 1, 1, 10, 0, tzinfo=PARIS), rrule={"freq": "yearly"}
+    )
+    url = serve_one(calendars, "/old.ics", calendar(daily, ended, ancient))
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    result = pull(territory)
+    assert "série commencée il y a plus de 10 ans : 1" in result.stdout
+    assert "passé depuis plus d'un an : 1" in result.stdout
+    (kept,) = snapshot(territory, "a")["events"]
+    record = kept["record"]
+    # the first occurrence not over a year before DEMO_NOW (2026-11-22 12:00)
+    assert record["start"] == "2025-11-23T10:00" and record["end"] == "2025-11-23T11:00"
+    first = datetime(2020, 1, 1, 10, 0)
+    skipped = (datetime(2025, 11, 23, 10, 0) - first).days
+    assert record["recurrence"] == f"FREQ=DAILY;COUNT={5000 - skipped}"  # the same last day
+
+
+def test_the_cut_keeps_events_to_come_before_past_ones(territory, calendars):
+    past = [
+        vevent(f"p{n}@x", f"Passé {n}", datetime(2026, 1, 1, 10, 0, tzinfo=PARIS) + timedelta(hours=n))
+        for n in range(520)
+    ]
+    soon = vevent("soon@x", "Bientôt", datetime(2026, 11, 30, 10, 0, tzinfo=PARIS))
+    url = serve_one(calendars, "/many.ics", calendar(*past, soon))
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    result = pull(territory)
+    events = snapshot(territory, "a")["events"]
+    assert len(events) == 500 and events[0]["uid"] == "soon@x"
+    assert "au-delà des 500 premiers : 21" in result.stdout
+
+
+def test_moved_and_cancelled_occurrences_leave_their_series(territory, calendars):
+    series = vevent(
+        "serie@x",
+        "Permanence",
+        datetime(2026, 12, 1, 18, 0, tzinfo=PARIS),
+        datetime(2026, 12, 1, 20, 0, tzinfo=PARIS),
+        rrule={"freq": "weekly", "count": 4},
+    )
+    moved = vevent(
+        "serie@x",
+        "Permanence (déplacée)",
+        datetime(2026, 12, 10, 18, 0, tzinfo=PARIS),
+        datetime(2026, 12, 10, 20, 0, tzinfo=PARIS),
+        recurrence_id=datetime(2026, 12, 8, 18, 0, tzinfo=PARIS),
+    )
+    cancelled = vevent(
+        "serie@x",
+        "Permanence",
+        datetime(2026, 12, 15, 18, 0, tzinfo=PARIS),
+        recurrence_id=datetime(2026, 12, 15, 18, 0, tzinfo=PARIS),
+        status="CANCELLED",
+    )
+    url = serve_one(calendars, "/moved.ics", calendar(series, moved, cancelled))
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    assert pull(territory).exit_code == 0
+    events = {e["uid"]: e["record"] for e in snapshot(territory, "a")["events"]}
+    assert events["serie@x"]["exdates"] == ["2026-12-08T18:00", "2026-12-15T18:00"]
+    assert events["serie@x#2026-12-08T18:00"]["start"] == "2026-12-10T18:00"
+    agenda = text_of((build(territory) / "agenda/index.html").read_text(encoding="utf-8"))
+    assert agenda.count("Permanence mardi") == 2 and "Permanence (déplacée) jeudi 10 décembre" in agenda
+
+
+def test_a_rule_whose_weekday_changes_with_the_zone_is_left_out(territory, calendars):
+    event = vevent(
+        "tz@x",
+        "Tard",
+        datetime(2026, 12, 1, 23, 30, tzinfo=UTC),
+        rrule={"freq": "weekly", "byday": "TU", "count": 3},
+    )
+    url = serve_one(calendars, "/tz.ics", calendar(event))
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    assert "répétition dont les jours changent dans le fuseau du territoire : 1" in pull(territory).stdout
+
+
+def test_two_actors_never_share_an_event_page_nor_a_uid(territory, calendars):
+    body = calendar(vevent("meme@mobilizon.example", "Atelier", datetime(2026, 12, 5, 18, 0, tzinfo=PARIS)))
+    url = serve_one(calendars, "/shared.ics", body)
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    write(territory, "actors/b.md", actor_text("B", calendar_url=url, website="https://b.example.org"))
+    pull(territory)
+    output = build(territory)
+    assert snapshot(territory, "a")["events"][0]["slug"] != snapshot(territory, "b")["events"][0]["slug"]
+    uids = [
+        str(e.get("uid"))
+        for e in icalendar.Calendar.from_ical((output / "agenda.ics").read_bytes()).walk("VEVENT")
+    ]
+    assert len(uids) == 2 and len(set(uids)) == 2
+
+
+def test_a_snapshot_cannot_take_a_list_page_nor_a_theme_the_directory_lacks(ruche, calendars, caplog):
+    pull(ruche)
+    data = snapshot(ruche)
+    data["events"][0]["slug"] = "embed"
+    data["events"][1]["record"]["themes"] = ["inconnu"]
+    (ruche / "calendars/la-ruche.json").write_text(json.dumps(data), encoding="utf-8")
+    output = build(ruche)
+    assert "Atelier" not in (output / "agenda/embed/index.html").read_text(encoding="utf-8").split("<main")[0]
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "réservé à une page de liste" in warned and "thème inconnu de l'annuaire" in warned
+
+
+def test_the_file_wins_whatever_way_its_start_is_written(ruche, calendars):
+    write(
+        ruche,
+        "events/atelier.md",
+        "---\ntitle: Atelier réparation\nstart: 2026-12-05 18:00\n"
+        "themes: [numerique]\norganizers: [la-ruche]\n---\n",
+    )
+    pull(ruche)
+    agenda = (build(ruche) / "agenda/index.html").read_text(encoding="utf-8")
+    assert agenda.count(">Atelier réparation<") == 1
+
+
+def test_a_damaged_snapshot_or_folder_is_told_never_a_traceback(ruche, calendars):
+    pull(ruche)
+    (ruche / "calendars/la-ruche.json").write_text('{"calendar": 1, "events": ["s", {"uid": []}], "etag": 5}')
+    result = pull(ruche)
+    assert result.exit_code == 0, result.output
+    assert snapshot(ruche)["events"]
+    (ruche / "calendars/la-ruche.json").unlink()
+    (ruche / "calendars").rmdir()
+    (ruche / "calendars").write_text("un fichier")
+    result = pull(ruche)
+    assert result.exit_code == 1 and "calendars/ est un lien ou un fichier" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_record_with_an_error_keeps_its_calendar_snapshot(ruche, calendars):
+    pull(ruche)
+    write(ruche, "actors/la-ruche.md", actor_text("La Ruche", legal_form="asociation"))
+    result = pull(ruche)
+    assert "retiré" not in result.stdout and (ruche / "calendars/la-ruche.json").exists()
+
+
+def test_a_new_export_time_alone_is_not_a_change(ruche, calendars):
+    url, served, _ = calendars
+    pull(ruche)
+    served["/ruche.ics"] = RUCHE_ICS.replace(b"DTSTAMP:20261101T090000Z", b"DTSTAMP:20261201T090000Z")
+    result = pull(ruche)
+    assert "0 ajouté(s), 0 modifié(s), 0 retiré(s)" in result.stdout
+
+
+def test_an_event_inside_an_alarm_is_not_an_event(territory, calendars):
+    body = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//FR\r\nBEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Vrai\r\n"
+        b"DTSTART:20261205T100000Z\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nBEGIN:VEVENT\r\nUID:b@x\r\n"
+        b"SUMMARY:Cach\xc3\xa9\r\nDTSTART:20261206T100000Z\r\nEND:VEVENT\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    url = serve_one(calendars, "/alarm.ics", body)
+    write(territory, "actors/a.md", actor_text("A", calendar_url=url))
+    pull(territory)
+    assert [e["uid"] for e in snapshot(territory, "a")["events"]] == ["a@x"]

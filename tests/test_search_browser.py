@@ -192,7 +192,7 @@ def test_the_python_index_answers_as_a_lunr_js_index_of_the_same_documents(page,
     territory = load_territory(REPO)
     directory, _ = read_directory(REPO, territory, git_dates=False)
     now = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=territory.tz)
-    extra = calendar_events(REPO, directory.actors, directory.events, territory.tz, now.date())
+    extra = calendar_events(REPO, directory, territory.tz, now.date())
     directory = directory.with_events(extra)  # as the build does: the actors' calendars too
     found, _ = documents(
         directory.records,

@@ -52,7 +52,7 @@ class DirectoryGenerator(Generator):
         now = build_now(self.settings, territory.tz)
         from .calendars.snapshots import calendar_events
 
-        extra = calendar_events(root, directory.actors, directory.events, territory.tz, now.date())
+        extra = calendar_events(root, directory, territory.tz, now.date())
         if extra:  # the actors' own calendars (calendars/, written by `essaim events pull`)
             directory = directory.with_events(extra)
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)

@@ -41,7 +41,7 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
         if origin.path.strip("/") or origin_host.lower() == host.lower():
             origin_host = origin_url.split("://", 1)[-1].rstrip("/") + "/"
         item.add("uid", f"{event.origin_slug}@{origin_host}")
-    elif getattr(event, "calendar_uid", "") and not event.calendar_uid.lower().endswith("@" + host.lower()):
+    elif getattr(event, "calendar_uid", "") and f"@{host.lower()}" not in event.calendar_uid.lower():
         item.add("uid", event.calendar_uid)  # an actor's calendar's: its subscribers see it once
     else:
         item.add("uid", f"{event.slug}@{host}")

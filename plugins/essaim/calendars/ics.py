@@ -5,32 +5,42 @@ kept, the actor as organizer, its themes as the event's.
 - Times: a date is an all-day event (its DTEND, the day after, becomes the last day); a time
   with a known TZID or in UTC is converted to the territory's zone; a floating time, or one whose
   TZID the library does not know, is read in the territory's zone (and counted).
-- Recurrence: the first RRULE is kept as it is (UNTIL given a zone when it has none, as RFC
-  5545 wants with a zoned start); EXDATEs in the territory's zone; the rule is then checked
-  like a local event's (records/recurrence.py bounds it).
-- Left out, and counted: STATUS:CANCELLED, events without a title or a start, events over
-  more than a year ago, and beyond MAX_EVENTS (the soonest are kept).
-Texts are cleaned (control characters) and cut to the contract's lengths; nothing here
-touches the network or the disk.
+- Recurrence: the first RRULE is kept (UNTIL given the start's zone when it has none, as RFC
+  5545 wants), EXDATEs in the territory's zone. A series that began before the kept year starts
+  again at its first occurrence in it (COUNT lowered to match), so that a build never walks
+  years of past occurrences; one that began more than ten years ago is left out. A series whose
+  weekday or month day would change in the territory's zone is left out (its rule names days of
+  its own zone). An occurrence moved or cancelled (RECURRENCE-ID) leaves the series (an EXDATE);
+  a moved one becomes an event of its own.
+- Left out, and counted: STATUS:CANCELLED, events without a title or a start, events over more
+  than a year ago, and beyond MAX_EVENTS (those to come first, then the latest past ones).
+Texts are cleaned (control and bidirectional characters) and cut to the contract's lengths;
+nothing here touches the network or the disk.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
+from dateutil.rrule import rrulestr
 
 from ..records.load import CONTROL_CHARACTERS
 from ..records.model import slugify
 
-MAX_EVENTS = 500  # of one calendar in its snapshot (the soonest)
+MAX_EVENTS = 500  # of one calendar in its snapshot
 MAX_VEVENTS = 20_000  # read from one file at all
 PAST_DAYS = 365  # an event over before that is left out
+MAX_SERIES_YEARS = 10  # a series that began before that is left out
+UTC = ZoneInfo("UTC")
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # overrides that would turn the page's text
+DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 KINDS = {  # a word of CATEGORIES → our kind of event
     "atelier": "workshop",
     "workshop": "workshop",
@@ -52,6 +62,10 @@ class CalendarError(ValueError):
     """The file is not an iCalendar file (the message says why, in French)."""
 
 
+class LeftOut(Exception):  # noqa: N818 - a reason, not a failure
+    """An event this reader leaves out, and why (counted)."""
+
+
 @dataclass
 class CalendarEvents:
     """What one calendar gave: events in our contract's shape, and what was left out."""
@@ -61,26 +75,28 @@ class CalendarEvents:
 
 
 def _text(value: Any, most: int) -> str:
-    text = " ".join(CONTROL_CHARACTERS.sub(" ", str(value)).split()) if value is not None else ""
-    return text[:most].rstrip()
+    if value is None:
+        return ""
+    text = BIDI.sub("", CONTROL_CHARACTERS.sub(" ", str(value)))
+    return " ".join(text.split())[:most].rstrip()
 
 
 def _body(value: Any, most: int = 20_000) -> str:
     """A description: paragraphs kept, control characters dropped, cut to the contract's length."""
     if value is None:
         return ""
-    lines = [" ".join(CONTROL_CHARACTERS.sub(" ", line).split()) for line in str(value).splitlines()]
+    lines = [_text(line, most) for line in str(value).splitlines()]
     return "\n".join(lines).strip()[:most]
 
 
-def _moment(value: Any, tz: ZoneInfo, zoned: bool) -> tuple[datetime | date, bool]:
-    """A DTSTART/DTEND/EXDATE value in the territory's zone; whether it was read as floating
-    (no zone, or one the library does not know) though it named a zone."""
+def _moment(value: Any, tz: ZoneInfo) -> datetime | date:
+    """A DTSTART/DTEND/EXDATE/RECURRENCE-ID value in the territory's zone (a floating time, or
+    one in a zone the library does not know, is read in it)."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=tz), zoned
-        return value.astimezone(tz), False
-    return value, False
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    if isinstance(value, date):
+        return value
+    raise ValueError("date illisible")
 
 
 def _written(value: datetime | date) -> str:
@@ -89,42 +105,46 @@ def _written(value: datetime | date) -> str:
     return value.isoformat()
 
 
-def _rule(component: Any, start: datetime | date) -> str | None:
+def _aware(value: datetime | date, tz: ZoneInfo) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, time.min, tz)
+
+
+def _rule_parts(component: Any, source_start: Any, tz: ZoneInfo) -> dict[str, str] | None:
+    """The first RRULE as ordered parts of text, UNTIL in UTC when the start has a time."""
     rules = component.get("rrule")
     if rules is None:
         return None
     rule = rules[0] if isinstance(rules, list) else rules
-    parts = []
+    zone = source_start.tzinfo if isinstance(source_start, datetime) and source_start.tzinfo else tz
+    parts: dict[str, str] = {}
     for name, values in rule.items():
-        if name == "UNTIL" and values:
-            until = values[0]
-            if isinstance(until, datetime):
-                if until.tzinfo is None and isinstance(start, datetime):
-                    until = until.replace(tzinfo=start.tzinfo)
-                if until.tzinfo is not None:
-                    until = until.astimezone(ZoneInfo("UTC"))
-                    parts.append(f"UNTIL={until:%Y%m%dT%H%M%SZ}")
-                    continue
-                parts.append(f"UNTIL={until:%Y%m%dT%H%M%S}")
-                continue
-            parts.append(f"UNTIL={until:%Y%m%d}")
+        if not values:
             continue
-        shown = ",".join(v if isinstance(v, str) else str(v) for v in values)
-        parts.append(f"{name}={shown}")
-    text = ";".join(parts)
-    return text[:300] if text else None
+        if name == "UNTIL":
+            until = values[0]
+            if isinstance(source_start, datetime):
+                if not isinstance(until, datetime):  # a date: that whole day, in the start's zone
+                    until = datetime.combine(until, time(23, 59, 59), zone)
+                elif until.tzinfo is None:
+                    until = until.replace(tzinfo=zone)
+                parts[name] = f"{until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+            else:
+                day = until.date() if isinstance(until, datetime) else until
+                parts[name] = f"{day:%Y%m%d}"
+            continue
+        parts[name] = ",".join(v if isinstance(v, str) else str(v) for v in values)
+    return parts
 
 
-def _exdates(component: Any, tz: ZoneInfo) -> list[str]:
-    found: list[str] = []
-    values = component.get("exdate")
-    if values is None:
-        return found
-    for group in values if isinstance(values, list) else [values]:
-        for item in getattr(group, "dts", []):
-            moment, _ = _moment(item.dt, tz, False)
-            found.append(_written(moment))
-    return list(dict.fromkeys(found))[:400]
+def _ids(component: Any, name: str, tz: ZoneInfo) -> list[datetime | date]:
+    values = component.get(name)
+    found: list[datetime | date] = []
+    for group in values if isinstance(values, list) else [values] if values is not None else []:
+        for item in getattr(group, "dts", [group]):
+            moment = getattr(item, "dt", None)
+            if isinstance(moment, date):
+                found.append(_moment(moment, tz))
+    return found
 
 
 def _kind(component: Any) -> str:
@@ -141,31 +161,37 @@ def read_calendar(data: bytes, actor: str, themes: list[str], tz: ZoneInfo, now:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, KeyError, IndexError, TypeError, RecursionError) as error:
-        raise CalendarError(
-            "ce n'est pas un fichier iCalendar (.ics) : vérifiez l'adresse du calendrier"
-        ) from error
+        raise CalendarError("ce n'est pas un fichier iCalendar (.ics) : vérifiez l'adresse") from error
     if not isinstance(calendar, icalendar.Calendar):
         raise CalendarError("ce n'est pas un calendrier iCalendar (VCALENDAR) : vérifiez l'adresse")
     result = CalendarEvents()
-    horizon = now - timedelta(days=PAST_DAYS)
-    kept: list[tuple[str, dict[str, Any]]] = []
-    for number, component in enumerate(calendar.walk("VEVENT")):
-        if number >= MAX_VEVENTS:
-            result.left_out["au-delà de 20 000 événements dans le fichier"] += 1
-            continue
-        try:
-            event = _event(component, actor, themes, tz, horizon, result.left_out)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            result.left_out["illisible"] += 1
-            continue
-        if event is not None:
-            kept.append((event["record"]["start"], event))
-    kept.sort(key=lambda pair: (pair[0], pair[1]["uid"]))
+    components = [c for c in calendar.subcomponents if c.name == "VEVENT"]  # not one in a VALARM
+    if len(components) > MAX_VEVENTS:
+        result.left_out[f"au-delà de {MAX_VEVENTS} événements dans le fichier"] += (
+            len(components) - MAX_VEVENTS
+        )
+        components = components[:MAX_VEVENTS]
+    masters: list[Any] = []
+    moved: dict[str, list[Any]] = {}  # UID → its occurrences given apart (RECURRENCE-ID)
+    for component in components:
+        if component.get("recurrence-id") is not None:
+            moved.setdefault(_text(component.get("uid"), 255), []).append(component)
+        else:
+            masters.append(component)
+    reader = _Reader(actor, themes, tz, now, result.left_out)
+    kept: list[dict[str, Any]] = []
+    for component in masters:
+        uid = _text(component.get("uid"), 255)
+        overrides = moved.pop(uid, []) if uid else []
+        kept += reader.read(component, overrides)
+    for overrides in moved.values():  # an occurrence given without its series: an event alone
+        kept += [event for component in overrides for event in reader.read(component, [], alone=True)]
+    kept.sort(key=lambda e: e.pop("_order"))
     if len(kept) > MAX_EVENTS:
         result.left_out[f"au-delà des {MAX_EVENTS} premiers"] += len(kept) - MAX_EVENTS
         kept = kept[:MAX_EVENTS]
     uids: set[str] = set()
-    for _, event in kept:
+    for event in kept:
         if event["uid"] in uids:
             result.left_out["UID en double"] += 1
             continue
@@ -174,81 +200,169 @@ def read_calendar(data: bytes, actor: str, themes: list[str], tz: ZoneInfo, now:
     return result
 
 
-def _event(
-    component: Any, actor: str, themes: list[str], tz: ZoneInfo, horizon: datetime, left_out: Counter
-) -> dict[str, Any] | None:
-    if str(component.get("status", "")).upper() == "CANCELLED":
-        left_out["annulé"] += 1
-        return None
-    title = _text(component.get("summary"), 150)
-    start_prop = component.get("dtstart")
-    if not title or start_prop is None:
-        left_out["sans titre ou sans date"] += 1
-        return None
-    zoned = "TZID" in getattr(start_prop, "params", {})
-    start, floating = _moment(start_prop.dt, tz, zoned)
-    if floating:
-        left_out["fuseau horaire inconnu (lu à l'heure du territoire)"] += 1
-    end: datetime | date | None = None
-    if component.get("dtend") is not None:
-        end, _ = _moment(component.get("dtend").dt, tz, False)
-    elif component.get("duration") is not None:
-        end = start + component.get("duration").dt
-    if isinstance(start, date) and not isinstance(start, datetime) and isinstance(end, date):
-        end = end - timedelta(days=1)  # DTEND of an all-day event is the day after its last
-        if not isinstance(end, datetime) and end <= start:
-            end = None
-    if isinstance(end, datetime) and isinstance(start, datetime) and end <= start:
-        end = None
-    if isinstance(end, date) and not isinstance(end, datetime) and isinstance(start, datetime):
-        end = None  # a date for the end of a timed event: not what the contract says
-    rule = _rule(component, start)
-    last = end or start
-    last_moment = last if isinstance(last, datetime) else datetime.combine(last, datetime.max.time(), tz)
-    if rule is None and last_moment < horizon:
-        left_out["passé depuis plus d'un an"] += 1
-        return None
-    uid = _text(component.get("uid"), 255) or hashlib.sha1(f"{_written(start)} {title}".encode()).hexdigest()
-    record: dict[str, Any] = {
-        "title": title,
-        "start": _written(start),
-        "themes": themes[:5],
-        "organizers": [actor],
-        "kind": _kind(component),
-    }
-    if end is not None:
-        record["end"] = _written(end)
-    if rule:
-        record["recurrence"] = rule
-        exdates = _exdates(component, tz)
-        if exdates:
-            record["exdates"] = exdates
-    place = _text(component.get("location"), 150)
-    geo = component.get("geo")
-    location: dict[str, Any] = {}
-    if place:
-        location["name"] = place
-    if geo is not None and -90 <= float(geo.latitude) <= 90 and -180 <= float(geo.longitude) <= 180:
-        location["geo"] = {"lat": round(float(geo.latitude), 6), "lon": round(float(geo.longitude), 6)}
-    if location:
-        record["location"] = location
-    url = _text(component.get("url"), 2000)
-    changed = component.get("last-modified") or component.get("dtstamp")
-    event = {
-        "uid": uid,
-        "slug": _slug(actor, title, uid),
-        "record": record,
-        "description": _body(component.get("description")),
-        "url": url if url.startswith(("https://", "http://")) else "",
-    }
-    if changed is not None and isinstance(changed.dt, datetime | date):
-        day = changed.dt.date() if isinstance(changed.dt, datetime) else changed.dt
-        event["changed"] = day.isoformat()
-    return event
+class _Reader:
+    """VEVENTs of one calendar into events, the reasons for those left out counted."""
+
+    def __init__(self, actor: str, themes: list[str], tz: ZoneInfo, now: datetime, left_out: Counter):
+        self.actor, self.themes, self.tz, self.now, self.left_out = actor, themes[:5], tz, now, left_out
+        self.horizon = now - timedelta(days=PAST_DAYS)
+
+    def read(self, component: Any, overrides: list[Any], alone: bool = False) -> list[dict[str, Any]]:
+        """The event of a VEVENT, and those of its moved occurrences; none when left out."""
+        try:
+            event = self._event(component, overrides, alone)
+        except LeftOut as reason:
+            self.left_out[str(reason)] += 1
+            return []
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            self.left_out["illisible"] += 1
+            return []
+        found = [event]
+        for override in overrides:
+            if str(override.get("status", "")).upper() == "CANCELLED":
+                continue  # its RECURRENCE-ID is an EXDATE of the series: nothing more to show
+            found += self.read(override, [], alone=True)
+        return found
+
+    def _event(self, component: Any, overrides: list[Any], alone: bool) -> dict[str, Any]:
+        if str(component.get("status", "")).upper() == "CANCELLED":
+            raise LeftOut("annulé")
+        title = _text(component.get("summary"), 150)
+        start_prop = component.get("dtstart")
+        if not title or start_prop is None:
+            raise LeftOut("sans titre ou sans date")
+        source_start = start_prop.dt
+        if isinstance(source_start, datetime) and source_start.tzinfo is None and "TZID" in start_prop.params:
+            self.left_out["fuseau horaire inconnu (lu à l'heure du territoire)"] += 1
+        start = _moment(source_start, self.tz)
+        end = self._end(component, start)
+        uid = (
+            _text(component.get("uid"), 255)
+            or hashlib.sha1(f"{_written(start)} {title}".encode()).hexdigest()
+        )
+        if alone and component.get("recurrence-id") is not None:
+            uid = f"{uid}#{_written(_ids(component, 'recurrence-id', self.tz)[0])}"[:255]
+        record: dict[str, Any] = {
+            "title": title,
+            "start": _written(start),
+            "themes": self.themes,
+            "organizers": [self.actor],
+            "kind": _kind(component),
+        }
+        parts = None if alone else _rule_parts(component, source_start, self.tz)
+        if parts:
+            start, end, exdates = self._series(component, parts, source_start, start, end, overrides)
+            record["start"] = _written(start)
+            record["recurrence"] = ";".join(f"{k}={v}" for k, v in parts.items())[:300]
+            if exdates:
+                record["exdates"] = exdates
+            upcoming = True
+            last = start
+        else:
+            last = _aware(end or start, self.tz)
+            if not isinstance(end or start, datetime):
+                last = last + timedelta(days=1) - timedelta(seconds=1)
+            if last < self.horizon:
+                raise LeftOut("passé depuis plus d'un an")
+            upcoming = last >= self.now
+        if end is not None:
+            record["end"] = _written(end)
+        location = self._location(component)
+        if location:
+            record["location"] = location
+        url = _text(component.get("url"), 2000)
+        event = {
+            "uid": uid,
+            "slug": _slug(self.actor, title, uid),
+            "record": record,
+            "description": _body(component.get("description")),
+            "url": url if url.startswith(("https://", "http://")) else "",
+            # those to come first (soonest first), then the past (latest first): what a cut keeps
+            "_order": (0, _aware(start, self.tz).timestamp()) if upcoming else (1, -last.timestamp()),
+        }
+        changed = self._changed(component)
+        if changed:
+            event["changed"] = changed
+        return event
+
+    def _end(self, component: Any, start: datetime | date) -> datetime | date | None:
+        end: datetime | date | None = None
+        if component.get("dtend") is not None:
+            end = _moment(component.get("dtend").dt, self.tz)
+        elif component.get("duration") is not None:
+            end = start + component.get("duration").dt
+        if not isinstance(start, datetime):
+            if isinstance(end, datetime):
+                return None  # a timed end for an all-day event: not what the contract says
+            if end is not None:
+                end = end - timedelta(days=1)  # DTEND of an all-day event is the day after its last
+            return end if end is not None and end > start else None
+        if not isinstance(end, datetime) or end <= start:
+            return None
+        return end
+
+    def _series(
+        self, component: Any, parts: dict[str, str], source_start: Any, start: Any, end: Any, overrides: list
+    ) -> tuple[Any, Any, list[str]]:
+        """The series as the contract keeps it: started again in the kept year when it began
+        before, its exceptions (EXDATE, RECURRENCE-ID) in the territory's zone."""
+        zoned = isinstance(source_start, datetime) and source_start.tzinfo is not None
+        by_day = any(p in parts for p in DAY_PARTS)
+        if zoned and by_day and source_start.date() != _moment(source_start, self.tz).date():
+            raise LeftOut("répétition dont les jours changent dans le fuseau du territoire")
+        first = _aware(start, self.tz)
+        if first < self.now - timedelta(days=365 * MAX_SERIES_YEARS):
+            raise LeftOut(f"série commencée il y a plus de {MAX_SERIES_YEARS} ans")
+        duration = (_aware(end, self.tz) - first) if end is not None else timedelta(0)
+        rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=first)
+        again = rule.after(self.horizon - duration, inc=True)
+        if again is None:
+            raise LeftOut("passé depuis plus d'un an")
+        if again > first:  # start again at its first occurrence of the kept year
+            if "COUNT" in parts:
+                skipped = sum(1 for _ in rule.between(first, again, inc=True)) - 1
+                parts["COUNT"] = str(int(parts["COUNT"]) - skipped)
+            shift = again - first
+            start = again if isinstance(start, datetime) else again.date()
+            end = (end + shift) if end is not None else None
+        kept_from = _aware(start, self.tz)
+        exceptions = _ids(component, "exdate", self.tz)
+        for override in overrides:
+            exceptions += _ids(override, "recurrence-id", self.tz)
+        written = [_written(m) for m in exceptions if _aware(m, self.tz) >= kept_from]
+        return start, end, list(dict.fromkeys(written))[:400]
+
+    def _location(self, component: Any) -> dict[str, Any]:
+        location: dict[str, Any] = {}
+        place = _text(component.get("location"), 150)
+        if place:
+            location["name"] = place
+        try:
+            geo = component.get("geo")
+            if geo is not None:
+                lat, lon = float(geo.latitude), float(geo.longitude)
+                if -90 <= lat <= 90 and -180 <= lon <= 180:
+                    location["geo"] = {"lat": round(lat, 6), "lon": round(lon, 6)}
+        except (ValueError, TypeError, AttributeError):
+            pass  # a bad GEO costs the event its point, not the event
+        return location
+
+    def _changed(self, component: Any) -> str:
+        """LAST-MODIFIED as a day (DTSTAMP is the export's time: every event would change)."""
+        try:
+            value = component.get("last-modified")
+            moment = value.dt if value is not None else None
+        except (ValueError, TypeError, AttributeError):
+            return ""
+        if not isinstance(moment, date):
+            return ""
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return day.isoformat() if date(1900, 1, 1) <= day <= self.now.date() else ""
 
 
 def _slug(actor: str, title: str, uid: str) -> str:
-    """The event's page name: its actor's, its title's, and a digest of its UID (stable from one
-    pull to the next, different for two events of the same title)."""
+    """The event's page name: its actor's, its title's, and a digest of its actor and UID
+    (stable from one pull to the next; two actors' events never share one)."""
     head = slugify(f"{actor} {title}")[:60].strip("-") or actor
-    return f"{head}-{hashlib.sha1(uid.encode()).hexdigest()[:8]}"
+    digest = hashlib.sha1(f"{actor} {uid}".encode()).hexdigest()[:8]
+    return f"{head}-{digest}"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..net.http import Client, FetchError
 from ..records.model import Actor
+from ..records.read import record_paths
 from ..records.territory import Territory
 from .ics import CalendarError, read_calendar
 from .snapshots import FOLDER, check_event, read_snapshot, snapshot_file
@@ -45,6 +46,8 @@ class CalendarReport:
         """One line of `essaim events pull`, in French."""
         if self.error:
             return f"{self.actor} ({self.url}) : ÉCHEC, {self.error} ; l'instantané précédent est conservé"
+        if self.unchanged and not (self.added or self.changed or self.removed or self.left_out):
+            return f"{self.actor} ({self.url}) : inchangé ({self.snapshot})"
         counts = f"{self.added} ajouté(s), {self.changed} modifié(s), {self.removed} retiré(s)"
         if self.left_out:
             why = ", ".join(f"{reason} : {count}" for reason, count in sorted(self.left_out.items()))
@@ -61,10 +64,19 @@ def pull_calendar(
     report = CalendarReport(actor.source, url, path.relative_to(root).as_posix())
     previous = read_snapshot(path)
     same_source = previous is not None and previous.get("calendar") == url
-    old_events = {e["uid"]: e for e in previous["events"]} if same_source else {}
+    old_events = {}
+    if same_source:  # a hand-edited snapshot may hold anything: only its well-formed events count
+        old_events = {
+            e["uid"]: e for e in previous["events"] if isinstance(e, dict) and isinstance(e.get("uid"), str)
+        }
+    etag, last_modified = (
+        (previous.get("etag"), previous.get("last_modified")) if same_source else (None, None)
+    )
     try:
         fetched = client.get(
-            url, *(previous.get("etag"), previous.get("last_modified")) if same_source else (None, None)
+            url,
+            etag if isinstance(etag, str) else None,
+            last_modified if isinstance(last_modified, str) else None,
         )
     except FetchError as error:
         report.error = str(error)
@@ -101,7 +113,10 @@ def pull_calendar(
         "left_out": dict(sorted(found.left_out.items())),
         "events": events,
     }
-    _write(path, json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    try:
+        _write(path, json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    except OSError as error:
+        report.error = f"{report.snapshot} : écriture impossible ({error.strerror or error})"
     return report
 
 
@@ -119,12 +134,24 @@ def _write(path: Path, text: str) -> None:
 
 
 def stale_snapshots(root: Path, actors: list[Actor]) -> list[Path]:
-    """The snapshots whose actor no longer exists or no longer gives a calendar."""
-    giving = {a.slug for a in actors if a.fields.get("calendar_url")}
+    """The snapshots whose actor's file is gone, or whose (valid) actor no longer gives a
+    calendar. An actor whose file has an error keeps its snapshot until the file is mended."""
+    valid = {a.slug: a for a in actors}
+    files = {Path(path).stem for kind, path in record_paths(root) if kind == "actor"}
     folder = root / FOLDER
     if not folder.is_dir() or folder.is_symlink():
         return []
-    return sorted(p for p in folder.glob("*.json") if p.stem not in giving and not p.is_symlink())
+    stale = []
+    for path in sorted(folder.glob("*.json")):
+        actor = valid.get(path.stem)
+        gone = path.stem not in files or (actor is not None and not actor.fields.get("calendar_url"))
+        if gone and not path.is_symlink() and path.is_file():
+            stale.append(path)
+    return stale
+
+
+class PullRefused(Exception):
+    """The pull cannot write its snapshots where they belong (the message says why, in French)."""
 
 
 def pull_all(
@@ -140,6 +167,12 @@ def pull_all(
     """Pull every actor's calendar in turn (one client, its deadline per file); then remove the
     snapshots no actor gives any more (not in a dry run). Returns the reports and the removed."""
     now = now or datetime.now(territory.tz)
+    folder = root / FOLDER
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise PullRefused(
+            f"{FOLDER}/ est un lien ou un fichier : les instantanés s'écrivent dans un dossier du dépôt "
+            f"même ; remplacez-le par un dossier « {FOLDER} »"
+        )
     client = Client(
         max_bytes=MAX_BYTES,
         timeout=timeout,
@@ -148,11 +181,16 @@ def pull_all(
         private_hint="pour un calendrier de l'intranet ou un essai, relancez avec "
         "« essaim events pull --allow-private »",
     )
-    reports = [
-        pull_calendar(root, actor, territory, client, now, dry_run)
-        for actor in actors
-        if actor.fields.get("calendar_url")
-    ]
+    reports = []
+    for actor in actors:
+        if not actor.fields.get("calendar_url"):
+            continue
+        try:
+            reports.append(pull_calendar(root, actor, territory, client, now, dry_run))
+        except Exception as error:  # unforeseen: this calendar fails, the next ones are still pulled
+            report = CalendarReport(actor.source, str(actor.fields["calendar_url"]), "")
+            report.error = f"erreur inattendue ({type(error).__name__}), à signaler aux auteurs d'Essaim"
+            reports.append(report)
     removed = stale_snapshots(root, actors)
     if not dry_run:
         for path in removed:

@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..records.model import Actor, Event, sort_key
+from ..records.model import Directory, Event, sort_key
 from ..records.untrusted import checked_record, untrusted_problem
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "calendars"
 MAX_SNAPSHOT_BYTES = 20_000_000
+MAX_EVENTS = 500  # of one snapshot: what a pull keeps (calendars/ics.py)
+AGAIN = "relancez « essaim events pull » pour mettre à jour l'instantané"
 EVENT_KEYS = {"uid", "slug", "record", "description", "url", "changed"}
 
 
@@ -53,13 +55,19 @@ def check_event(event: Any, source: str, tz: ZoneInfo) -> str:
     return reason
 
 
-def _record(event: Any, source: str, tz: ZoneInfo) -> tuple[Event | None, str]:
+def _record(event: Any, source: str, tz: ZoneInfo, shown_with: str = "") -> tuple[Event | None, str]:
+    """The event of a snapshot's entry, checked; its digest holds `shown_with` (the actor's name,
+    which its pages show: renaming the actor renders them again)."""
     if not isinstance(event, dict) or set(event) - EVENT_KEYS or not isinstance(event.get("record"), dict):
         return None, "événement mal formé"
     for key in ("uid", "slug", "description", "url"):
         if not isinstance(event.get(key, ""), str):
             return None, f"« {key} » n'est pas un texte"
-    digest = hashlib.sha1(json.dumps(event, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    changed = event.get("changed")
+    if changed is not None and (not isinstance(changed, str) or not _in_contract(changed)):
+        return None, "date de modification hors de 1900–2099"
+    text = json.dumps([event, shown_with], sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha1(text.encode()).hexdigest()
     record, reason = checked_record(
         "event", event["record"], event.get("description", ""), source, event["slug"], tz, digest
     )
@@ -71,13 +79,20 @@ def _record(event: Any, source: str, tz: ZoneInfo) -> tuple[Event | None, str]:
     return record, ""
 
 
-def calendar_events(
-    root: Path, actors: list[Actor], local: list[Event], tz: ZoneInfo, today: date
-) -> list[Event]:
-    """The events of every actor's snapshot, checked again, each once, marked with their source."""
-    by_slug = {a.slug: a for a in actors}
+def calendar_events(root: Path, directory: Directory, tz: ZoneInfo, today: date) -> list[Event]:
+    """The events of every actor's snapshot, checked again, each once, marked with their source.
+
+    Left out with a warning: a snapshot no actor gives, an unreadable one, an event that fails
+    the checks of a local event, names another organizer or a theme the directory does not have.
+    Left out silently: an event the actor also wrote as a file (same title, same start), one
+    whose page another event has (or an archived one kept), beyond MAX_EVENTS of one snapshot.
+    Of two events with one UID (the same Mobilizon event in two actors' feeds), the second
+    gives its own in iCalendar feeds (`calendar_uid` empty)."""
+    by_slug = {a.slug: a for a in directory.actors}
+    local = [*directory.events, *(r for r in directory.archived if isinstance(r, Event))]
     taken = {e.slug for e in local}
-    written = {(sort_key(e.name), e.fields.get("start"), s) for e in local for s in e.organizer_slugs}
+    written = {(sort_key(e.name), e.start, s) for e in local for s in e.organizer_slugs}
+    uids: set[str] = set()
     found: list[Event] = []
     folder = root / FOLDER
     if not folder.is_dir() or folder.is_symlink():
@@ -86,42 +101,47 @@ def calendar_events(
         actor = by_slug.get(path.stem)
         source = path.relative_to(root).as_posix()
         if actor is None or not actor.fields.get("calendar_url"):
-            logger.warning(
-                "essaim: %s : aucun acteur ne donne ce calendrier ; relancez « essaim events pull »", source
-            )
+            logger.warning("essaim: %s : aucun acteur ne donne ce calendrier ; %s", source, AGAIN)
             continue
         snapshot = read_snapshot(path)
         if snapshot is None or snapshot.get("actor") != actor.slug:
-            logger.warning(
-                "essaim: %s : instantané illisible, laissé de côté ; relancez « essaim events pull »", source
-            )
+            logger.warning("essaim: %s : instantané illisible, laissé de côté ; %s", source, AGAIN)
             continue
-        for event in snapshot["events"]:
-            record, reason = _record(event, source, tz)
-            if record is None or record.organizer_slugs != [actor.slug]:
+        pulled = _day(str(snapshot.get("pulled_at", ""))[:10], today)
+        for event in snapshot["events"][:MAX_EVENTS]:
+            record, reason = _record(event, source, tz, actor.name)
+            if record is not None and record.organizer_slugs != [actor.slug]:
+                record, reason = None, "autre organisateur que l'acteur"
+            if record is not None and not set(record.themes) <= set(directory.themes):
+                record, reason = None, "thème inconnu de l'annuaire"
+            if record is None:
                 logger.warning(
-                    "essaim: %s : un événement est laissé de côté (%s)",
-                    source,
-                    reason or "autre organisateur",
+                    "essaim: %s : un événement est laissé de côté (%s) ; %s", source, reason, AGAIN
                 )
                 continue
-            if (
-                record.slug in taken
-                or (sort_key(record.name), record.fields.get("start"), actor.slug) in written
-            ):
-                continue  # the actor wrote it as a file too, or it was met already
+            if record.slug in taken or (sort_key(record.name), record.start, actor.slug) in written:
+                continue  # the actor wrote it as a file too, or its page is another's
             taken.add(record.slug)
+            uid = event["uid"]
             record.calendar_of = actor  # type: ignore[attr-defined]
-            record.calendar_uid = event["uid"]  # type: ignore[attr-defined]
+            record.calendar_uid = uid if uid not in uids else ""  # type: ignore[attr-defined]
             record.calendar_page = event.get("url", "")  # type: ignore[attr-defined]
-            record.updated = _day(event.get("changed"), _day(str(snapshot.get("pulled_at", ""))[:10], today))
-            record.updated = min(record.updated, today)
+            uids.add(uid)
+            record.updated = min(_day(event.get("changed"), pulled), today)
             found.append(record)
     return found
 
 
-def _day(text: Any, default: date) -> date:
+def _in_contract(text: str) -> bool:
+    """Whether a date is one the contract allows (1900–2099, as a record's dates)."""
     try:
-        return date.fromisoformat(text) if isinstance(text, str) and text else default
+        return 1900 <= date.fromisoformat(text).year <= 2099
     except ValueError:
-        return default
+        return False
+
+
+def _day(text: Any, default: date) -> date:
+    """A snapshot's date, or `default` when it is not one the contract allows."""
+    if isinstance(text, str) and _in_contract(text):
+        return date.fromisoformat(text)
+    return default

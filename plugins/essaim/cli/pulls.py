@@ -46,7 +46,7 @@ def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allo
     Sort avec 0 si tous les calendriers ont été lus, 1 si l'un d'eux a échoué (les autres sont
     quand même mis à jour), 2 si territory.yml est invalide.
     """
-    from ..calendars.pull import describe, pull_all
+    from ..calendars.pull import PullRefused, describe, pull_all
     from ..clock import build_now
 
     territory, problems = read_territory(root)
@@ -55,9 +55,13 @@ def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allo
         sys.exit(2)
     directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
     now = build_now({}, territory.tz)  # ESSAIM_NOW, as for a build, else the clock
-    reports, removed = pull_all(
-        root, territory, directory.actors, timeout, deadline, allow_private, dry_run, now
-    )
+    try:
+        reports, removed = pull_all(
+            root, territory, directory.actors, timeout, deadline, allow_private, dry_run, now
+        )
+    except PullRefused as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
     for line in [*(r.line() for r in reports), *describe(removed, root)]:
         click.echo(visible(line))
     failed = sum(1 for r in reports if r.error)

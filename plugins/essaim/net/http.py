@@ -300,6 +300,8 @@ class Client:
             raise FetchError(f"{url} : {error}, connexion refusée ; {self.private_hint}") from error
         except requests.exceptions.TooManyRedirects as error:
             raise FetchError(f"{url} : trop de redirections") from error
+        except requests.exceptions.ContentDecodingError as error:
+            raise FetchError(f"{url} : réponse compressée illisible") from error
         except requests.exceptions.ChunkedEncodingError as error:
             raise FetchError(f"{url} : réponse interrompue avant la fin") from error
         except requests.exceptions.Timeout as error:

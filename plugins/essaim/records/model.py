@@ -255,11 +255,15 @@ class Event(Record):
         return found
 
     def is_upcoming(self, now: datetime) -> bool:
-        """True while the event (or, for a recurring event, its last occurrence) has not ended."""
-        if self.recurrence:
+        """True while the event (or, for a recurring event, its last occurrence) has not ended.
+        A rule is walked once per `now` (the parts of a build ask many times)."""
+        if not self.recurrence:
+            return self.ends_at() >= now
+        memo = self.__dict__.setdefault("_upcoming", {})
+        if now not in memo:
             rule = rrulestr(self.recurrence, dtstart=self.start)
-            return rule.after(now - self.duration, inc=True) is not None
-        return self.ends_at() >= now
+            memo[now] = rule.after(now - self.duration, inc=True) is not None
+        return memo[now]
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .checks import record_problems
+from .checks import RESERVED_EVENT_SLUGS, RESERVED_SLUGS, record_problems
 from .limits import LIMITS
 from .load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
 from .model import RECORD_TYPES, Event, Record
-from .schema import schema_problems
+from .schema import bundled, schema_problems
 
 MAX_DEPTH = LIMITS["yaml_depth"]  # nesting of any JSON from outside, as of a local record
 LONE_SURROGATE = "caractère invalide (moitié de paire UTF-16 isolée)"
@@ -57,6 +57,13 @@ def checked_record(
         return None, problem
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         return None, "pas d'identifiant « slug » utilisable"
+    if slug in RESERVED_SLUGS or (kind == "event" and slug in RESERVED_EVENT_SLUGS):
+        return None, f"identifiant « {slug} » réservé à une page de liste"
+    if (
+        not isinstance(body, str)
+        or len(body) > bundled(f"{kind}.json")["properties"]["description"]["maxLength"]
+    ):
+        return None, "présentation trop longue"
     problems = schema_problems(SourceRecord(kind, "", source, fields, "", 0, {}))
     if problems:
         return None, problems[0].message
