@@ -1,14 +1,18 @@
 """The `essaim` group and what its commands share: the root option, how problems are
-printed (text, GitHub annotations, GitLab's report), the registry's options."""
+printed (text, GitHub annotations, GitLab's report), reading the territory and its records, the
+registry's options."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from ..records.problems import ERROR, Problem, render_problems
+from ..records.read import read_directory
+from ..records.territory import read_territory
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,3 +72,14 @@ def _registry_options(command):
         default=None,
         help="API Recherche d'entreprises (défaut : https://recherche-entreprises.api.gouv.fr).",
     )(command)
+
+
+def territory_and_directory(root: Path, git_dates: bool = False):
+    """territory.yml and the records, as the commands that look at the records read them; an
+    invalid territory.yml is printed and ends the command (exit 2)."""
+    territory, problems = read_territory(root)
+    if territory is None:
+        report(problems, "text")
+        sys.exit(2)
+    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=git_dates)
+    return territory, directory

@@ -9,9 +9,7 @@ from pathlib import Path
 import click
 
 from ..records.problems import Problem, visible
-from ..records.read import read_directory
-from ..records.territory import read_territory
-from .base import _is_under, _registry_options, default_format, main, report
+from .base import _is_under, _registry_options, default_format, main, report, territory_and_directory
 from .markdown import MARKDOWN_ITEMS, markdown_text, warnings_markdown
 
 GIVE_UP_AFTER = 3  # failed registry requests in a row: it will not answer the others now
@@ -50,11 +48,7 @@ def check_registry(
     from ..sources.registry import API_URL, Registry, RegistryError, registry_warning
 
     style = style or default_format()
-    territory, problems = read_territory(root)
-    if territory is None:
-        report(problems, "text")
-        sys.exit(2)
-    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    territory, directory = territory_and_directory(root)
     wanted = [p.resolve() for p in paths]
     registry = Registry(endpoint or API_URL, allow_private)
     warnings: list[Problem] = []
@@ -122,11 +116,7 @@ def check_links_command(
     from ..sources.links import check_links, record_links
 
     style = style or default_format()
-    territory, problems = read_territory(root)
-    if territory is None:
-        report(problems, "text")
-        sys.exit(2)
-    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    territory, directory = territory_and_directory(root)
     wanted = [p.resolve() for p in paths]
     found = [
         (record, path, url)

@@ -13,7 +13,7 @@ from ..records.freshness import stale_problems, stale_records
 from ..records.problems import ERROR, Problem, visible
 from ..records.read import read_directory
 from ..records.territory import read_territory
-from .base import _is_under, default_format, main, report, validation_report
+from .base import _is_under, default_format, main, report, territory_and_directory, validation_report
 from .markdown import stale_markdown
 
 
@@ -181,12 +181,8 @@ def stale(root: Path, months: int | None, style: str) -> None:
 
     Sort avec 0 (la liste est un rappel, pas une erreur), 2 si territory.yml est invalide.
     """
-    territory, problems = read_territory(root)
-    if territory is None:
-        report(problems, "text")
-        sys.exit(2)
+    territory, directory = territory_and_directory(root, git_dates=True)
     months = months or territory.freshness["stale_months"]
-    directory, _ = read_directory(root, territory, cache_dir=None)
     today = date.today()
     found = stale_records(directory.records, today, months)
     if style == "markdown":

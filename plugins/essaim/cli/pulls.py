@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 
 from ..records.problems import visible
-from ..records.read import read_directory
 from ..records.territory import read_territory
-from .base import main, report
+from .base import main, report, territory_and_directory
 
 
 def _pull_options(command):
@@ -49,11 +48,7 @@ def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allo
     from ..calendars.pull import PullRefused, describe, pull_all
     from ..clock import build_now
 
-    territory, problems = read_territory(root)
-    if territory is None:
-        report(problems, "text")
-        sys.exit(2)
-    directory, _ = read_directory(root, territory, cache_dir=None, git_dates=False)
+    territory, directory = territory_and_directory(root)
     now = build_now({}, territory.tz)  # ESSAIM_NOW, as for a build, else the clock
     try:
         reports, removed = pull_all(
