@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import time
-from datetime import date
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -40,7 +39,8 @@ class DirectoryGenerator(Generator):
             if any(p.severity == ERROR for p in problems):
                 # Exactly what `essaim validate` reports (its review warnings included), once:
                 # the build's command prints it (essaim.build), nothing is logged here.
-                stale = stale_problems(directory.records, date.today(), territory.freshness["stale_months"])
+                today = build_now(self.settings, territory.tz).date()  # the build's "now"
+                stale = stale_problems(directory.records, today, territory.freshness["stale_months"])
                 raise InvalidContent(problems + stale)
             for problem in problems:
                 if problem.severity == WARNING:
@@ -79,7 +79,8 @@ class DirectoryGenerator(Generator):
         if territory.peers and territory.feature("federation"):
             from .federation.snapshots import load_peers
 
-            site.peers = load_peers(root, territory, directory.actors)
+            listed = [r for r in directory.all_records if r.KIND == "actor"]  # an archived one too
+            site.peers = load_peers(root, territory, listed)
             logger.info(
                 "essaim: %d records from %d neighbouring directories",
                 len(site.peers.records),

@@ -1,4 +1,4 @@
-"""Edits of a record file made by a command (`essaim confirm`, `essaim check registry --write`):
+"""Edits of a record file made by a command (`essaim confirm`):
 one top-level field set, every other byte of the file kept — comments, order, quotes, line ends.
 
 The edit is read back: the new file must hold exactly the old fields with that one changed,

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from .french import OFFER_NEED_WORDS
 from .matching import Match, Vocabulary, match_all, open_offers_needs
-from .records.freshness import is_stale
+from .records.freshness import is_stale, stale_since
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
@@ -303,12 +303,15 @@ class Site:
             return new_issue_url(forge, title, body)
         return f"mailto:{email}?subject={title}&body={body}"
 
+    @cached_property
+    def stale_before(self):
+        """The day before which a record's last update makes it stale, for this build."""
+        return stale_since(self.now.date(), self.territory.freshness["stale_months"])
+
     def is_stale(self, record) -> bool:
         """Whether a local record's page asks « Cette fiche est-elle à jour ? » (its last update
         older than `freshness.stale_months`); a neighbour's record is its directory's to ask."""
-        if hasattr(record, "origin"):
-            return False
-        return is_stale(record, self.now.date(), self.territory.freshness["stale_months"])
+        return not hasattr(record, "origin") and is_stale(record, self.stale_before)
 
     def confirm_url(self, record) -> str | None:
         """« Oui, tout est juste » on a stale record's page: a prefilled issue on the forge, or a

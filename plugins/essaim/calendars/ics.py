@@ -21,7 +21,6 @@ nothing here touches the network or the disk.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from dateutil.rrule import rrulestr
 
-from ..records.load import CONTROL_CHARACTERS
+from ..records.load import one_line
 from ..records.model import slugify
 
 MAX_EVENTS = 500  # of one calendar in its snapshot
@@ -39,7 +38,6 @@ MAX_VEVENTS = 20_000  # read from one file at all
 PAST_DAYS = 365  # an event over before that is left out
 MAX_SERIES_YEARS = 10  # a series that began before that is left out
 UTC = ZoneInfo("UTC")
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # overrides that would turn the page's text
 DAY_PARTS = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 KINDS = {  # a word of CATEGORIES → our kind of event
     "atelier": "workshop",
@@ -75,10 +73,7 @@ class CalendarEvents:
 
 
 def _text(value: Any, most: int) -> str:
-    if value is None:
-        return ""
-    text = BIDI.sub("", CONTROL_CHARACTERS.sub(" ", str(value)))
-    return " ".join(text.split())[:most].rstrip()
+    return one_line(str(value), most) if value is not None else ""
 
 
 def _body(value: Any, most: int = 20_000) -> str:

@@ -135,9 +135,11 @@ def _write(path: Path, text: str) -> None:
 
 def stale_snapshots(root: Path, actors: list[Actor]) -> list[Path]:
     """The snapshots whose actor's file is gone, or whose (valid) actor no longer gives a
-    calendar. An actor whose file has an error keeps its snapshot until the file is mended."""
-    valid = {a.slug: a for a in actors}
+    calendar or is archived (`actors`: the valid ones, archived ones included). An actor whose
+    file has an error keeps its snapshot until the file is mended."""
+    valid = {a.slug: a for a in actors if not a.archived}
     files = {Path(path).stem for kind, path in record_paths(root) if kind == "actor"}
+    files -= {a.slug for a in actors if a.archived}
     folder = root / FOLDER
     if not folder.is_dir() or folder.is_symlink():
         return []
@@ -183,7 +185,7 @@ def pull_all(
     )
     reports = []
     for actor in actors:
-        if not actor.fields.get("calendar_url"):
+        if actor.archived or not actor.fields.get("calendar_url"):
             continue
         try:
             reports.append(pull_calendar(root, actor, territory, client, now, dry_run))

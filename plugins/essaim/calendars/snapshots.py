@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..records.model import Directory, Event, sort_key
-from ..records.untrusted import checked_record, untrusted_problem
+from ..records.untrusted import checked_record, strict_json, untrusted_problem
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +38,19 @@ def read_snapshot(path: Path) -> dict[str, Any] | None:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_SNAPSHOT_BYTES:
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = strict_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         return None
-    if untrusted_problem(data):
-        return None
-    return data
+    envelope = {key: value for key, value in data.items() if key != "events"}
+    return None if untrusted_problem(envelope) else data  # each event is checked on its own
 
 
 def check_event(event: Any, source: str, tz: ZoneInfo) -> str:
     """Why an event of a snapshot cannot be used ("" when it can): its shape, then the checks of
     a local event (schema, dates, recurrence)."""
-    record, reason = _record(event, source, tz)
-    return reason
+    return _record(event, source, tz)[1]
 
 
 def _record(event: Any, source: str, tz: ZoneInfo, shown_with: str = "") -> tuple[Event | None, str]:
@@ -60,6 +58,9 @@ def _record(event: Any, source: str, tz: ZoneInfo, shown_with: str = "") -> tupl
     which its pages show: renaming the actor renders them again)."""
     if not isinstance(event, dict) or set(event) - EVENT_KEYS or not isinstance(event.get("record"), dict):
         return None, "événement mal formé"
+    problem = untrusted_problem(event)
+    if problem:
+        return None, problem
     for key in ("uid", "slug", "description", "url"):
         if not isinstance(event.get(key, ""), str):
             return None, f"« {key} » n'est pas un texte"
@@ -89,7 +90,7 @@ def calendar_events(root: Path, directory: Directory, tz: ZoneInfo, today: date)
     Of two events with one UID (the same Mobilizon event in two actors' feeds), the second
     gives its own in iCalendar feeds (`calendar_uid` empty)."""
     by_slug = {a.slug: a for a in directory.actors}
-    local = [*directory.events, *(r for r in directory.archived if isinstance(r, Event))]
+    local = [r for r in directory.all_records if isinstance(r, Event)]
     taken = {e.slug for e in local}
     written = {(sort_key(e.name), e.start, s) for e in local for s in e.organizer_slugs}
     uids: set[str] = set()
@@ -97,9 +98,12 @@ def calendar_events(root: Path, directory: Directory, tz: ZoneInfo, today: date)
     folder = root / FOLDER
     if not folder.is_dir() or folder.is_symlink():
         return found
+    archived = {r.slug for r in directory.archived if r.KIND == "actor"}
     for path in sorted(folder.glob("*.json")):
         actor = by_slug.get(path.stem)
         source = path.relative_to(root).as_posix()
+        if path.stem in archived:
+            continue  # an archived actor's calendar is out of the agenda, as the actor is
         if actor is None or not actor.fields.get("calendar_url"):
             logger.warning("essaim: %s : aucun acteur ne donne ce calendrier ; %s", source, AGAIN)
             continue

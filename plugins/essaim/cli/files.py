@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..clock import build_now
 from ..records.freshness import stale_problems, stale_records
 from ..records.problems import ERROR, Problem, visible
 from ..records.read import read_directory
@@ -48,7 +49,8 @@ def _problems(root: Path, wanted: list[Path]) -> list[Problem]:
     if territory is not None:
         directory, problems = read_directory(root, territory, cache_dir=None)
         months = territory.freshness["stale_months"]
-        problems = sorted(problems + stale_problems(directory.records, date.today(), months))
+        today = build_now({}, territory.tz).date()  # the build's "now": the same warnings
+        problems = sorted(problems + stale_problems(directory.records, today, months))
     if wanted:
         problems = [p for p in problems if _is_under(root / p.path, wanted)]
     return problems
@@ -183,7 +185,7 @@ def stale(root: Path, months: int | None, style: str) -> None:
     """
     territory, directory = territory_and_directory(root, git_dates=True)
     months = months or territory.freshness["stale_months"]
-    today = date.today()
+    today = build_now({}, territory.tz).date()
     found = stale_records(directory.records, today, months)
     if style == "markdown":
         from ..urls import Urls
@@ -210,7 +212,8 @@ def confirm(root: Path, paths: tuple[Path, ...]) -> None:
     from ..records.read import record_files
 
     wanted = [Path(os.path.abspath(p)) for p in paths]  # not resolved: a link is named, not followed
-    today = date.today().isoformat()
+    day = date.today()
+    today = day.isoformat()
     done = failed = 0
     for _kind, file in record_files(root):
         if not any(file == w or w in file.parents for w in wanted):
@@ -228,7 +231,7 @@ def confirm(root: Path, paths: tuple[Path, ...]) -> None:
             click.echo(f"{relative} : {why} ; écrivez vous-même la ligne « updated: {today} »")
             failed += 1
         else:
-            click.echo(f"{relative} : à jour au {date.today():%d/%m/%Y}")
+            click.echo(f"{relative} : à jour au {day:%d/%m/%Y}")
             done += 1
     if not done and not failed:
         raise click.UsageError("aucune fiche (actors/, initiatives/, events/) parmi les chemins donnés")

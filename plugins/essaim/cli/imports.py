@@ -66,8 +66,7 @@ def _import(
 
 def _existing(directory, kind: str) -> list:
     """The records an import compares its rows with: archived ones too (never proposed again)."""
-    listed = {"actor": directory.actors, "initiative": directory.initiatives, "event": directory.events}
-    return [*listed[kind], *(r for r in directory.archived if kind == r.KIND)]
+    return [r for r in directory.all_records if kind == r.KIND]
 
 
 def _carry_out(root: Path, outcomes: list, label, write: bool) -> None:

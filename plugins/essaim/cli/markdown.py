@@ -56,7 +56,7 @@ def warnings_markdown(title: str, none: str, warnings: list[Problem], directory)
     characters); `none` when there is none."""
     if not warnings:
         return none + "\n"
-    names = {r.source: r.name for r in [*directory.records, *directory.archived]}
+    names = {r.source: r.name for r in directory.all_records}
     lines = [f"## {title} ({len(warnings)})", ""]
     for problem in warnings[:MARKDOWN_ITEMS]:
         name = markdown_text(names.get(problem.path, problem.path))

@@ -52,7 +52,14 @@ def events_pull(root: Path, dry_run: bool, timeout: float, deadline: float, allo
     now = build_now({}, territory.tz)  # ESSAIM_NOW, as for a build, else the clock
     try:
         reports, removed = pull_all(
-            root, territory, directory.actors, timeout, deadline, allow_private, dry_run, now
+            root,
+            territory,
+            [r for r in directory.all_records if r.KIND == "actor"],
+            timeout,
+            deadline,
+            allow_private,
+            dry_run,
+            now,
         )
     except PullRefused as error:
         click.echo(str(error), err=True)

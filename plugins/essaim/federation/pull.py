@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from ..net.http import Client, Fetched, FetchError
 from ..records.schema import SCHEMA_VERSION, bundled, schema
 from ..records.territory import Territory
+from ..records.untrusted import strict_json
 from .manifest import OFFERS_NEEDS, PROTOCOL, dataset_url
 from .records import (
     FOLDER,
@@ -26,7 +27,6 @@ from .records import (
     foreign,
     offer_need_fields,
     peer_folder,
-    peer_json,
     peer_record,
     untrusted_problem,
 )
@@ -40,7 +40,7 @@ class PeerError(FetchError):
 
 def _json(body: bytes, url: str) -> Any:
     try:
-        return peer_json(body.decode("utf-8"))
+        return strict_json(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise PeerError(f"{url} : JSON invalide ({error})") from error
     except RecursionError as error:

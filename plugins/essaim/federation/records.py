@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from ..records.checks import record_problems
 from ..records.load import CONTROL_CHARACTERS, SLUG_RE, SourceRecord
-from ..records.model import RECORD_TYPES, Event, Record, slugify
+from ..records.model import Record, slugify
 from ..records.schema import bundled, problems_for_mapping, schema_problems
-from ..records.untrusted import untrusted_problem
+from ..records.untrusted import checked_record, untrusted_problem
 from .manifest import KIND_DATASETS
 
 FOLDER = "federation"
@@ -37,16 +36,6 @@ def peer_folder(url: str) -> str:
     parts = urlsplit(url)
     name = (parts.netloc + parts.path.rstrip("/")).lower()
     return "".join(c if c.isalnum() or c in ".-" else "-" for c in name).strip("-")
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"« {name} » n'est pas un nombre JSON")
-
-
-def peer_json(text: str) -> Any:
-    """JSON from a peer, as the standard says it: `NaN` and `Infinity` (which Python's reader
-    takes, and no map can place) are refused. Raises ValueError or RecursionError."""
-    return json.loads(text, parse_constant=_no_constant)
 
 
 def peer_name(declared: Any, url: str, taken: set[str]) -> str:
@@ -81,22 +70,13 @@ def peer_record(kind: str, data: dict[str, Any], source: str, tz: ZoneInfo) -> t
     slug = str(data.get("slug") or slugify(str(data.get("title" if kind == "event" else "name"))))
     if not SLUG_RE.match(slug):
         return None, "pas d'identifiant « slug » utilisable : l'annuaire d'origine doit en donner un"
-    record = RECORD_TYPES[kind](
-        slug=slug,
-        source=source,
-        fields={k: v for k, v in data.items() if k not in EXPORT_KEYS},
-        body=str(data.get("description") or ""),
-        body_line=0,
-        digest=hashlib.sha1(text).hexdigest(),
-    )
-    problems = record_problems(record, tz)
-    if problems:
-        return None, problems[0].message
-    if data.get("updated"):
+    fields = {k: v for k, v in data.items() if k not in EXPORT_KEYS}
+    body = str(data.get("description") or "")
+    digest = hashlib.sha1(text).hexdigest()
+    record, reason = checked_record(kind, fields, body, source, slug, tz, digest, schema_checked=True)
+    if record is not None and data.get("updated"):
         record.updated = date.fromisoformat(str(data["updated"]))  # the schema checked the date
-    if isinstance(record, Event):
-        record.set_times(tz)
-    return record, ""
+    return record, reason
 
 
 def foreign(url: str, peer_url: str, own_url: str, transitive: bool) -> str:

@@ -24,6 +24,7 @@ from ..records.checks import name_key
 from ..records.model import RECORD_TYPES, Actor, Record, slugify
 from ..records.offers import OfferNeed
 from ..records.territory import Territory
+from ..records.untrusted import strict_json
 from .manifest import OFFERS_NEEDS
 from .records import (
     FOLDER,
@@ -31,7 +32,6 @@ from .records import (
     OfferNeedChecks,
     foreign,
     peer_folder,
-    peer_json,
     peer_name,
     peer_record,
 )
@@ -110,7 +110,7 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
     for peer in territory.peers:
         folder = root / FOLDER / peer_folder(peer["url"])
         try:
-            provenance = peer_json((folder / "provenance.json").read_text(encoding="utf-8"))
+            provenance = strict_json((folder / "provenance.json").read_text(encoding="utf-8"))
             name = peer_name(provenance["territory"]["name"], peer["url"], names)
         except (OSError, ValueError, RecursionError, TypeError, KeyError):
             continue  # not pulled yet: `essaim federation pull`
@@ -122,7 +122,7 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
         found.territories.append(origin)
         for plural in peer["include"]:
             try:
-                rows = peer_json((folder / f"{plural}.json").read_text(encoding="utf-8"))
+                rows = strict_json((folder / f"{plural}.json").read_text(encoding="utf-8"))
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, RecursionError) as error:

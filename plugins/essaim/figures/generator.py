@@ -24,6 +24,7 @@ from ..records.read import FOLDERS
 from .charts import Row, bar_chart, column_chart
 
 PART = "figures"
+FOLDER_PREFIXES = tuple(f"{folder}/" for folder in FOLDERS.values())
 GROWTH_MONTHS = 24  # the growth chart's months, the current one last
 COMMUNES_IN_CHART = 15  # the chart shows the largest; the table, every commune
 
@@ -186,6 +187,8 @@ class FiguresGenerator(Part):
         today = site.now.date()
         added = Counter()
         for record in site.directory.records:
+            if record.source not in first and not record.source.startswith(FOLDER_PREFIXES):
+                continue  # an actor's calendar's event is not a record of the directory's own
             day = min(first.get(record.source, today), today)  # a build dated in the past (tests)
             added[(day.year, day.month)] += 1
         months = []

@@ -26,18 +26,15 @@ def stale_since(today: date, months: int) -> date:
 STALE_KINDS = ("actor", "initiative")
 
 
-def is_stale(record: Record, today: date, months: int) -> bool:
-    """Whether an actor or initiative was last updated more than `months` months before `today`."""
-    return (
-        record.KIND in STALE_KINDS
-        and record.updated is not None
-        and record.updated < stale_since(today, months)
-    )
+def is_stale(record: Record, before: date) -> bool:
+    """Whether an actor or initiative was last updated before `before` (`stale_since`)."""
+    return record.KIND in STALE_KINDS and record.updated is not None and record.updated < before
 
 
 def stale_records(records: Iterable[Record], today: date, months: int) -> list[Record]:
     """Records last updated more than `months` months before `today`, oldest first."""
-    return sorted((r for r in records if is_stale(r, today, months)), key=lambda r: (r.updated, r.source))
+    before = stale_since(today, months)
+    return sorted((r for r in records if is_stale(r, before)), key=lambda r: (r.updated, r.source))
 
 
 def stale_problems(records: Iterable[Record], today: date, months: int) -> list[Problem]:

@@ -215,6 +215,16 @@ MAX_INTEGER = 2**53  # beyond, JSON readers (JavaScript among them) lose digits
 # What no page, feed or export can carry: C0 controls but tab and line feed, DEL, C1 controls,
 # halves of UTF-16 pairs, and the two non-characters XML refuses.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Marks that turn the direction of the text around them, and the byte-order mark: invisible in a
+# name, misleading in a page (text from outside: a registry, a calendar).
+INVISIBLE_MARKS = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def one_line(value: str, most: int) -> str:
+    """A text from outside on one line: control characters and invisible marks dropped, spaces
+    joined, at most `most` characters."""
+    text = INVISIBLE_MARKS.sub("", CONTROL_CHARACTERS.sub(" ", value))
+    return " ".join(text.split())[:most].rstrip()
 
 
 class _Builder:

@@ -386,13 +386,18 @@ class Directory:
 
     def with_events(self, extra: list[Event]) -> Directory:
         """The same Directory with more events (the actors' calendars'), every index made again."""
-        every = [*self.actors, *self.initiatives, *self.events, *self.archived]
+        every = self.all_records
         return Directory(
             self.themes,
             [r for r in every if isinstance(r, Actor)],
             [r for r in every if isinstance(r, Initiative)],
             [*(r for r in every if isinstance(r, Event)), *extra],
         )
+
+    @property
+    def all_records(self) -> list[Record]:
+        """Every record, the archived ones too (what a file name or a SIRET is taken by)."""
+        return [*self.actors, *self.initiatives, *self.events, *self.archived]
 
     @property
     def records(self) -> list[Record]:

@@ -32,7 +32,6 @@ class Problem:
         return f"{path}:{self.line}:{self.col}: {self.severity}: {visible(self.message)}"
 
 
-STYLES = ("text", "github", "gitlab")
 GITLAB_SEVERITY = {ERROR: "major", WARNING: "minor"}
 
 

@@ -21,6 +21,16 @@ MAX_DEPTH = LIMITS["yaml_depth"]  # nesting of any JSON from outside, as of a lo
 LONE_SURROGATE = "caractère invalide (moitié de paire UTF-16 isolée)"
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"« {name} » n'est pas un nombre JSON")
+
+
+def strict_json(text: str) -> Any:
+    """JSON from outside, as the standard says it: `NaN` and `Infinity` (which Python's reader
+    takes, and no map can place) are refused. Raises ValueError or RecursionError."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def untrusted_problem(value: Any) -> str:
     """Why JSON from outside cannot be used as it is ("" when it can): nested too deep to be
     checked and written back safely, or a text (or key) holding a character no page or feed can
@@ -48,11 +58,13 @@ def checked_record(
     slug: str,
     tz: ZoneInfo,
     digest: str = "",
+    schema_checked: bool = False,
 ) -> tuple[Record | None, str]:
     """A record made of `fields` (as a file's front matter) and `body`, after the checks a local
     record goes through: (the record, "") or (None, the first reason, in French). Its times are
-    set for an event."""
-    problem = untrusted_problem([fields, body, slug])  # nesting first: nothing below recurses deep
+    set for an event. `schema_checked`: the caller has walked the values and checked them
+    against the schema already (a peer's record, with the keys only exports carry)."""
+    problem = "" if schema_checked else untrusted_problem([fields, body, slug])  # nesting first
     if problem:
         return None, problem
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
@@ -64,7 +76,7 @@ def checked_record(
         or len(body) > bundled(f"{kind}.json")["properties"]["description"]["maxLength"]
     ):
         return None, "présentation trop longue"
-    problems = schema_problems(SourceRecord(kind, "", source, fields, "", 0, {}))
+    problems = [] if schema_checked else schema_problems(SourceRecord(kind, "", source, fields, "", 0, {}))
     if problems:
         return None, problems[0].message
     if not digest:

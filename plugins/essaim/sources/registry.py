@@ -40,7 +40,7 @@ import yaml
 
 from ..net.http import Client, FetchError
 from ..records.checks import name_key
-from ..records.load import CONTROL_CHARACTERS
+from ..records.load import one_line
 from ..records.model import sort_key
 
 API_URL = "https://recherche-entreprises.api.gouv.fr"
@@ -110,10 +110,8 @@ class AreaResult:
 
 
 def _text(value: Any, most: int = 200) -> str:
-    """A text of the reply, cleaned: control characters dropped, spaces joined, bounded."""
-    if not isinstance(value, str):
-        return ""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", value.replace("\ufeff", "")).split())[:most]
+    """A text of the reply, on one line and bounded ("" for anything but a text)."""
+    return one_line(value, most) if isinstance(value, str) else ""
 
 
 OPENING = "«“\"'("  # a word after one of these starts a name (« LA RUCHE » → « La Ruche »)
@@ -235,7 +233,6 @@ class Registry:
         )
         self.sleep, self.clock = sleep, clock
         self.last = -math.inf
-        self.requests = 0
 
     def _pace(self, wait: float = 0.0) -> None:
         wait = max(wait, self.last + 1 / REQUESTS_PER_SECOND - self.clock())
@@ -249,7 +246,6 @@ class Registry:
         wait = 0.0
         for attempt in range(ATTEMPTS):
             self._pace(wait)
-            self.requests += 1
             try:
                 body = self.client.get(url).body or b""
             except FetchError as error:
