@@ -493,3 +493,24 @@ def test_an_event_inside_an_alarm_is_not_an_event(territory, calendars):
     write(territory, "actors/a.md", actor_text("A", calendar_url=url))
     pull(territory)
     assert [e["uid"] for e in snapshot(territory, "a")["events"]] == ["a@x"]
+
+
+def test_one_bad_event_of_a_snapshot_never_drops_the_others(ruche, calendars, caplog):
+    pull(ruche)
+    path = ruche / "calendars/la-ruche.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"][0]["description"] = "un\x07caractère de contrôle"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    agenda = text_of((build(ruche) / "agenda/index.html").read_text(encoding="utf-8"))
+    assert "Marché de Noël" in agenda  # the other events are kept
+    assert "caractère de contrôle dans un texte" in " ".join(r.getMessage() for r in caplog.records)
+
+
+def test_a_snapshot_that_is_not_json_is_told_and_left_out(ruche, calendars, caplog):
+    pull(ruche)
+    path = ruche / "calendars/la-ruche.json"
+    text = path.read_text(encoding="utf-8").replace('"kind": "workshop"', '"kind": "workshop", "x": NaN', 1)
+    path.write_text(text, encoding="utf-8")
+    agenda = text_of((build(ruche) / "agenda/index.html").read_text(encoding="utf-8"))
+    assert "Marché de Noël" not in agenda and "Atelier réparation" not in agenda
+    assert "instantané illisible" in " ".join(r.getMessage() for r in caplog.records)

@@ -537,3 +537,21 @@ def test_two_peers_in_sub_folders_of_one_host_never_share_a_uid():
         record.origin_slug = "repair-cafe"
         uids.add(str(vevent(record, "https://x.example.org/", [], "nantes.example.org")["uid"]))
     assert uids == {"repair-cafe@org.example.io/nantes/", "repair-cafe@org.example.io/rennes/"}
+
+
+def test_a_peer_record_cannot_take_the_slug_of_a_list_page():
+    from zoneinfo import ZoneInfo
+
+    from essaim.federation.records import peer_record
+
+    base = "https://voisin.example.org"
+    tz = ZoneInfo("Europe/Paris")
+    for kind, data in (
+        ("event", event(base, "embed")),
+        ("event", event(base, "passes")),
+        ("actor", actor(base, "page")),
+    ):
+        record, reason = peer_record(kind, data, "federation/voisin/x.json", tz)
+        assert record is None and "réservé à une page de liste" in reason
+    record, reason = peer_record("event", event(base, "atelier"), "federation/voisin/x.json", tz)
+    assert record is not None and reason == ""
