@@ -11,14 +11,13 @@ removed when its actor no longer gives a calendar, or no longer exists.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..net.http import Client, FetchError
+from ..records.cachefile import write_atomic
 from ..records.model import Actor
 from ..records.read import record_paths
 from ..records.territory import Territory
@@ -114,23 +113,11 @@ def pull_calendar(
         "events": events,
     }
     try:
-        _write(path, json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        write_atomic(path, lambda file: file.write(text.encode("utf-8")))  # never half a snapshot
     except OSError as error:
         report.error = f"{report.snapshot} : écriture impossible ({error.strerror or error})"
     return report
-
-
-def _write(path: Path, text: str) -> None:
-    """Write beside, then replace: never half a snapshot, even on a full disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def stale_snapshots(root: Path, actors: list[Actor]) -> list[Path]:

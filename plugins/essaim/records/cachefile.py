@@ -1,6 +1,7 @@
 """Pickled cache files (parsed records, output manifests): read back when whole, discarded when
-damaged, and written so that two builds at once never share a temporary file; and the digest of
-the source files whose change makes a cache stale (`source_digest`).
+damaged, and written so that two builds at once never share a temporary file (`write_atomic`,
+which the calendars' snapshots are written with too); and the digest of the source files whose
+change makes a cache stale (`source_digest`).
 
 A cache only saves work: whatever is wrong with one (truncated by a full disk, overwritten,
 left by another version of Essaim) makes the build start it again, never fail.
@@ -15,8 +16,9 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +53,19 @@ def discard(path: Path, reason: str) -> None:
 
 
 def save(path: Path, value: Any) -> None:
-    """Pickle `value` into `path` in one step: written to a temporary file of this call's own
-    (two builds at once never write the same one), then renamed over `path`. On any failure
+    """Pickle `value` into `path` in one step (`write_atomic`)."""
+    write_atomic(path, lambda file: pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
+    """Write a file in one step: `write` fills a temporary file of this call's own (two builds
+    or pulls at once never write the same one), then it is renamed over `path`. On any failure
     (a full disk, Ctrl-C) the temporary file is removed and `path` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            write(file)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
