@@ -10,6 +10,7 @@ another HTTP error, or no answer at all (unknown name, refused, time out). A 401
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -87,19 +88,23 @@ def check_url(client: Client, url: str) -> Verdict:
 def check_links(
     urls: Iterable[str], timeout: float = 10.0, allow_private: bool = False, concurrency: int = CONCURRENCY
 ) -> dict[str, Verdict]:
-    """Each address once, `concurrency` at a time, each with its own client (one request at a
-    time per client) and a deadline of three times `timeout`."""
+    """Each address once, `concurrency` at a time: one client per thread (a client makes one
+    request at a time; its connections are kept for the thread's next address), a deadline of
+    three times `timeout` per address."""
     unique = list(dict.fromkeys(urls))
+    clients = threading.local()
 
     def one(url: str) -> Verdict:
-        client = Client(
-            max_bytes=1,
-            timeout=timeout,
-            retries=1,
-            deadline=3 * timeout,
-            allow_private=allow_private,
-            private_hint="pour vérifier un site local, relancez avec --allow-private",
-        )
+        client = getattr(clients, "client", None)
+        if client is None:
+            client = clients.client = Client(
+                max_bytes=1,
+                timeout=timeout,
+                retries=1,
+                deadline=3 * timeout,
+                allow_private=allow_private,
+                private_hint="pour vérifier un site local, relancez avec --allow-private",
+            )
         try:
             return check_url(client, url)
         except Exception as error:  # noqa: BLE001 - a hostile server never stops the other checks
