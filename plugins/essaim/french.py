@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .records.hours import Span, regular_week
 from .records.taxonomy import vocabulary
 
 MONTHS = [
@@ -57,6 +58,46 @@ def month_fr(value: date | datetime) -> str:
 def time_fr(value: datetime) -> str:
     """`18 h 30` (French typography), `18 h` on the hour."""
     return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+
+
+def clock_fr(text: str) -> str:
+    """`09:30` → `9 h 30`, `14:00` → `14 h`, `24:00` → `minuit`."""
+    hour, minute = (int(part) for part in text.split(":"))
+    if hour in (0, 24) and not minute:
+        return "minuit"
+    return f"{hour} h {minute:02d}" if minute else f"{hour} h"
+
+
+def spans_fr(spans: tuple[Span, ...]) -> str:
+    """One day's openings: `9 h – 12 h et 14 h – 18 h (sur rendez-vous)`, `fermé`."""
+    if not spans:
+        return "fermé"
+    if len(spans) == 1 and spans[0].start == "00:00" and spans[0].end == "24:00":
+        text = ["jour et nuit"]
+    else:
+        text = [f"{clock_fr(s.start)} – {clock_fr(s.end)}" for s in spans]
+    joined = ", ".join(text[:-1]) + (" et " if len(text) > 1 else "") + text[-1]
+    comments = sorted({s.comment for s in spans if s.comment})
+    return joined + (f" ({', '.join(comments)})" if comments else "")
+
+
+def hours_rows(value: str, country: str = "FR") -> dict | None:
+    """The rows of a weekly table of opening hours in OSM syntax, in French: `rows` as (day,
+    text) Monday to Sunday, then public holidays when the expression names them; `varies`
+    when some weeks of the year differ. None when the value is not OSM syntax (shown as
+    written)."""
+    week = regular_week(value, country)
+    if week is None:
+        return None
+    rows = []
+    for index, spans in enumerate(week.days):
+        text = spans_fr(spans)
+        if not spans and index in week.unknown:
+            text = "à confirmer"
+        rows.append((WEEKDAYS[index].capitalize(), text))
+    if week.holidays is not None:
+        rows.append(("Jours fériés", spans_fr(week.holidays)))
+    return {"rows": rows, "varies": week.varies}
 
 
 def event_when(event) -> str:

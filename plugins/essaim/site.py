@@ -308,6 +308,20 @@ class Site:
         """The day before which a record's last update makes it stale, for this build."""
         return stale_since(self.now.date(), self.territory.freshness["stale_months"])
 
+    def hours_config(self, theme_url: str) -> dict[str, Any]:
+        """What the browser needs to say « Ouvert maintenant » (theme/static/js/hours/): the
+        worker, the libraries it loads (copied by the pages part), the territory's time zone
+        and the country whose public holidays `PH` means."""
+        return {
+            "worker": f"{theme_url}/js/hours/worker.js",
+            "libs": [
+                self.urls.static("vendor/suncalc/suncalc.js"),
+                self.urls.static("vendor/opening_hours/opening_hours.js"),
+            ],
+            "timeZone": self.territory.timezone,
+            "country": self.territory.country,
+        }
+
     def is_stale(self, record) -> bool:
         """Whether a local record's page asks « Cette fiche est-elle à jour ? » (its last update
         older than `freshness.stale_months`); a neighbour's record is its directory's to ask."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LIBRARIES: dict[str, list[str]] = {
+# A file is copied under its own name, or (source, name) where a browser needs another name.
+LIBRARIES: dict[str, list[str | tuple[str, str]]] = {
     "leaflet": [
         "dist/leaflet.js",
         "dist/leaflet.css",
@@ -27,6 +28,12 @@ LIBRARIES: dict[str, list[str]] = {
     ],
     "lunr": ["lunr.min.js", "LICENSE"],
     "lunr-languages": ["min/lunr.stemmer.support.min.js", "min/lunr.fr.min.js", "LICENSE"],
+    # « Ouvert maintenant »: OSM opening hours read in the browser (a worker loads them)
+    "opening_hours": [
+        ("build/opening_hours.js", "opening_hours.js"),
+        ("LICENSES/LGPL-3.0-only.txt", "LICENSE"),
+    ],
+    "suncalc": [("suncalc.cjs", "suncalc.js"), "LICENSE"],  # served as .js: a JavaScript MIME type
 }
 
 
@@ -46,12 +53,13 @@ def vendor_files(root: Path, library: str) -> list[tuple[Path, str]]:
     """(source file, output path under vendor/) of one library; a clear error when missing."""
     base = node_modules(root) / library
     files = []
-    for name in LIBRARIES[library]:
+    for entry in LIBRARIES[library]:
+        name, save_as = entry if isinstance(entry, tuple) else (entry, entry)
         source = base / name
         if not source.is_file():
             raise MissingFrontendLibrary(
                 f"{source} est introuvable : lancez « npm ci » (ou « make build ») pour installer "
                 "les bibliothèques du site"
             )
-        files.append((source, f"vendor/{library}/{name.removeprefix('dist/')}"))
+        files.append((source, f"vendor/{library}/{save_as.removeprefix('dist/')}"))
     return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..records.hours import parse_error
 from ..records.model import Actor, slugify
 
 
@@ -12,6 +13,9 @@ def structure(actor: Actor, url: str, source: str) -> dict[str, Any]:
     fields = actor.fields
     address = actor.address
     geo = actor.geo or {}
+    hours = fields.get("opening_hours")
+    if isinstance(hours, str) and parse_error(hours) is not None:
+        hours = None  # data·inclusion asks for OSM syntax: free text is left out, not passed on
     description = actor.summary + (f"\n\n{actor.body}" if actor.body.strip() else "")
     data = {
         "source": source,
@@ -30,7 +34,7 @@ def structure(actor: Actor, url: str, source: str) -> dict[str, Any]:
         "telephone": fields.get("phone"),
         "courriel": fields.get("email"),
         "site_web": fields.get("website"),
-        "horaires_accueil": fields.get("opening_hours"),
+        "horaires_accueil": hours,
         "accessibilite_lieu": (fields.get("accessibility") or {}).get("acceslibre_url"),
     }
     return {key: value for key, value in data.items() if value is not None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..french import date_fr, event_when, km, label, month_fr, plural, time_fr
+from ..french import date_fr, event_when, hours_rows, km, label, month_fr, plural, time_fr
 from ..records.model import slugify
 from ..records.taxonomy import legal_form_label
 from ..site import mailto
@@ -46,4 +46,5 @@ FILTERS = {
     "plural": plural,
     "km": km,
     "mailto": mailto,
+    "hours_rows": hours_rows,
 }

@@ -11,12 +11,14 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
+from ..vendor import vendor_files
 from . import workers
 from .fragments import Cards, Chrome, with_globals
 from .jinja_ext import render
@@ -55,6 +57,10 @@ class PagesGenerator(Part):
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
         self.page_context = with_globals(self.env, self.context)  # what every page starts from
+        root = Path(self.settings["ESSAIM_ROOT"])
+        for library in ("suncalc", "opening_hours"):  # « Ouvert maintenant » (js/hours/)
+            for source, save_as in vendor_files(root, library):
+                self.files.copy(save_as, source)
         self.started = time.perf_counter()
         self.unlisted: set[str] = set()  # pages kept out of the sitemap: peers' copies, archived
         # One page per record, shared with the forked workers (they start on it at once), then

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..records.hours import regular_week
 from ..records.model import Actor, Event, Initiative, Record
 
 NGO_FORMS = {"association", "fondation"}
@@ -28,6 +29,31 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 
+SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def opening_specification(value: Any) -> list[dict[str, Any]] | None:
+    """OSM opening hours as schema.org `openingHoursSpecification`: one item per opening, with
+    the days it applies to. None when the hours are free text or change with the season (a
+    week that holds part of the year would be wrong the rest of it)."""
+    week = regular_week(value, None) if isinstance(value, str) else None
+    if week is None or week.varies:
+        return None
+    by_span: dict[tuple[str, str], list[str]] = {}
+    for day, spans in zip(SCHEMA_DAYS, week.days, strict=True):
+        for span in spans:
+            by_span.setdefault((span.start, span.end), []).append(f"https://schema.org/{day}")
+    return [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": days,
+            "opens": opens,
+            "closes": "23:59" if closes == "24:00" else closes,
+        }
+        for (opens, closes), days in sorted(by_span.items())
+    ]
+
+
 def organization(actor: Actor, url: str) -> dict[str, Any]:
     """An actor as schema.org NGO (associations, foundations) or Organization."""
     fields = actor.fields
@@ -48,6 +74,7 @@ def organization(actor: Actor, url: str) -> dict[str, Any]:
             "taxID": fields.get("siret"),
             "sameAs": same_as,
             "knowsAbout": fields.get("skills_offered"),
+            "openingHoursSpecification": opening_specification(fields.get("opening_hours")),
         }
     )
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from .hours import hours_problem
 from .load import SLUG_RE, LinePath
 from .media import image_problem
 from .model import MAX_OCCURRENCE_DAYS, Actor, Event, Initiative, Record, parse_when, slugify
@@ -95,6 +96,9 @@ def record_problems(record: Record, tz: ZoneInfo) -> list[Problem]:
                 "du jour où la fiche a été vérifiée",
             )
         )
+    hours = fields.get("opening_hours")
+    if isinstance(hours, str) and hours.strip() and (warning := hours_problem(hours)):
+        problems.append(_problem(record, ("opening_hours",), warning, severity="warning"))
     if isinstance(record, Event):
         problems.extend(_event_time_problems(record, tz))
     return problems

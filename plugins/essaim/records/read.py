@@ -26,7 +26,7 @@ from .checks import directory_problems, record_problems
 from .gitdates import last_commit_dates
 from .load import read_source
 from .model import RECORD_TYPES, Actor, Directory, Event, Record
-from .problems import Problem
+from .problems import Problem, has_errors
 from .schema import KINDS, schema_problems
 from .territory import Territory
 
@@ -265,8 +265,8 @@ def read_directory(
         parsed[record.KIND].append(record)
         local = record_problems(record, tz)
         problems.extend(local)
-        if record_problem_list or local:
-            continue  # an invalid record is reported, never half-rendered
+        if has_errors(record_problem_list) or has_errors(local):
+            continue  # an invalid record is reported, never half-rendered (a warning is only told)
         record.updated = _updated(record, dates)
         record.__dict__.pop("file_key", None)  # made with `updated` as it is now, when first used
         if isinstance(record, Event):

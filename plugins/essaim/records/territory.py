@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .hours import holidays_known
 from .load import load_yaml_mapping
 from .media import image_problem
 from .offers import RESERVED_CATEGORIES
@@ -83,6 +84,7 @@ class Territory:
     demo: bool = False
     language: str = "fr"
     timezone: str = "Europe/Paris"
+    country: str = "FR"  # ISO 3166 code: the public holidays of opening hours (`PH off`)
     contact_email: str | None = None
     logo: str | None = None
     colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLORS))
@@ -150,6 +152,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         demo=data.get("demo", False),
         language=data.get("language", "fr"),
         timezone=data.get("timezone", "Europe/Paris"),
+        country=data.get("country", "FR"),
         contact_email=data.get("contact_email"),
         logo=data.get("logo"),
         colors={**DEFAULT_COLORS, **data.get("colors", {})},
@@ -224,6 +227,17 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     line,
                     col,
                     f"fuseau horaire inconnu « {data['timezone']} » : utilisez un nom comme Europe/Paris",
+                )
+            )
+        if "country" in data and not holidays_known(data["country"]):
+            line, col = lines.get(("country",), (1, 1))
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    f"pays « {data['country']} » inconnu du calendrier des jours fériés : écrivez "
+                    "son code ISO à deux lettres, comme FR, BE ou CH",
                 )
             )
         urls = {**DEFAULT_URLS, **data.get("urls", {})}

@@ -1,0 +1,77 @@
+/* Essaim: « Ouvert maintenant · ferme à 18 h », computed in the browser from a place's opening
+   hours in OpenStreetMap's syntax by the `opening_hours` library, in the territory's time zone
+   whatever the visitor's. No DOM and no library loading here: node --test runs it with the
+   library from node_modules; worker.js runs it in the page.
+
+   The library reads a Date's local fields (getHours...). `wallClock` makes a Date whose local
+   fields are the territory's wall clock at that instant, so that a visitor abroad reads the
+   hours of the place, not of where they are; the dates it returns are read the same way. */
+
+const WEEKDAYS = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+  "septembre", "octobre", "novembre", "décembre"];
+const DAY = 86400000;
+
+export function wallClock(date, timeZone) {
+  const parts = {};
+  for (const part of new Intl.DateTimeFormat("en-US", {
+    timeZone: timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit"
+  }).formatToParts(date)) parts[part.type] = Number(part.value);
+  return new Date(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+}
+
+export function clock(date) {
+  const h = date.getHours(), m = date.getMinutes();
+  if (h === 0 && m === 0) return "minuit";
+  return m ? h + " h " + String(m).padStart(2, "0") : h + " h";
+}
+
+function midnight(date) {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
+/* « à 18 h », « demain à 9 h », « lundi à 9 h », « le 5 janvier à 9 h ». */
+export function when(next, now) {
+  const days = Math.round((midnight(next) - midnight(now)) / DAY);
+  const at = next.getHours() === 0 && next.getMinutes() === 0 ? "à minuit" : "à " + clock(next);
+  if (days === 0) return at;
+  if (days === 1) return "demain " + at;
+  if (days < 7) return WEEKDAYS[next.getDay()] + " " + at;
+  const day = next.getDate() === 1 ? "1er" : String(next.getDate());
+  return "le " + day + " " + MONTHS[next.getMonth()] + " " + at;
+}
+
+/* What a place's hours say at `now` (a wallClock date): {open: true, false or null (unknown),
+   text}. `hours` is an opening_hours instance. Changes more than a year away are not said. */
+export function describe(hours, now) {
+  const horizon = new Date(now.getTime() + 366 * DAY);
+  const unknown = hours.getUnknown(now), open = hours.getState(now);
+  const comment = hours.getComment(now);
+  const next = hours.getNextChange(now, horizon);
+  const later = next ? " · " + (open ? "ferme " : unknown ? "" : "ouvre ") + when(next, now) : "";
+  if (unknown) {
+    return { open: null, text: "Ouverture à confirmer" + (comment ? " (" + comment + ")" : "") };
+  }
+  if (open) {
+    return { open: true, text: "Ouvert maintenant" + (comment ? " (" + comment + ")" : "") + later };
+  }
+  return { open: false, text: "Fermé maintenant" + (comment ? " (" + comment + ")" : "") + later };
+}
+
+/* The address object the library wants for public holidays (PH) and sun times. */
+export function place(country, lat, lon) {
+  return { lat: lat || 0, lon: lon || 0, address: { country_code: String(country || "fr").toLowerCase(), state: "" } };
+}
+
+/* Each value's description at `instant` (a Date), or null when the library refuses it. */
+export function describeAll(OpeningHours, values, timeZone, country, instant) {
+  const now = wallClock(instant, timeZone), where = place(country);
+  return values.map(function (value) {
+    try {
+      return describe(new OpeningHours(value, where), now);
+    } catch (error) {
+      return null;
+    }
+  });
+}
