@@ -88,7 +88,25 @@ def hours_site(tmp_path_factory):
     summer = '"Tu-Sa 10:00-18:00; Aug off; PH 10:00-12:00"'
     write(root, "actors/ete.md", actor_text("L'Été", opening_hours=summer))
     write(root, "actors/libre.md", actor_text("La Libre", opening_hours='"le mardi, sur rendez-vous"'))
+    write(
+        root,
+        "actors/toujours.md",
+        actor_text("Toujours", opening_hours='"24/7"', geo="{lat: 47.21, lon: -1.56}"),
+    )
+    closed = """'off "fermé pour travaux"'"""
+    write(
+        root, "actors/travaux.md", actor_text("Travaux", opening_hours=closed, geo="{lat: 47.22, lon: -1.57}")
+    )
     return build(root)
+
+
+def open_now_expected() -> set[str]:
+    """The places of hours_site that the Python parser says are open now."""
+    now = datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    open_now = {"Toujours"}
+    if opening_hours.OpeningHours(WEEK, country="FR").is_open(now):
+        open_now.add("La Ruche")
+    return open_now
 
 
 def rows(page: str) -> list[tuple[str, str]]:
@@ -160,5 +178,35 @@ def test_open_now_in_the_browser_agrees_with_the_python_parser(hours_site, page)
         else:
             pytest.fail(f"the page says {text!r} at {now:%A %H:%M}, Python says open={expected}")
         assert " · " in text  # and when it changes
+    finally:
+        server.shutdown()
+
+
+def test_search_and_map_filter_the_places_open_now(hours_site, page):
+    from conftest import serve
+
+    server, url = serve(hours_site)
+    try:
+        for _attempt in range(2):  # the state may change between the two readings
+            expected = open_now_expected()
+            page.goto(url + "/recherche/?open=now")
+            page.wait_for_function("document.documentElement.hasAttribute('data-search-shown')")
+            names = set(page.locator("#search-results h2").all_inner_texts())
+            options = page.locator("#facet-open option").all_inner_texts()
+            page.goto(url + "/carte/")
+            page.wait_for_function("document.getElementById('carte').dataset.ready === 'true'")
+            page.select_option("#filtres-carte [name=open]", "now")
+            page.wait_for_function(
+                "n => document.querySelectorAll('#lieux-visibles li').length === n", arg=len(expected)
+            )
+            on_map = set(page.locator("#lieux-visibles li > a").all_inner_texts())
+            if names == on_map == expected == open_now_expected():
+                break
+        assert names == expected and on_map == expected
+        assert f"Ouvert maintenant ({len(expected)})" in options
+        assert "open=now" in page.url
+        page.locator("#lieux-visibles li", has_text="Toujours").get_by_role("button").click()
+        assert page.locator(".leaflet-popup .hours-now").inner_text() == "Ouvert maintenant"
+        assert page.console_errors == []
     finally:
         server.shutdown()

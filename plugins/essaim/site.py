@@ -308,10 +308,13 @@ class Site:
         """The day before which a record's last update makes it stale, for this build."""
         return stale_since(self.now.date(), self.territory.freshness["stale_months"])
 
-    def hours_config(self, theme_url: str) -> dict[str, Any]:
+    def hours_config(self, theme_url: str) -> dict[str, Any] | None:
         """What the browser needs to say « Ouvert maintenant » (theme/static/js/hours/): the
-        worker, the libraries it loads (copied by the pages part), the territory's time zone
-        and the country whose public holidays `PH` means."""
+        worker, the libraries it loads, the territory's time zone and the country whose public
+        holidays `PH` means. The pages part copies the libraries (one part owns a file): None
+        when it is switched off, and search and the map then offer no "open now" filter."""
+        if not self.territory.feature("pages"):
+            return None
         return {
             "worker": f"{theme_url}/js/hours/worker.js",
             "libs": [

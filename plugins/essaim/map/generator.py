@@ -10,6 +10,7 @@ from ..geojson import point_feature
 from ..jsontext import to_json
 from ..output import make_key, record_keys
 from ..part import Part
+from ..records.hours import parse_error
 from ..records.model import Record, slugify
 from ..vendor import vendor_files
 
@@ -32,6 +33,9 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     }
     if kind == "actor":
         properties["legal_form"] = record.legal_form
+        hours = record.fields.get("opening_hours")
+        if isinstance(hours, str) and parse_error(hours) is None:  # « Ouvert maintenant » (js/hours/)
+            properties["opening_hours"] = hours
     if getattr(record, "origin", None):
         properties["territory"] = record.origin
     return point_feature(kind, record.slug, geo, properties)
@@ -97,6 +101,7 @@ class MapGenerator(Part):
             for city, places in sorted(by_city.items())
             if slugify(city) in site.cities
         ]
+        theme_url = f"{self.settings.get('SITEURL', '')}/{self.settings['THEME_STATIC_DIR']}"
         variables = {
             "geojson_url": f"{self.settings.get('SITEURL', '')}/{geojson_path}",
             # Without JavaScript: every place by city, or, for a large directory, links to the
@@ -105,6 +110,10 @@ class MapGenerator(Part):
             "cities": cities,
             "map_settings": territory.map_settings(features),
             "count": len(features),
+            # the filter « Ouverture » and « Ouvert maintenant » in popups (js/hours/)
+            "map_hours": site.hours_config(theme_url)
+            if any("opening_hours" in f["properties"] for f in features)
+            else None,
         }
         for template, section_slug, save_as in pages:
             if files.is_fresh(save_as, key):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from ..analysis import plain_text
 from ..french import OFFER_NEED_WORDS, event_when, label
+from ..records.hours import parse_error
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme, legal_form_label
 from .index import SearchDocument
@@ -37,9 +38,11 @@ def document(
     fields = record.fields
     theme_labels = [themes[t].label for t in record.themes if t in themes]
     about = [record.summary, *theme_labels, record.city or ""]
-    date = date_label = legal_form = ""
+    date = date_label = legal_form = hours = ""
     if isinstance(record, Actor):
         legal_form = record.legal_form
+        value = fields.get("opening_hours")
+        hours = value if isinstance(value, str) and parse_error(value) is None else ""
         about += [
             legal_form_label(legal_form),
             str(fields.get("purpose") or ""),
@@ -66,6 +69,7 @@ def document(
         legal_form=legal_form,
         date=date,
         date_label=date_label,
+        hours=hours,
     )
 
 

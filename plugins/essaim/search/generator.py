@@ -88,6 +88,9 @@ class SearchGenerator(Part):
                     "search_client": meta["client"],
                     "search_territories": len(meta["labels"]["territories"]),
                     "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
+                    "search_hours": site.hours_config(f"{siteurl}/{self.settings['THEME_STATIC_DIR']}")
+                    if meta["hours_values"]
+                    else None,
                 }
             )
             files.write(save_as, html, page_key)

@@ -57,6 +57,9 @@ FACETS = (
     {"name": "city", "column": "city", "labels": "cities"},
     {"name": "when", "column": "date", "labels": "when", "by_day": True},
     {"name": "territory", "column": "territory", "labels": "territories"},
+    # "open": whether a place is open now, computed in the browser from its opening hours (an
+    # expression of hours_values, or -1) by the opening_hours library (js/hours/).
+    {"name": "open", "column": "hours", "labels": "open", "by_hours": True},
 )
 TYPE_LABELS = (
     ("actor", "Acteurs"),
@@ -65,6 +68,7 @@ TYPE_LABELS = (
     ("offer_need", "Offres et besoins"),
 )
 WHEN_LABELS = (("upcoming", "À venir"), ("past", "Passés"))
+OPEN_LABELS = (("now", "Ouvert maintenant"),)
 
 
 def client_constants() -> dict[str, Any]:
@@ -131,6 +135,7 @@ class SearchDocument:
     territory: str = ""  # the directory it comes from (facet "Territoire")
     peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
     category: str = ""  # an offer's or need's (facet "Catégorie")
+    hours: str = ""  # an actor's opening hours when in OSM syntax (facet "Ouverture")
 
 
 def field_texts(document: SearchDocument) -> tuple[str, str, str]:
@@ -202,6 +207,8 @@ def build(
         files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
 
     index_of = {name: {slug: i for i, (slug, _) in enumerate(values)} for name, values in labels.items()}
+    hours_values = sorted({d.hours for d in documents if d.hours})  # many places share theirs
+    hours_of = {value: i for i, value in enumerate(hours_values)}
     meta = {
         "v": FORMAT_VERSION,
         "fields": FIELDS,
@@ -219,7 +226,15 @@ def build(
         "city": pack([index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]),
         "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
         "territory": pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
-        "labels": {"types": TYPE_LABELS, "categories": [], **labels, "when": WHEN_LABELS},
+        "hours": pack([hours_of.get(d.hours, -1) for d in documents]),
+        "hours_values": hours_values,
+        "labels": {
+            "types": TYPE_LABELS,
+            "categories": [],
+            **labels,
+            "when": WHEN_LABELS,
+            "open": OPEN_LABELS,
+        },
         "client": client_constants(),
         "shards": {
             name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]

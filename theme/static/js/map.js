@@ -31,6 +31,24 @@ function essaimAttribution(box) {
   var params = new URLSearchParams(window.location.search);
   var filters = { type: params.get("type") || "", theme: params.get("theme") || "", legal_form: params.get("legal_form") || "" };
   if (document.querySelector("#filtres-carte [name=exchange]")) { filters.exchange = params.get("exchange") || ""; }
+  if (document.querySelector("#filtres-carte [name=open]")) { filters.open = params.get("open") || ""; }
+  /* « Ouvert maintenant »: each place's hours read by the opening-hours worker (js/hours/),
+     once, after the markers are shown; {hours expression: description}. */
+  var hoursNow = {};
+  function askHours() {
+    if (!element.dataset.hours || !window.Promise) { return; }
+    var values = [];
+    features.forEach(function (f) {
+      var v = f.properties.opening_hours;
+      if (v && values.indexOf(v) === -1) { values.push(v); }
+    });
+    import(element.dataset.hoursClient).then(function (client) {
+      return client.hoursNow(JSON.parse(element.dataset.hours), values);
+    }).then(function (answers) {
+      values.forEach(function (v, i) { if (answers[i]) { hoursNow[v] = answers[i]; } });
+      if (filters.open) { render(); }
+    }).catch(function () { /* no worker: the map simply says nothing of now */ });
+  }
   var TYPE_LABELS = { actor: "Acteur", initiative: "Initiative", event: "Événement" };
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
@@ -46,7 +64,8 @@ function essaimAttribution(box) {
     return (!filters.type || p.type === filters.type) &&
       (!filters.theme || p.themes.indexOf(filters.theme) !== -1) &&
       (!filters.legal_form || p.legal_form === filters.legal_form) &&
-      (!filters.exchange || (filters.exchange === "need" ? p.needs > 0 : p.offers > 0));
+      (!filters.exchange || (filters.exchange === "need" ? p.needs > 0 : p.offers > 0)) &&
+      (!filters.open || (hoursNow[p.opening_hours] || {}).open === true);
   }
 
   function popup(p) {
@@ -65,6 +84,13 @@ function essaimAttribution(box) {
     box.appendChild(heading);
     box.appendChild(kind);
     box.appendChild(summary);
+    var now = p.opening_hours && hoursNow[p.opening_hours];
+    if (now) {
+      var open = document.createElement("p");
+      open.className = "hours-now";
+      open.textContent = now.text;
+      box.appendChild(open);
+    }
     if (p.needs || p.offers) {
       var exchange = document.createElement("p");
       var parts = [];
@@ -82,7 +108,7 @@ function essaimAttribution(box) {
     features.filter(matches).forEach(function (feature) {
       var c = feature.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], { title: feature.properties.name, alt: feature.properties.name });
-      marker.bindPopup(popup(feature.properties));
+      marker.bindPopup(function () { return popup(feature.properties); });
       marker.feature = feature;
       markers.push(marker);
     });
@@ -153,5 +179,6 @@ function essaimAttribution(box) {
     if (list) { list.hidden = false; }
     render();
     element.dataset.ready = "true";
+    askHours();
   });
 })();

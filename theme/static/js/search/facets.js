@@ -2,7 +2,8 @@
    names its URL parameter, the column holding each document's value (a position in
    meta.labels[labels], -1 for none), and whether a document may have several. "when" (upcoming
    or past) is computed here for the visitor's day: a static site ages between two builds.
-   No DOM: node --test runs it. */
+   "open" (open now) is known once the page has asked the opening-hours worker (setOpen):
+   until then no document is open. No DOM: node --test runs it. */
 
 const NO_FILTER = -2, NO_DOCUMENT = -3;  /* a filter on a value no document has matches nothing */
 
@@ -20,11 +21,21 @@ export class Facets {
         byDay: !!facet.by_day,
         values: meta.labels[facet.labels].map(function (pair) { return pair[0]; }),
         labels: meta.labels[facet.labels].map(function (pair) { return pair[1]; }),
-        column: facet.by_day ? null : meta.columns[facet.column],
-        dates: facet.by_day ? meta[facet.column] : null
+        byHours: !!facet.by_hours,
+        column: facet.by_day ? null : facet.by_hours ? new Int32Array(meta.count).fill(-1) : meta.columns[facet.column],
+        dates: facet.by_day ? meta[facet.column] : null,
+        hours: facet.by_hours ? meta.columns[facet.column] : null
       };
     });
     this.day = "";
+  }
+
+  /* The "open" facet once known: `open[i]` says whether meta.hours_values[i] is open now. */
+  setOpen(open) {
+    for (const facet of this.list) {
+      if (!facet.byHours) continue;
+      for (let d = 0; d < this.meta.count; d++) facet.column[d] = facet.hours[d] >= 0 && open[facet.hours[d]] ? 0 : -1;
+    }
   }
 
   /* Each "by day" column for `day` (YYYY-MM-DD): 0 upcoming, 1 past, -1 not dated. */

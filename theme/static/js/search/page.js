@@ -7,6 +7,7 @@
 import { Loader } from "./loading.js";
 import { Facets, dayOf } from "./facets.js";
 import { WholeIndex, match } from "./engine.js";
+import { hoursNow } from "../hours/client.js";
 
 const PAGE = 20;
 const KIND_LABELS = ["Acteur", "Initiative", "Événement", "Offre ou besoin"];
@@ -27,6 +28,21 @@ function start(form) {
   const more = document.getElementById("search-more");
   const facetBox = document.getElementById("search-facets");
   let facets = null, state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
+  const hoursConfig = form.hasAttribute("data-hours") ? JSON.parse(form.getAttribute("data-hours")) : null;
+  let hoursKnown = null, lastMatches = [];  /* a promise, once the worker has been asked which hours are open now */
+
+  /* Which places are open now (the "open" facet): asked once, when first needed. */
+  function knowHours() {
+    if (!hoursKnown) {
+      const values = loader.meta.hours_values || [];
+      hoursKnown = hoursConfig && values.length
+        ? hoursNow(hoursConfig, values).then(function (answers) {
+          facets.setOpen(answers.map(function (answer) { return !!answer && answer.open === true; }));
+        })
+        : Promise.resolve();
+    }
+    return hoursKnown;
+  }
 
   function filtered() {
     return names.some(function (name) { return state.filters[name]; });
@@ -158,11 +174,20 @@ function start(form) {
       if (mine !== generation) return;
       const meta = loader.meta;
       facets = facets || new Facets(meta);
+      if (!hoursKnown && hoursConfig) {
+        /* The counts of "Ouvert maintenant" need the worker; a filter on it waits for it. */
+        const asked = knowHours();
+        if (state.filters.open) return asked.then(run);
+        asked.then(function () {  /* the counts only: the results on screen stay as they are */
+          if (mine === generation) renderFacets(facets.apply(lastMatches, state.filters, dayOf(new Date())).counts);
+        });
+      }
       let matches = found || [];
       if (found === null) {
         matches = [];
         for (let d = 0; d < meta.count; d++) matches.push({ doc: d, score: 0, terms: null });
       }
+      lastMatches = matches;
       const result = facets.apply(matches, state.filters, dayOf(new Date()));
       renderFacets(result.counts);
       facetBox.hidden = false;
