@@ -32,6 +32,40 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
+
+def test_the_weekly_grid_writes_osm_hours_that_validate_reads_without_warning(page, site, tmp_path):
+    root, url = site
+    page.goto(f"{url}/proposer/acteur/")
+    grid = page.locator("[data-hours-grid]")
+    assert grid.is_visible()
+    for day in range(5):  # Monday to Friday, 9 h – 12 h and 14 h – 18 h
+        times = grid.locator(f"tr[data-day='{day}'] input")
+        for n, value in enumerate(("09:00", "12:00", "14:00", "18:00")):
+            times.nth(n).fill(value)
+    saturday = grid.locator("tr[data-day='5'] input")
+    saturday.nth(0).fill("10:00")
+    saturday.nth(1).fill("09:00")  # closes before it opens: told, the field left as it was
+    error = grid.locator(".field-error")
+    assert error.is_visible() and error.inner_text().startswith("Samedi : l'heure de fermeture")
+    assert page.input_value("#f-opening-hours") == "Mo-Fr 09:00-12:00,14:00-18:00; PH off"
+    saturday.nth(1).fill("12:00")
+    assert error.is_hidden()
+    hours = "Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off"
+    assert page.input_value("#f-opening-hours") == hours
+    page.fill("#f-name", "La Boutique")
+    page.select_option("#f-legal-form", "association")
+    page.fill("#f-summary", "Une boutique solidaire.")
+    page.check("input[name=themes][value=numerique]")
+    page.click("#propose-form button[type=submit]")
+    text = page.input_value("#propose-file")
+    assert f'opening_hours: "{hours}"' in text or f"opening_hours: {hours}" in text
+    write(tmp_path, "territory.yml", (root / "territory.yml").read_text())
+    (tmp_path / "actors").mkdir()
+    (tmp_path / "actors/la-boutique.md").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"], env={})
+    assert result.exit_code == 0 and "horaires" not in result.output, result.output
+    assert page.console_errors == []
+
 def test_errors_are_listed_with_the_messages_of_essaim_validate(page, site):
     _, url = site
     page.goto(f"{url}/proposer/acteur/")

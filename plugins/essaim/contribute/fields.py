@@ -18,7 +18,7 @@ class Field:
     label: str
     help: str = ""
     # text, textarea, select, themes, list, refs, number, date, datetime, url, email, tel, boolean,
-    # offers_needs (rows of kind, category, text, until)
+    # offers_needs (rows of kind, category, text, until), hours (a weekly grid writing the text)
     widget: str = "text"
     example: str = ""  # shown in the commented template
 
@@ -87,8 +87,10 @@ FIELDS: dict[str, list[Field]] = {
         Field(
             "opening_hours",
             "Horaires",
-            "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-17:00 ».",
-            example='"Mo-Fr 09:00-17:00"',
+            "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » (du lundi "
+            "au vendredi, fermé les jours fériés) ; la grille ci-dessus l'écrit pour vous.",
+            "hours",
+            '"Mo-Fr 09:00-12:00,14:00-17:00; PH off"',
         ),
         Field("accessibility.wheelchair", "Accès en fauteuil roulant", "", "select", "yes"),
         Field("accessibility.acceslibre_url", "Fiche Acceslibre", "", "url"),
