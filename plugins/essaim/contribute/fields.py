@@ -88,7 +88,7 @@ FIELDS: dict[str, list[Field]] = {
             "opening_hours",
             "Horaires",
             "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » (du lundi "
-            "au vendredi, fermé les jours fériés) ; la grille ci-dessus l'écrit pour vous.",
+            "au vendredi, fermé les jours fériés).",
             "hours",
             '"Mo-Fr 09:00-12:00,14:00-17:00; PH off"',
         ),
