@@ -6,6 +6,7 @@ invoke test | lint | bench | audit | system-deps
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import sys
@@ -151,16 +152,24 @@ def publish(c):
     _pelican(c, "publishconf.py")
 
 
-SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/bin/java": "default-jre-headless"}
+SYSTEM_PACKAGES = {
+    "/usr/bin/chromium": "chromium",  # browser tests
+    "/usr/bin/java": "default-jre-headless",  # the HTML validator
+    "/usr/bin/pdftotext": "poppler-utils",  # the printed directory's PDFs read back
+    "/usr/bin/zbarimg": "zbar-tools",  # their QR codes read back
+}
+SYSTEM_LIBRARIES = {"pangoft2-1.0": "libpangoft2-1.0-0"}  # WeasyPrint (`essaim print`)
 
 
 @task
 def system_deps(c):
-    """Debian packages the tests need: chromium (browser tests), a Java runtime (HTML validator).
+    """Debian packages the tests need: chromium (browser tests), a Java runtime (HTML validator),
+    poppler and zbar (PDFs and QR codes read back), Pango (WeasyPrint writes the PDFs).
 
     Installed with apt-get when missing and running as root; otherwise a clear message.
     """
     missing = [package for path, package in SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    missing += [package for name, package in SYSTEM_LIBRARIES.items() if not ctypes.util.find_library(name)]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):

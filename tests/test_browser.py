@@ -38,6 +38,10 @@ PAGE_TYPES = {
     "stale actor": "/acteurs/libertic/",
     "archived actor": "/acteurs/l-escale-des-possibles/",
     "figures": "/chiffres/",
+    "print": "/imprimer/",
+    "booklet": "/imprimer/communes/nantes/",
+    "poster": "/imprimer/affiches/la-tricyclerie/",
+    "actor with opening hours": "/acteurs/la-tricyclerie/",
     "event from an actor's calendar": "/agenda/{}/".format(
         json.loads((REPO / "calendars/ping.json").read_text(encoding="utf-8"))["events"][0]["slug"]
     ),

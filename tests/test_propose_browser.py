@@ -32,7 +32,6 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
-
 def test_the_weekly_grid_writes_osm_hours_that_validate_reads_without_warning(page, site, tmp_path):
     root, url = site
     page.goto(f"{url}/proposer/acteur/")
@@ -65,6 +64,7 @@ def test_the_weekly_grid_writes_osm_hours_that_validate_reads_without_warning(pa
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"], env={})
     assert result.exit_code == 0 and "horaires" not in result.output, result.output
     assert page.console_errors == []
+
 
 def test_errors_are_listed_with_the_messages_of_essaim_validate(page, site):
     _, url = site

@@ -29,6 +29,7 @@ from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
 from .pages.generator import PagesGenerator
 from .pages.workers import finish_pages
+from .printed.generator import PrintGenerator
 from .records.gitdates import tracked_files
 from .records.load import inside
 from .records.problems import InvalidContent, Problem
@@ -157,6 +158,7 @@ def get_generators(pelican) -> list[type]:
         ContributeGenerator,
         ExchangeGenerator,
         FiguresGenerator,
+        PrintGenerator,
         OpenDataGenerator,  # the sitemap lists the pages of every other part
         FederationGenerator,  # /federation.json, once the open data it announces is written
     ]

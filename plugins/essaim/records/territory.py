@@ -35,6 +35,7 @@ DEFAULT_URLS = {
     "propose": "proposer",
     "board": "coups-de-main",
     "figures": "chiffres",
+    "print": "imprimer",
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -53,9 +54,11 @@ DEFAULT_FEATURES = {
     "federation": True,
     "exchange": True,
     "figures": True,
+    "print": True,
 }
 DEFAULT_AGENDA = {"horizon_days": 365}
 DEFAULT_FRESHNESS = {"stale_months": 18}
+DEFAULT_PRINT = {"pdf": False, "max_entries": 2000}
 
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text: the colours are used for text on white and under white
@@ -99,6 +102,8 @@ class Territory:
     agenda: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_AGENDA))
     # freshness: stale_months (a record older than that asks « Cette fiche est-elle à jour ? »)
     freshness: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FRESHNESS))
+    # print: pdf (the build writes the booklets' PDFs), max_entries (a larger booklet is not made)
+    printed: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_PRINT))
     # registry: legal_forms and themes that override sources/registry.yml (`essaim import registry`)
     registry: dict[str, Any] = field(default_factory=dict)
     map: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_MAP))
@@ -165,6 +170,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         offers_needs=data.get("offers_needs") or {},
         agenda={**DEFAULT_AGENDA, **data.get("agenda", {})},
         freshness={**DEFAULT_FRESHNESS, **data.get("freshness", {})},
+        printed={**DEFAULT_PRINT, **data.get("print", {})},
         registry=data.get("registry") or {},
         map={**DEFAULT_MAP, **data.get("map", {})},
         peers=[

@@ -1,0 +1,109 @@
+"""The Pelican generator of /imprimer/: the print index, one print-ready page per booklet
+(booklets.py) and one A4 poster per actor, each record with a QR code to its page on the
+territory's public address. With `print.pdf: true` it also writes each booklet's PDFs (A4 and
+A5, pdf.py), as `essaim print` does after a build.
+
+A booklet's page depends on its actors only (its date is that of its latest record, not the
+build's): an unchanged booklet is neither rendered nor printed again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..output import make_key, record_keys
+from ..part import Part
+from ..records.model import Actor
+from .booklets import Booklet, booklets
+from .qr import qr_data_url
+
+PART = "print"
+PDF_SIZES = ("a4", "a5")
+
+
+def short_url(url: str) -> str:
+    """An address as a person types it: no scheme, no trailing slash."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+class PrintGenerator(Part):
+    """Writes /imprimer/ (switch: `features.print` in territory.yml)."""
+
+    PART = PART
+
+    def write(self) -> list[str]:
+        site, urls, files = self.site, self.site.urls, self.files
+        self.qr: dict[str, tuple[str, str]] = {}
+        found = booklets(site.directory, site.territory.printed["max_entries"])
+        pdf = site.territory.printed["pdf"]
+        pages = [urls.path("print")]
+        written: list[tuple[Booklet, str, str]] = []  # (booklet, page, its key): for the PDFs
+        for booklet in found:
+            if not booklet.made:
+                continue
+            path = f"{urls.path('print')}{booklet.path}/"
+            save_as = urls.save_as(path)
+            key = make_key(self.build_key(), record_keys(booklet.actors), [a.slug for a in booklet.actors])
+            pages.append(path)
+            written.append((booklet, save_as, key))
+            if files.is_fresh(save_as, key):
+                continue
+            files.write(save_as, self._render("booklet", save_as, path, booklet=booklet), key)
+        for actor in site.directory.actors:
+            path = f"{urls.path('print')}affiches/{actor.slug}/"
+            save_as = urls.save_as(path)
+            key = make_key(self.build_key(), record_keys([actor]))
+            if not files.is_fresh(save_as, key):
+                files.write(save_as, self._render("poster", save_as, path, record=actor), key)
+        index = urls.save_as(urls.path("print"))
+        key = make_key(self.build_key(), [(b.path, b.made, len(b.actors), b.edition) for b in found])
+        if not files.is_fresh(index, key):
+            sections = [
+                ("L'annuaire entier", found[:1]),
+                ("Par thème", [b for b in found if b.path.startswith("themes/")]),
+                ("Par commune", [b for b in found if b.path.startswith("communes/")]),
+            ]
+            files.write(
+                index, self._render("print_index", index, urls.path("print"), sections=sections, pdf=pdf), key
+            )
+        if pdf:
+            self._pdfs(written)
+        return pages
+
+    def _render(self, template: str, save_as: str, path: str, **variables: Any) -> str:
+        return self.get_template(template).render(
+            {
+                **self.context,
+                **variables,
+                "output_file": save_as,
+                "canonical_url": f"{self.site.territory.base_url}/{path}",
+                "entry": self.entry,
+                "pdf_sizes": PDF_SIZES,
+                "qr_home": qr_data_url(f"{self.site.territory.base_url}/"),
+            }
+        )
+
+    def entry(self, actor: Actor) -> dict[str, str]:
+        """What paper shows of an actor's address: its page on the public site, as a QR code
+        and as text."""
+        if actor.slug not in self.qr:
+            url = self.site.canonical.record(actor)
+            self.qr[actor.slug] = (url, qr_data_url(url))
+        url, image = self.qr[actor.slug]
+        return {"url": url, "short_url": short_url(url), "qr": image}
+
+    def _pdfs(self, written: list[tuple[Booklet, str, str]]) -> None:
+        """Each booklet's PDFs beside its page, made again only when the page changed."""
+        from .pdf import booklet_pdf, output_fetcher
+
+        fetch = output_fetcher(
+            self.output_path, self.settings.get("SITEURL", ""), Path(self.settings["THEME"], "static")
+        )
+        for booklet, save_as, key in written:
+            folder = save_as.removesuffix("index.html")
+            for size in PDF_SIZES:
+                pdf_path = f"{folder}livret-{size}.pdf"
+                if self.files.is_fresh(pdf_path, key):
+                    continue
+                html = (Path(self.output_path) / save_as).read_text(encoding="utf-8")
+                self.files.write(pdf_path, booklet_pdf(html, size, fetch, booklet.title), key)
