@@ -8,7 +8,18 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins/essaim"
-PARTS = ("pages", "search", "agenda", "map", "opendata", "federation", "contribute", "exchange", "figures")
+PARTS = (
+    "pages",
+    "search",
+    "agenda",
+    "map",
+    "opendata",
+    "federation",
+    "contribute",
+    "exchange",
+    "figures",
+    "printed",
+)
 
 
 def imports_of(folder: Path) -> set[str]:
