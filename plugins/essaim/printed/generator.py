@@ -15,7 +15,7 @@ from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Actor
 from .booklets import Booklet, booklets
-from .qr import qr_data_url
+from .qr import qr_svg
 
 PART = "print"
 PDF_SIZES = ("a4", "a5")
@@ -33,7 +33,7 @@ class PrintGenerator(Part):
 
     def write(self) -> list[str]:
         site, urls, files = self.site, self.site.urls, self.files
-        self.qr: dict[str, tuple[str, str]] = {}
+        self.qr_home = self._qr_file("site", f"{site.territory.base_url}/")
         found = booklets(site.directory, site.territory.printed["max_entries"])
         pdf = site.territory.printed["pdf"]
         pages = [urls.path("print")]
@@ -79,18 +79,23 @@ class PrintGenerator(Part):
                 "canonical_url": f"{self.site.territory.base_url}/{path}",
                 "entry": self.entry,
                 "pdf_sizes": PDF_SIZES,
-                "qr_home": qr_data_url(f"{self.site.territory.base_url}/"),
+                "qr_home": self.qr_home,
             }
         )
 
     def entry(self, actor: Actor) -> dict[str, str]:
         """What paper shows of an actor's address: its page on the public site, as a QR code
-        and as text."""
-        if actor.slug not in self.qr:
-            url = self.site.canonical.record(actor)
-            self.qr[actor.slug] = (url, qr_data_url(url))
-        url, image = self.qr[actor.slug]
-        return {"url": url, "short_url": short_url(url), "qr": image}
+        (a file of its own, made once whatever shows it) and as text."""
+        url = self.site.canonical.record(actor)
+        return {"url": url, "short_url": short_url(url), "qr": self._qr_file(f"acteurs/{actor.slug}", url)}
+
+    def _qr_file(self, name: str, text: str) -> str:
+        """The URL of /imprimer/qr/<name>.svg, the QR code of `text`, written unless it is there."""
+        save_as = f"{self.site.urls.path('print')}qr/{name}.svg"
+        key = make_key(text)
+        if save_as not in self.files.current and not self.files.is_fresh(save_as, key):
+            self.files.write(save_as, qr_svg(text), key)
+        return self.site.urls.static(save_as)
 
     def _pdfs(self, written: list[tuple[Booklet, str, str]]) -> None:
         """Each booklet's PDFs beside its page, made again only when the page changed."""

@@ -2,13 +2,11 @@
 actors gets its codes in seconds, where pure-Python encoders take ten times longer).
 
 The SVG is one path of horizontal runs over a quiet zone of four modules, which a reader needs
-on paper; it is given as a data: URL for an <img> with its alt text, which browsers print and
-WeasyPrint tags as a figure in the PDF (an inline <svg> would lose its text there)."""
+on paper. It is a file of its own (/imprimer/qr/…), shown by an <img> with its alt text, which
+browsers print and WeasyPrint tags as a figure in the PDF, once per actor however many booklets
+show it."""
 
 from __future__ import annotations
-
-import base64
-from functools import lru_cache
 
 import zxingcpp
 
@@ -25,14 +23,15 @@ def qr_modules(text: str) -> list[bytes]:
     return [data[row * size : (row + 1) * size] for row in range(image.shape[0])]
 
 
-@lru_cache(maxsize=65536)
 def qr_svg(text: str) -> str:
-    """The SVG text of a QR code of `text`."""
+    """The SVG text of a QR code of `text`: each row's dark runs as one stroked path (relative
+    moves, about 2 KB for a record's address)."""
     rows = qr_modules(text)
     size = len(rows) + 2 * QUIET
     path = []
     for y, row in enumerate(rows):
-        x = 0
+        x, last = 0, 0
+        moves = []
         while x < len(row):
             if row[x]:
                 x += 1
@@ -40,13 +39,12 @@ def qr_svg(text: str) -> str:
             start = x
             while x < len(row) and not row[x]:
                 x += 1
-            path.append(f"M{start + QUIET} {y + QUIET}h{x - start}v1h-{x - start}z")
+            moves.append(f"m{start - last} 0h{x - start}")
+            last = x
+        if moves:
+            path.append(f"M{QUIET} {y + QUIET + 0.5}" + "".join(moves))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{"".join(path)}"/></svg>'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path stroke="#000" stroke-width="1" d="{"".join(path)}"/></svg>'
     )
-
-
-def qr_data_url(text: str) -> str:
-    """The code as a data: URL (base64 SVG), for <img src>."""
-    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(text).encode()).decode()
