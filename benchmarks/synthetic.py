@@ -47,11 +47,25 @@ def body_text(fake: Faker, words: int = 150) -> str:
     return "\n\n".join(paragraphs)
 
 
+# Opening hours as places give them: a few dozen shapes shared by many (the week's cache sees them).
+HOURS = [
+    "Mo-Fr 09:00-12:00,14:00-18:00; PH off",
+    "Mo-Fr 09:00-17:00",
+    "Tu-Sa 10:00-19:00; PH off",
+    "Mo,We,Fr 14:00-17:00",
+    "We 14:00-18:00; Sa 10:00-12:00",
+    "Mo-Fr 08:30-12:30,13:30-17:00; Sa 09:00-12:00; PH off",
+    "Tu-Fr 11:30-14:30; Th 11:30-14:30,18:30-22:00; Aug off; PH off",
+    "Mo-Su 10:00-18:00",
+]
+
+
 def actor_records(count: int, seed: int = 2026) -> list[tuple[str, dict, str]]:
     """`count` actors as (slug, front matter, body)."""
     fake = Faker("fr_FR")
     Faker.seed(seed)
     rng = random.Random(seed)
+    hours_rng = random.Random(seed + 1)  # its own draws: the other fields stay as they were
     themes = list(default_themes())
     # A territory has a bounded set of communes (a French region: about 1,000 to 5,000, ESS actors
     # concentrated in the larger ones): draw cities from a seeded pool instead of a new random name
@@ -73,6 +87,9 @@ def actor_records(count: int, seed: int = 2026) -> list[tuple[str, dict, str]]:
             "skills_offered": rng.sample(SKILLS, 2),
             "founded": rng.randint(1950, 2025),
         }
+        if hours_rng.random() < 0.4:  # four places in ten say when they are open
+            minutes = hours_rng.choice(("00", "30"))
+            fields["opening_hours"] = hours_rng.choice(HOURS).replace("09:00", f"09:{minutes}")
         records.append((f"structure-{index:05d}", fields, body_text(fake)))
     return records
 

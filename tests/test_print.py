@@ -136,6 +136,7 @@ def test_pdfs_are_printed_again_only_when_their_booklet_changed(printed):
     before = {p: p.stat().st_mtime_ns for p in (reze, whole, testville)}
     build(root)
     assert {p: p.stat().st_mtime_ns for p in before} == before
+    assert (output / "imprimer/qr/acteurs/la-ruche.svg").is_file()  # kept though no page was rendered
     write(
         root,
         "actors/l-atelier.md",

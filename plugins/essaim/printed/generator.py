@@ -50,6 +50,7 @@ class PrintGenerator(Part):
                 continue
             files.write(save_as, self._render("booklet", save_as, path, booklet=booklet), key)
         for actor in site.directory.actors:
+            self.entry(actor)  # its QR code, kept or written whether or not a page is rendered
             path = f"{urls.path('print')}affiches/{actor.slug}/"
             save_as = urls.save_as(path)
             key = make_key(self.build_key(), record_keys([actor]))
