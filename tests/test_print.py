@@ -196,3 +196,23 @@ def test_the_pdf_fetcher_reads_the_site_only(tmp_path):
         with pytest.raises(ValueError):
             fetch.fetch(url)
     os.remove(tmp_path.parent / "secret.txt")
+
+
+def test_without_pango_the_build_links_no_pdf_and_essaim_print_says_what_to_install(
+    tmp_path, monkeypatch, caplog
+):
+    from essaim.printed import pdf
+
+    def missing():
+        raise pdf.PrintUnavailable("les PDF ont besoin de la bibliothèque Pango, absente de cette machine")
+
+    monkeypatch.setattr(pdf, "_weasyprint", missing)
+    root = territory(tmp_path, "print:\n  pdf: true\n")
+    output = build(root)
+    assert not list((output / "imprimer").rglob("*.pdf"))
+    assert ".pdf" not in (output / "imprimer/index.html").read_text(encoding="utf-8")  # no dead link
+    assert "les livrets sont publiés sans PDF" in caplog.text
+    result = CliRunner().invoke(main, ["--root", str(root), "print"], env={})
+    assert (
+        result.exit_code == 1 and "bibliothèque Pango" in result.output and "Traceback" not in result.output
+    )

@@ -8,6 +8,7 @@ build's): an unchanged booklet is neither rendered nor printed again."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..records.model import Actor
 from .booklets import Booklet, booklets
 from .qr import qr_svg
 
+logger = logging.getLogger(__name__)
 PART = "print"
 PDF_SIZES = ("a4", "a5")
 
@@ -35,7 +37,7 @@ class PrintGenerator(Part):
         site, urls, files = self.site, self.site.urls, self.files
         self.qr_home = self._qr_file("site", f"{site.territory.base_url}/")
         found = booklets(site.directory, site.territory.printed["max_entries"])
-        pdf = site.territory.printed["pdf"]
+        pdf = site.territory.printed["pdf"] and self._can_print()
         pages = [urls.path("print")]
         written: list[tuple[Booklet, str, str]] = []  # (booklet, page, its key): for the PDFs
         for booklet in found:
@@ -98,6 +100,17 @@ class PrintGenerator(Part):
             self.files.write(save_as, qr_svg(text), key)
         return self.site.urls.static(save_as)
 
+    def _can_print(self) -> bool:
+        """Whether WeasyPrint runs here; if not, one warning, and the pages link no PDF."""
+        from .pdf import PrintUnavailable, output_fetcher
+
+        try:
+            output_fetcher(self.output_path, [])
+        except PrintUnavailable as error:
+            logger.warning("essaim: les livrets sont publiés sans PDF : %s", error)
+            return False
+        return True
+
     def _pdfs(self, written: list[tuple[Booklet, str, str]]) -> None:
         """Each booklet's PDFs beside its page, made again only when the page changed."""
         from .pdf import booklet_pdf, output_fetcher
@@ -112,4 +125,14 @@ class PrintGenerator(Part):
                 if self.files.is_fresh(pdf_path, key):
                     continue
                 html = (Path(self.output_path) / save_as).read_text(encoding="utf-8")
-                self.files.write(pdf_path, booklet_pdf(html, size, fetch, booklet.title), key)
+                try:
+                    data = booklet_pdf(html, size, fetch, booklet.title)
+                except Exception as error:  # noqa: BLE001 - one booklet's PDF never stops the build
+                    logger.warning(
+                        "essaim: le PDF %s n'a pas pu être fait (%s : %s)",
+                        pdf_path,
+                        type(error).__name__,
+                        error,
+                    )
+                    continue
+                self.files.write(pdf_path, data, key)
