@@ -306,7 +306,7 @@ def test_peer_records_are_searchable_and_their_text_stays_text(peers, tmp_path, 
         assert page.locator("#facet-territory option").count() == 3
         # On the map: a marker for the neighbour's actor, its popup names its directory and links
         # to its page there; its hostile name stays text.
-        page.goto(f"{url}/carte/?type=actor")
+        page.goto(f"{url}/carte/?type=actor&vue=carte")
         page.wait_for_selector("#carte[data-ready=true]")
         assert "Atelier" in page.locator("#lieux-visibles").inner_text()  # the local actor has no place
         page.get_by_role("button", name="Voir sur la carte : <img src=x onerror=alert(1)> Atelier").click()

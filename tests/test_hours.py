@@ -193,7 +193,7 @@ def test_search_and_map_filter_the_places_open_now(hours_site, page):
             page.wait_for_function("document.documentElement.hasAttribute('data-search-shown')")
             names = set(page.locator("#search-results h2").all_inner_texts())
             options = page.locator("#facet-open option").all_inner_texts()
-            page.goto(url + "/carte/")
+            page.goto(url + "/carte/?vue=carte")
             page.wait_for_function("document.getElementById('carte').dataset.ready === 'true'")
             page.select_option("#filtres-carte [name=open]", "now")
             page.wait_for_function(

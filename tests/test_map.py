@@ -10,7 +10,9 @@ from conftest import serve
 
 
 def open_map(page, url):
+    """The map page, its map shown as a visitor shows it: with the button."""
     page.goto(url)
+    page.get_by_role("button", name="Afficher la carte interactive").click()
     page.wait_for_selector("#carte[data-ready=true]")
 
 
@@ -60,11 +62,30 @@ def test_changing_a_filter_updates_the_url_and_the_embed_code(page, demo_url, de
     open_map(page, f"{demo_url}/carte/")
     assert page.locator(".marker-cluster").count() >= 1  # Nantes' places are clustered
     page.get_by_label("Type").select_option("initiative")
-    assert page.url.endswith("/carte/?type=initiative")
+    assert page.url.endswith("/carte/?type=initiative&vue=carte")
     assert page.locator("#lieux-visibles li").count() == expected(demo_output, type="initiative")
     page.get_by_text("Intégrer cette carte dans un autre site").click()
     code = page.locator("#code-integration").input_value()
     assert 'src="https://essaim-nantes.example.org/carte/embed/?type=initiative"' in code
+
+
+@pytest.mark.browser
+def test_the_map_loads_only_when_asked_for_and_the_list_is_there_before(page, demo_url):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{demo_url}/carte/?type=actor")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#lieux-par-commune").is_visible()  # every place, by commune, at once
+    assert not [u for u in requested if "leaflet" in u or "tile.openstreetmap.org" in u]
+    button = page.get_by_role("button", name="Afficher la carte interactive")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#carte[data-ready=true]")
+    assert [u for u in requested if u.endswith("leaflet.js")] and page.url.endswith("?type=actor&vue=carte")
+    page.goto(f"{demo_url}/carte/?type=actor&vue=carte")  # the address asks for it: shown at once
+    page.wait_for_selector("#carte[data-ready=true]")
+    assert page.locator("#carte .map-offer").count() == 0
+    assert page.console_errors == []
 
 
 @pytest.mark.browser

@@ -23,38 +23,105 @@ function essaimAttribution(box) {
   });
 })();
 
+/* The map page's style sheets (Leaflet's) are loaded here, not in the page's head: the page and
+   its list of places show without waiting for them; the map is made once they have loaded
+   (Leaflet places its panes and markers by them). */
+function essaimStyles(urls, then) {
+  var waiting = urls.length;
+  if (!waiting) { then(); return; }
+  urls.forEach(function (href) {
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.onload = link.onerror = function () { if (--waiting === 0) { then(); } };
+    document.head.appendChild(link);
+  });
+}
+
+/* The map page loads Leaflet (its styles, then its scripts in order) only when the visitor asks
+   for the map, or arrives asking for it (`?vue=carte`, the links "Voir sur la carte"): on a slow
+   phone or a 2G connection, the list of places beside it is there at once, and the map's
+   library and tiles (a few hundred kilobytes) are the visitor's choice. The embedded map (an
+   iframe's page, which has Leaflet in its head) is shown at once. */
+function essaimScripts(urls, then) {
+  var waiting = urls.length;
+  if (!waiting) { then(); return; }
+  urls.forEach(function (src) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.async = false;  /* in order: Leaflet, then its cluster plugin */
+    script.onload = script.onerror = function () { if (--waiting === 0) { then(); } };
+    document.head.appendChild(script);
+  });
+}
+
 (function () {
   "use strict";
   var element = document.getElementById("carte");
-  if (!element || !window.L) { return; }
+  if (!element) { return; }
+  function show() {
+    essaimStyles(element.dataset.css ? JSON.parse(element.dataset.css) : [], function () {
+      essaimScripts(element.dataset.scripts ? JSON.parse(element.dataset.scripts) : [], function () {
+        if (!window.L) { return; }
+        element.replaceChildren();
+        essaimMap(element);
+      });
+    });
+  }
+  var asked = new URLSearchParams(window.location.search).get("vue") === "carte";
+  if (window.L || asked || !element.dataset.scripts) { show(); return; }
+  var offer = document.createElement("p");
+  offer.className = "map-offer";
+  var button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Afficher la carte interactive";
+  var note = document.createElement("span");
+  note.textContent = element.dataset.offerNote || "";
+  offer.appendChild(button);
+  offer.appendChild(note);
+  element.appendChild(offer);
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    button.textContent = "Chargement de la carte…";
+    var query = new URLSearchParams(window.location.search);
+    query.set("vue", "carte");
+    window.history.replaceState(null, "", window.location.pathname + "?" + query.toString());
+    show();
+  });
+})();
+
+function essaimMap(element) {
+  "use strict";
   var embed = element.dataset.embed === "true";
   var params = new URLSearchParams(window.location.search);
   var filters = { type: params.get("type") || "", theme: params.get("theme") || "", legal_form: params.get("legal_form") || "" };
   if (document.querySelector("#filtres-carte [name=exchange]")) { filters.exchange = params.get("exchange") || ""; }
   if (document.querySelector("#filtres-carte [name=open]")) { filters.open = params.get("open") || ""; }
   /* « Ouvert maintenant »: each place's hours read by the opening-hours worker (js/hours/),
-     once, after the markers are shown; {hours expression: description}. */
-  var hoursNow = {};
+     once, when the filter or a popup first needs them (the library is large: a visitor who
+     needs neither never downloads it); {hours expression: description}. */
+  var hoursNow = {}, hoursAsked = null;
   function askHours() {
-    if (!element.dataset.hours || !window.Promise) { return; }
+    if (hoursAsked || !element.dataset.hours || !window.Promise) { return hoursAsked; }
     var values = [];
     features.forEach(function (f) {
       var v = f.properties.opening_hours;
       if (v && values.indexOf(v) === -1) { values.push(v); }
     });
-    import(element.dataset.hoursClient).then(function (client) {
+    hoursAsked = import(element.dataset.hoursClient).then(function (client) {
       return client.hoursNow(JSON.parse(element.dataset.hours), values);
     }).then(function (answers) {
       values.forEach(function (v, i) { if (answers[i]) { hoursNow[v] = answers[i]; } });
       if (filters.open) { render(); }
     }).catch(function () { /* no worker: the map simply says nothing of now */ });
+    return hoursAsked;
   }
   var TYPE_LABELS = { actor: "Acteur", initiative: "Initiative", event: "Événement" };
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
   L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: essaimAttribution(element) }).addTo(map);
-  var cluster = L.markerClusterGroup();
+  var cluster = L.markerClusterGroup({ chunkedLoading: true });  /* never one long task */
   map.addLayer(cluster);
   var features = [];
   var markers = [];
@@ -102,6 +169,15 @@ function essaimAttribution(box) {
     return box;
   }
 
+  /* A popup says whether its place is open now: the worker is asked at the first one. */
+  function openNow(event) {
+    var p = event.target.feature.properties, asked;
+    if (!p.opening_hours || hoursNow[p.opening_hours] || !(asked = askHours())) { return; }
+    asked.then(function () {
+      if (hoursNow[p.opening_hours] && event.target.isPopupOpen()) { event.target.setPopupContent(popup(p)); }
+    });
+  }
+
   function render() {
     cluster.clearLayers();
     markers = [];
@@ -109,6 +185,7 @@ function essaimAttribution(box) {
       var c = feature.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], { title: feature.properties.name, alt: feature.properties.name });
       marker.bindPopup(function () { return popup(feature.properties); });
+      marker.on("popupopen", openNow);
       marker.feature = feature;
       markers.push(marker);
     });
@@ -150,8 +227,8 @@ function essaimAttribution(box) {
     var query = new URLSearchParams();
     Object.keys(filters).forEach(function (k) { if (filters[k]) { query.set(k, filters[k]); } });
     var search = query.toString();
-    if (!embed) {
-      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    if (!embed) {  /* the map stays shown when the page is opened again from its address */
+      window.history.replaceState(null, "", window.location.pathname + "?" + (search ? search + "&" : "") + "vue=carte");
     }
     var snippet = document.getElementById("code-integration");
     if (snippet) {
@@ -167,6 +244,7 @@ function essaimAttribution(box) {
     Object.keys(filters).forEach(function (k) { form.elements[k].value = filters[k]; });
     form.addEventListener("change", function () {
       Object.keys(filters).forEach(function (k) { filters[k] = form.elements[k].value; });
+      if (filters.open) { askHours(); }
       render();
     });
   }
@@ -179,6 +257,6 @@ function essaimAttribution(box) {
     if (list) { list.hidden = false; }
     render();
     element.dataset.ready = "true";
-    askHours();
+    if (filters.open) { askHours(); }
   });
-})();
+}

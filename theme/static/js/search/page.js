@@ -174,14 +174,8 @@ function start(form) {
       if (mine !== generation) return;
       const meta = loader.meta;
       facets = facets || new Facets(meta);
-      if (!hoursKnown && hoursConfig) {
-        /* The counts of "Ouvert maintenant" need the worker; a filter on it waits for it. */
-        const asked = knowHours();
-        if (state.filters.open) return asked.then(run);
-        asked.then(function () {  /* the counts only: the results on screen stay as they are */
-          if (mine === generation) renderFacets(facets.apply(lastMatches, state.filters, dayOf(new Date())).counts);
-        });
-      }
+      /* A filter on "Ouvert maintenant" waits for the opening-hours worker. */
+      if (!hoursKnown && hoursConfig && state.filters.open) return knowHours().then(run);
       let matches = found || [];
       if (found === null) {
         matches = [];
@@ -196,7 +190,14 @@ function start(form) {
       list.replaceChildren();
       statusBox.textContent = describe(current.length);
       window.essaimSearch.lastQueryMs = performance.now() - started;
-      return showMore(false);
+      return showMore(false).then(function () {
+        /* Once the first results are shown (its library is large: never before them), the
+           counts of "Ouvert maintenant"; the results on screen stay as they are. */
+        if (hoursKnown || !hoursConfig) return;
+        knowHours().then(function () {
+          if (mine === generation) renderFacets(facets.apply(lastMatches, state.filters, dayOf(new Date())).counts);
+        });
+      });
     }).catch(function (error) {
       statusBox.textContent = "La recherche est indisponible pour le moment (" + error.message + ").";
       throw error;
