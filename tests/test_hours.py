@@ -210,3 +210,42 @@ def test_search_and_map_filter_the_places_open_now(hours_site, page):
         assert page.console_errors == []
     finally:
         server.shutdown()
+
+
+def test_a_value_the_browser_library_loops_on_is_refused_and_a_stuck_worker_is_stopped(
+    hours_site, page, territory
+):
+    from conftest import serve
+
+    # `20262026 Dec 25` passes the Python parser, but the npm library never returns from it
+    assert parse_error("20262026 Dec 25") == 1 and regular_week("20262026 Dec 25") is None
+    write(territory, "actors/boucle.md", actor_text(opening_hours='"20262026 Dec 25"'))
+    result = run(territory, "validate")
+    assert result.exit_code == 0 and "les horaires ne sont pas dans la syntaxe" in result.output
+    server, url = serve(hours_site)
+    try:
+        page.goto(url + "/acteurs/la-ruche/")
+        page.locator(".hours-now").wait_for(state="visible", timeout=10000)
+        # the same worker, asked about it anyway: the page gives up after its timeout, no hang
+        answers = page.evaluate(
+            """async () => {
+                 const line = document.querySelector("[data-opening-hours]");
+                 const config = JSON.parse(line.getAttribute("data-hours-config"));
+                 const client = await import(config.worker.replace("worker.js", "client.js"));
+                 const stuck = await client.hoursNow(config, ["20262026 Dec 25"]);
+                 const after = await client.hoursNow(config, ["24/7"]);
+                 return [stuck, after];
+               }"""
+        )
+        assert answers == [[None], [None]]  # stopped: it says nothing of "now" rather than hang
+    finally:
+        server.shutdown()
+
+
+def test_public_holidays_are_the_countrys_own(tmp_path):
+    from essaim.french import hours_rows
+
+    for country in ("FR", "CH", "DE"):  # 1 May is not a holiday everywhere
+        assert hours_rows("Mo-Fr 09:00-18:00; PH off", country)["rows"][-1] == ("Jours fériés", "fermé"), (
+            country
+        )

@@ -216,3 +216,36 @@ def test_without_pango_the_build_links_no_pdf_and_essaim_print_says_what_to_inst
     assert (
         result.exit_code == 1 and "bibliothèque Pango" in result.output and "Traceback" not in result.output
     )
+
+
+def test_a_production_build_prints_its_pdfs_with_their_styles_and_qr_codes(tmp_path):
+    tools()
+    root = territory(tmp_path, "print:\n  pdf: true\n")
+    output = build(root, SITEURL=BASE)  # absolute addresses, as `make publish` writes them
+    pdf = output / "imprimer/annuaire/livret-a4.pdf"
+    assert f"{BASE}/acteurs/la-ruche/" in qr_codes(pdf, tmp_path)
+    assert re.search(r"Index des structures\s*\.{3,}\s*\d+", pdftotext(pdf))  # print.css was read
+
+
+def test_a_theme_named_autres_keeps_its_own_group(tmp_path):
+    root = territory(tmp_path, "themes:\n  autres:\n    label: Autres activités\n")
+    write(root, "actors/divers.md", actor_text("Le Divers", themes="[autres]"))
+    output = build(root)
+    page = (output / "imprimer/annuaire/index.html").read_text(encoding="utf-8")
+    assert 'id="theme-autres-titre">Autres activités</h2>' in page
+
+
+def test_essaim_print_never_reads_or_writes_through_links_out_of_the_site(tmp_path):
+    tools()
+    root = territory(tmp_path / "site")
+    output = build(root)
+    elsewhere = tmp_path / "ailleurs"
+    (elsewhere / "deep").mkdir(parents=True)
+    (elsewhere / "deep/index.html").write_text("<p>hors du site</p>", encoding="utf-8")
+    (output / "imprimer/liens").symlink_to(elsewhere)
+    (output / "imprimer/annuaire/livret-a5.pdf").symlink_to(elsewhere / "evil.pdf")
+    result = CliRunner().invoke(main, ["--root", str(root), "print"], env={})
+    assert result.exit_code == 1, result.output
+    assert "ce chemin mène hors du site construit" in result.output and "est un lien" in result.output
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["deep", "index.html"]  # nothing written there
+    assert (output / "imprimer/annuaire/livret-a4.pdf").is_file()  # the others are made

@@ -37,6 +37,10 @@ def test_the_weekly_grid_writes_osm_hours_that_validate_reads_without_warning(pa
     page.goto(f"{url}/proposer/acteur/")
     grid = page.locator("[data-hours-grid]")
     assert grid.is_visible()
+    page.fill("#f-opening-hours", "Mo 10:00-12:00")  # typed by hand, then the empty grid touched
+    grid.get_by_label("Fermé les jours fériés").uncheck()
+    grid.get_by_label("Fermé les jours fériés").check()
+    assert page.input_value("#f-opening-hours") == "Mo 10:00-12:00"
     for day in range(5):  # Monday to Friday, 9 h – 12 h and 14 h – 18 h
         times = grid.locator(f"tr[data-day='{day}'] input")
         for n, value in enumerate(("09:00", "12:00", "14:00", "18:00")):

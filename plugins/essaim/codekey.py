@@ -17,7 +17,18 @@ from typing import Final
 from .records.cachefile import source_digest
 
 PACKAGE = Path(__file__).resolve().parent
-LIBRARIES = ("pelican", "Jinja2", "MarkupSafe", "cmarkgfm", "nh3", "orjson", "icalendar", "nltk")
+LIBRARIES = (
+    "pelican",
+    "Jinja2",
+    "MarkupSafe",
+    "cmarkgfm",
+    "nh3",
+    "orjson",
+    "icalendar",
+    "nltk",
+    "opening-hours-py",  # the weekly tables
+    "zxing-cpp",  # the QR codes
+)
 
 
 def _key() -> str:

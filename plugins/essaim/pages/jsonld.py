@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records.hours import regular_week
+from ..records.hours import week_days
 from ..records.model import Actor, Event, Initiative, Record
 
 NGO_FORMS = {"association", "fondation"}
@@ -36,11 +36,11 @@ def opening_specification(value: Any) -> list[dict[str, Any]] | None:
     """OSM opening hours as schema.org `openingHoursSpecification`: one item per opening, with
     the days it applies to. None when the hours are free text or change with the season (a
     week that holds part of the year would be wrong the rest of it)."""
-    week = regular_week(value, None) if isinstance(value, str) else None
-    if week is None or week.varies:
+    week = week_days(value) if isinstance(value, str) else None
+    if week is None or week[2]:  # not OSM, or seasonal
         return None
     by_span: dict[tuple[str, str], list[str]] = {}
-    for day, spans in zip(SCHEMA_DAYS, week.days, strict=True):
+    for day, spans in zip(SCHEMA_DAYS, week[0], strict=True):
         for span in spans:
             by_span.setdefault((span.start, span.end), []).append(f"https://schema.org/{day}")
     return [

@@ -16,7 +16,7 @@ from datetime import date
 from ..records.model import Actor, Directory, slugify
 from ..records.taxonomy import Theme
 
-OTHER = "autres"
+OTHER = ""  # the group of actors with no known theme: a key no theme's slug can be
 
 
 @dataclass
@@ -53,7 +53,7 @@ def first_theme(actor: Actor, themes: dict[str, Theme]) -> str:
 
 def _by_theme(actors: list[Actor], themes: dict[str, Theme]) -> list[Group]:
     groups = {slug: Group(theme.label, f"theme-{slug}") for slug, theme in themes.items()}
-    groups[OTHER] = Group("Autres", f"theme-{OTHER}")
+    groups[OTHER] = Group("Autres", "sans-theme")
     for actor in actors:
         groups[first_theme(actor, themes)].actors.append(actor)
     return [g for g in groups.values() if g.actors]

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from ..codekey import CODE_KEY
 from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Actor
@@ -95,7 +96,7 @@ class PrintGenerator(Part):
     def _qr_file(self, name: str, text: str) -> str:
         """The URL of /imprimer/qr/<name>.svg, the QR code of `text`, written unless it is there."""
         save_as = f"{self.site.urls.path('print')}qr/{name}.svg"
-        key = make_key(text)
+        key = make_key(CODE_KEY, text)  # the encoder's version is in the code's key
         if save_as not in self.files.current and not self.files.is_fresh(save_as, key):
             self.files.write(save_as, qr_svg(text), key)
         return self.site.urls.static(save_as)
@@ -115,11 +116,16 @@ class PrintGenerator(Part):
         """Each booklet's PDFs beside its page, made again only when the page changed."""
         from .pdf import booklet_pdf, output_fetcher
 
-        fetch = output_fetcher(
-            self.output_path, self.settings.get("SITEURL", ""), Path(self.settings["THEME"], "static")
-        )
-        for booklet, save_as, key in written:
+        static = Path(self.settings["THEME"], "static")
+        siteurls = [self.settings.get("SITEURL", ""), self.site.territory.base_url]
+        fetch = output_fetcher(self.output_path, siteurls, static)
+        import weasyprint
+
+        # what a PDF is made of besides its page: the print style sheet and WeasyPrint itself
+        made_with = make_key((static / "css/print.css").read_bytes(), weasyprint.__version__)
+        for booklet, save_as, page_key in written:
             folder = save_as.removesuffix("index.html")
+            key = make_key(page_key, made_with)
             for size in PDF_SIZES:
                 pdf_path = f"{folder}livret-{size}.pdf"
                 if self.files.is_fresh(pdf_path, key):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import tempfile
 from pathlib import Path
 
 PAGE_SIZES = {
@@ -95,7 +96,18 @@ def write_pdfs(output: Path, folder: str, siteurls: list[str], posters: bool) ->
             (page, "a4", page.with_name("affiche.pdf")) for page in sorted(base.glob("affiches/*/index.html"))
         ]
     written, failures = 0, []
+    inside = output.resolve()
     for page, size, target in jobs:
+        if not (page.resolve().is_relative_to(inside) and target.parent.resolve().is_relative_to(inside)):
+            failures.append(
+                f"{page.relative_to(output)} : ce chemin mène hors du site construit, il est laissé de côté"
+            )
+            continue
+        if target.is_symlink():
+            failures.append(
+                f"{target.relative_to(output)} est un lien : retirez-le, aucun PDF n'est écrit à travers"
+            )
+            continue
         if target.is_file() and target.stat().st_mtime_ns >= page.stat().st_mtime_ns:
             continue
         try:
@@ -107,8 +119,9 @@ def write_pdfs(output: Path, folder: str, siteurls: list[str], posters: bool) ->
                 f"{page.relative_to(output)} : le PDF n'a pas pu être fait ({type(error).__name__} : {error})"
             )
             continue
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(data)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".pdf-")  # a new file, never a link
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
         os.replace(temporary, target)
         written += 1
     return written, failures

@@ -8,39 +8,36 @@ show it."""
 
 from __future__ import annotations
 
+import re
+
 import zxingcpp
 
 QUIET = 4  # modules of white around the code (ISO/IEC 18004)
 
 
-def qr_modules(text: str) -> list[bytes]:
-    """The code's rows, one byte per module (0 dark, 255 light), error correction M (15 %: a
-    poster on a door gets dirty)."""
+_DARK = re.compile(rb"\x00+")
+
+
+def qr_rows(text: str) -> tuple[bytes, int]:
+    """The code's modules, one byte each (0 dark, 255 light) row after row, and its width;
+    error correction M (15 %: a poster on a door gets dirty)."""
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    size = image.shape[1]
-    data = bytes(image)
-    return [data[row * size : (row + 1) * size] for row in range(image.shape[0])]
+    return bytes(image), image.shape[1]
 
 
 def qr_svg(text: str) -> str:
     """The SVG text of a QR code of `text`: each row's dark runs as one stroked path (relative
     moves, about 2 KB for a record's address)."""
-    rows = qr_modules(text)
-    size = len(rows) + 2 * QUIET
+    data, width = qr_rows(text)
+    size = width + 2 * QUIET
     path = []
-    for y, row in enumerate(rows):
-        x, last = 0, 0
-        moves = []
-        while x < len(row):
-            if row[x]:
-                x += 1
-                continue
-            start = x
-            while x < len(row) and not row[x]:
-                x += 1
-            moves.append(f"m{start - last} 0h{x - start}")
-            last = x
+    for y in range(len(data) // width):
+        last, moves = 0, []
+        for run in _DARK.finditer(data, y * width, (y + 1) * width):
+            start, end = run.start() - y * width, run.end() - y * width
+            moves.append(f"m{start - last} 0h{end - start}")
+            last = end
         if moves:
             path.append(f"M{QUIET} {y + QUIET + 0.5}" + "".join(moves))
     return (

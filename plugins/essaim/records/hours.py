@@ -10,7 +10,7 @@ text already in files stays valid: `hours_problem` is a warning, with the OSM fo
 expression over fixed reference weeks (2001 began on a Monday), never over the build's date,
 so that a page is the same whatever day it is built: the week is the one most weeks of the
 year have, `varies` says when some weeks differ (seasons, alternate weeks), and the public
-holidays' hours are those of 1 May 2001 with the territory's country's holidays.
+holidays' hours are those of the first public holiday of 2001 in the territory's country.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import opening_hours
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 REFERENCE_MONDAY = datetime(2001, 1, 1)  # a Monday; weeks of 2001 have no 53rd and no leap day
-REFERENCE_HOLIDAY = datetime(2001, 5, 1)  # a public holiday in every country that has any
 _POSITION = re.compile(r"-->\s*(\d+):(\d+)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
@@ -46,9 +45,15 @@ def holidays_known(country: str) -> bool:
     return True
 
 
+_LONG_NUMBER = re.compile(r"\d{5,}")  # no year, day or time has five digits
+
+
 def parse_error(value: str) -> int | None:
     """None when `value` is valid OSM opening hours; else the 1-based character where the
-    parser stopped."""
+    parser stopped. A number of five digits or more is refused here though the parser takes
+    it (`20262026 Dec 25`): the browser's library loops on it."""
+    if found := _LONG_NUMBER.search(value):
+        return found.start() + 1
     try:
         _parse(value)
     except (SyntaxError, ValueError, opening_hours.ParserError) as error:
@@ -234,25 +239,58 @@ def _spans_by_day(hours: opening_hours.OpeningHours, first: datetime, days: int)
     return [tuple(day) for day in spans], unknown
 
 
-@lru_cache(maxsize=4096)
-def regular_week(value: str, country: str | None = "FR") -> Week | None:
-    """The week of a weekly table (see the module's docstring); None when `value` is not OSM."""
+# The reference weeks: four in a row (rules that alternate weeks, or every third), then one in
+# four over the year (the seasons): 16 weeks, a quarter of the work of 52.
+REFERENCE_WEEKS = (0, 1, 2, 3, *range(4, 52, 4))
+
+
+@lru_cache(maxsize=65536)
+def week_days(value: str) -> tuple[tuple[tuple[Span, ...], ...], frozenset[int], bool] | None:
+    """The spans of each day of the week most reference weeks have, the days whose state is
+    unknown, and whether some weeks differ; None when `value` is not OSM syntax."""
+    if parse_error(value) is not None:
+        return None
     try:
         hours = _parse(value)
-        with_holidays = _parse(value, country) if country else None
-    except (SyntaxError, ValueError, opening_hours.ParserError, opening_hours.UnknownCountryError):
+    except (SyntaxError, ValueError, opening_hours.ParserError):
         return None
-    year, unknown_days = _spans_by_day(hours, REFERENCE_MONDAY, 52 * 7)
-    weeks = Counter(
-        (
-            tuple(year[week * 7 : week * 7 + 7]),
-            frozenset(d - week * 7 for d in unknown_days if week * 7 <= d < week * 7 + 7),
-        )
-        for week in range(52)
-    )
+    weeks: Counter = Counter()
+    for week in REFERENCE_WEEKS:
+        spans, unknown = _spans_by_day(hours, REFERENCE_MONDAY + timedelta(weeks=week), 7)
+        weeks[(tuple(spans), frozenset(unknown))] += 1
     (days, unknown), count = weeks.most_common(1)[0]
+    return days, unknown, count < len(REFERENCE_WEEKS) or bool(_YEAR.search(value))
+
+
+@lru_cache(maxsize=64)
+def first_holiday(country: str) -> datetime | None:
+    """The country's first public holiday of 2001 (1 January in most, not everywhere)."""
+    try:
+        holidays = opening_hours.OpeningHours("PH", country=country)
+    except (opening_hours.UnknownCountryError, ValueError, TypeError):
+        return None
+    end = datetime(2002, 1, 1)
+    for start, _, state, _ in holidays.intervals(datetime(2001, 1, 1), end):
+        if state == opening_hours.State.OPEN:
+            return start.replace(hour=0, minute=0)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def regular_week(value: str, country: str | None = "FR") -> Week | None:
+    """The week of a weekly table (see the module's docstring); None when `value` is not OSM.
+    Public holidays: the spans of the country's first holiday of 2001, when the expression
+    names them (`PH`)."""
+    found = week_days(value)
+    if found is None:
+        return None
+    days, unknown, varies = found
     holidays = None
-    if with_holidays is not None and re.search(r"\bPH\b", value):
-        holidays = _spans_by_day(with_holidays, REFERENCE_HOLIDAY, 1)[0][0]
-    varies = count < 52 or bool(_YEAR.search(value))
+    day = first_holiday(country) if country and re.search(r"\bPH\b", value) else None
+    if day is not None:
+        try:
+            with_holidays = _parse(value, country)
+        except (SyntaxError, ValueError, opening_hours.ParserError, opening_hours.UnknownCountryError):
+            return None
+        holidays = _spans_by_day(with_holidays, day, 1)[0][0]
     return Week(days, holidays, varies, unknown)

@@ -25,6 +25,7 @@ if (grid) {
       return;
     }
     error.hidden = true;
+    if (!found.text) return;  /* an empty grid leaves what was typed in the field */
     field.value = found.text;
     field.dispatchEvent(new Event("input", { bubbles: true }));
   });

@@ -15,6 +15,7 @@ function load(libs) {
 self.onmessage = function (event) {
   const ask = event.data;
   load(ask.libs).then(function () {
+    self.postMessage({ id: ask.id, started: true });  /* the page times the reading, not the download */
     self.postMessage({ id: ask.id, answers: describeAll(self.opening_hours, ask.values, ask.timeZone, ask.country, new Date()) });
   }, function () {
     self.postMessage({ id: ask.id, answers: ask.values.map(function () { return null; }) });

@@ -29,7 +29,7 @@ function start(form) {
   const facetBox = document.getElementById("search-facets");
   let facets = null, state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
   const hoursConfig = form.hasAttribute("data-hours") ? JSON.parse(form.getAttribute("data-hours")) : null;
-  let hoursKnown = null, lastMatches = [];  /* a promise, once the worker has been asked which hours are open now */
+  let hoursKnown = null, hoursDone = false, lastMatches = [];  /* a promise, once the worker has been asked which hours are open now */
 
   /* Which places are open now (the "open" facet): asked once, when first needed. */
   function knowHours() {
@@ -38,8 +38,9 @@ function start(form) {
       hoursKnown = hoursConfig && values.length
         ? hoursNow(hoursConfig, values).then(function (answers) {
           facets.setOpen(answers.map(function (answer) { return !!answer && answer.open === true; }));
+          hoursDone = true;
         })
-        : Promise.resolve();
+        : Promise.resolve().then(function () { hoursDone = true; });
     }
     return hoursKnown;
   }
@@ -174,8 +175,8 @@ function start(form) {
       if (mine !== generation) return;
       const meta = loader.meta;
       facets = facets || new Facets(meta);
-      /* A filter on "Ouvert maintenant" waits for the opening-hours worker. */
-      if (!hoursKnown && hoursConfig && state.filters.open) return knowHours().then(run);
+      /* A filter on "Ouvert maintenant" waits for the opening-hours worker's answer. */
+      if (hoursConfig && state.filters.open && !hoursDone) return knowHours().then(run);
       let matches = found || [];
       if (found === null) {
         matches = [];
