@@ -36,7 +36,8 @@ class PrintGenerator(Part):
 
     def write(self) -> list[str]:
         site, urls, files = self.site, self.site.urls, self.files
-        self.qr_home = self._qr_file("site", f"{site.territory.base_url}/")
+        self._qr_files()
+        self.qr_home = self._qr_file("site")
         found = booklets(site.directory, site.territory.printed["max_entries"])
         pdf = site.territory.printed["pdf"] and self._can_print()
         pages = [urls.path("print")]
@@ -53,7 +54,6 @@ class PrintGenerator(Part):
                 continue
             files.write(save_as, self._render("booklet", save_as, path, booklet=booklet), key)
         for actor in site.directory.actors:
-            self.entry(actor)  # its QR code, kept or written whether or not a page is rendered
             path = f"{urls.path('print')}affiches/{actor.slug}/"
             save_as = urls.save_as(path)
             key = make_key(self.build_key(), record_keys([actor]))
@@ -91,15 +91,25 @@ class PrintGenerator(Part):
         """What paper shows of an actor's address: its page on the public site, as a QR code
         (a file of its own, made once whatever shows it) and as text."""
         url = self.site.canonical.record(actor)
-        return {"url": url, "short_url": short_url(url), "qr": self._qr_file(f"acteurs/{actor.slug}", url)}
+        return {"url": url, "short_url": short_url(url), "qr": self._qr_file(f"acteurs/{actor.slug}")}
 
-    def _qr_file(self, name: str, text: str) -> str:
-        """The URL of /imprimer/qr/<name>.svg, the QR code of `text`, written unless it is there."""
-        save_as = f"{self.site.urls.path('print')}qr/{name}.svg"
-        key = make_key(CODE_KEY, text)  # the encoder's version is in the code's key
-        if save_as not in self.files.current and not self.files.is_fresh(save_as, key):
-            self.files.write(save_as, qr_svg(text), key)
-        return self.site.urls.static(save_as)
+    def _qr_files(self) -> None:
+        """Every QR code the pages show (the site's, each actor's), written unless it is there,
+        whether or not a page that shows it is rendered in this build."""
+        site = self.site
+        wanted = [("site", f"{site.territory.base_url}/")]
+        wanted += [(f"acteurs/{a.slug}", site.canonical.record(a)) for a in site.directory.actors]
+        for name, text in wanted:
+            save_as, key = self._qr_path(name), make_key(CODE_KEY, text)  # the encoder is in the code's key
+            if not self.files.is_fresh(save_as, key):
+                self.files.write(save_as, qr_svg(text), key)
+
+    def _qr_path(self, name: str) -> str:
+        return f"{self.site.urls.path('print')}qr/{name}.svg"
+
+    def _qr_file(self, name: str) -> str:
+        """The URL of /imprimer/qr/<name>.svg (written by `_qr_files`)."""
+        return self.site.urls.static(self._qr_path(name))
 
     def _can_print(self) -> bool:
         """Whether WeasyPrint runs here; if not, one warning, and the pages link no PDF."""
