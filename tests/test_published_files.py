@@ -110,7 +110,7 @@ def test_map_attribution_cannot_add_markup(page, territory, tmp_path_factory, pa
     target.write_text(html, encoding="utf-8")
     server, url = serve(output)
     try:
-        page.goto(f"{url}/{page_path.removesuffix('index.html')}")
+        page.goto(f"{url}/{page_path.removesuffix('index.html')}?vue=carte")  # the map asked for
         page.wait_for_selector(f"{ready}[data-ready=true]")
         link = page.locator(".leaflet-control-attribution a:not([href*='leafletjs'])")
         assert link.count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -35,8 +36,13 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
-            if name in ("href", "src", "data-geojson") and value:
+            if name in ("href", "src", "data-geojson", "data-hours-client") and value:
                 self.links.append(value)
+            elif name in ("data-scripts", "data-css") and value:  # what the map and mini maps load
+                self.links.extend(json.loads(value) if value.startswith("[") else [value])
+            elif name in ("data-hours", "data-hours-config") and value:  # « Ouvert maintenant »
+                config = json.loads(value)
+                self.links.extend([config["worker"], *config["libs"]])
 
 
 def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
@@ -81,6 +87,8 @@ def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
             "/agenda.ics",
             "/feeds/evenements.atom.xml",
             "/vendor/leaflet/leaflet.js",
+            "/vendor/opening_hours/opening_hours.js",
+            "/theme/js/hours/worker.js",
             "/theme/css/essaim.css",
             "/data/actors.csv",
         ):

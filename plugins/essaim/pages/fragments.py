@@ -1,8 +1,7 @@
 """Pieces of pages that repeat: rendered once per build, then reused by every page that shows them.
 
-A record's card appears in many lists; the header and footer appear on every page and differ
-only by which menu entry is current. Templates call `card(record, heading)` and
-`chrome.header(output_file)` / `chrome.footer()`; the markup stays in the theme's templates.
+A record's card appears in many lists. Templates call `card(record, heading)`; the markup stays
+in the theme's templates. (The header and footer, which every page shows: chrome.py.)
 """
 
 from __future__ import annotations
@@ -50,34 +49,3 @@ class Cards:
                 body = self.bodies[key] = render(self.template, {**self.context, "record": record})
             html = self.rendered[(key, heading)] = Markup(body.replace(HEADING, escape(heading)))
         return html
-
-
-class Chrome:
-    """The header (one rendering per current menu entry) and the footer (one rendering)."""
-
-    def __init__(self, header: Any, footer: Any, context: dict[str, Any]) -> None:
-        site = context["essaim"]
-        self.header_template = header
-        self.footer_template = footer
-        self.site = site
-        self.context = {**context, "site": site, "territory": site.territory, "urls": site.urls}
-        self.headers: dict[tuple, Markup] = {}
-        self.footer_html: Markup | None = None
-
-    def header(self, output_file: str) -> Markup:
-        """The header for a page written at `output_file` (its section marked as current)."""
-        state = (output_file == "index.html",) + tuple(
-            "page" if output_file == path + "index.html" else output_file.startswith(path)
-            for path, _, _ in self.site.section_links
-        )
-        html = self.headers.get(state)
-        if html is None:
-            html = Markup(self.header_template.render({**self.context, "output_file": output_file}))
-            self.headers[state] = html
-        return html
-
-    def footer(self) -> Markup:
-        """The footer, the same on every page."""
-        if self.footer_html is None:
-            self.footer_html = Markup(self.footer_template.render(self.context))
-        return self.footer_html

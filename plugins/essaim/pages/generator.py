@@ -14,13 +14,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..chrome import Chrome
 from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from ..vendor import vendor_files
 from . import workers
-from .fragments import Cards, Chrome, with_globals
+from .fragments import Cards, with_globals
 from .jinja_ext import render
 from .jsonld import structured_data, website
 from .markdown import MarkdownBody

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from ..chrome import Chrome
 from ..codekey import CODE_KEY
 from ..output import make_key, record_keys
 from ..part import Part
@@ -36,6 +37,10 @@ class PrintGenerator(Part):
 
     def write(self) -> list[str]:
         site, urls, files = self.site, self.site.urls, self.files
+        # one header and one footer for the thousands of posters and booklets
+        self.env.globals["chrome"] = Chrome(
+            self.get_template("_header"), self.get_template("_footer"), self.context
+        )
         self._qr_files()
         self.qr_home = self._qr_file("site")
         found = booklets(site.directory, site.territory.printed["max_entries"])
