@@ -10,7 +10,6 @@ from ..geojson import point_feature
 from ..jsontext import to_json
 from ..output import make_key, record_keys
 from ..part import Part
-from ..records.hours import parse_error
 from ..records.model import Record, slugify
 from ..vendor import vendor_files
 
@@ -33,9 +32,8 @@ def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
     }
     if kind == "actor":
         properties["legal_form"] = record.legal_form
-        hours = record.fields.get("opening_hours")
-        if isinstance(hours, str) and parse_error(hours) is None:  # « Ouvert maintenant » (js/hours/)
-            properties["opening_hours"] = hours
+        if record.osm_hours:  # « Ouvert maintenant » (js/hours/)
+            properties["opening_hours"] = record.osm_hours
     if getattr(record, "origin", None):
         properties["territory"] = record.origin
     return point_feature(kind, record.slug, geo, properties)

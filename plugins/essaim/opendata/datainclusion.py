@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records.hours import parse_error
 from ..records.model import Actor, slugify
 
 
@@ -13,9 +12,6 @@ def structure(actor: Actor, url: str, source: str) -> dict[str, Any]:
     fields = actor.fields
     address = actor.address
     geo = actor.geo or {}
-    hours = fields.get("opening_hours")
-    if isinstance(hours, str) and parse_error(hours) is not None:
-        hours = None  # data·inclusion asks for OSM syntax: free text is left out, not passed on
     description = actor.summary + (f"\n\n{actor.body}" if actor.body.strip() else "")
     data = {
         "source": source,
@@ -34,7 +30,7 @@ def structure(actor: Actor, url: str, source: str) -> dict[str, Any]:
         "telephone": fields.get("phone"),
         "courriel": fields.get("email"),
         "site_web": fields.get("website"),
-        "horaires_accueil": hours,
+        "horaires_accueil": actor.osm_hours,  # OSM syntax, as data·inclusion asks: free text left out
         "accessibilite_lieu": (fields.get("accessibility") or {}).get("acceslibre_url"),
     }
     return {key: value for key, value in data.items() if value is not None}

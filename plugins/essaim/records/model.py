@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from slugify import slugify as _slugify
 
+from .hours import parse_error
 from .load import LinePath, line_map
 from .taxonomy import Theme
 
@@ -164,6 +165,13 @@ class Actor(Record):
     def legal_form(self) -> str:
         """The legal form value (association, scop...)."""
         return str(self.fields.get("legal_form", "other"))
+
+    @property
+    def osm_hours(self) -> str | None:
+        """The opening hours when they are in OSM syntax (what the browser, search, the map and
+        data·inclusion read); None when there are none, or free text (shown as written)."""
+        value = self.fields.get("opening_hours")
+        return value if isinstance(value, str) and parse_error(value) is None else None
 
 
 class Initiative(Record):

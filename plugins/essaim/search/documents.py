@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from ..analysis import plain_text
 from ..french import OFFER_NEED_WORDS, event_when, label
-from ..records.hours import parse_error
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme, legal_form_label
 from .index import SearchDocument
@@ -41,8 +40,7 @@ def document(
     date = date_label = legal_form = hours = ""
     if isinstance(record, Actor):
         legal_form = record.legal_form
-        value = fields.get("opening_hours")
-        hours = value if isinstance(value, str) and parse_error(value) is None else ""
+        hours = record.osm_hours or ""
         about += [
             legal_form_label(legal_form),
             str(fields.get("purpose") or ""),
