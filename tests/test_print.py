@@ -216,6 +216,11 @@ def test_without_pango_the_build_links_no_pdf_and_essaim_print_says_what_to_inst
     assert (
         result.exit_code == 1 and "bibliothèque Pango" in result.output and "Traceback" not in result.output
     )
+    monkeypatch.undo()  # Pango installed since: the next build makes the PDFs and links them
+    build(root)
+    assert (output / "imprimer/annuaire/livret-a4.pdf").is_file()
+    index = (output / "imprimer/index.html").read_text(encoding="utf-8")
+    assert 'href="/imprimer/annuaire/livret-a4.pdf"' in index
 
 
 def test_a_production_build_prints_its_pdfs_with_their_styles_and_qr_codes(tmp_path):

@@ -65,7 +65,8 @@ class PrintGenerator(Part):
             if not files.is_fresh(save_as, key):
                 files.write(save_as, self._render("poster", save_as, path, record=actor), key)
         index = urls.save_as(urls.path("print"))
-        key = make_key(self.build_key(), [(b.path, b.made, len(b.actors), b.edition) for b in found])
+        # the index links the PDFs only when this build could make them (WeasyPrint and Pango here)
+        key = make_key(self.build_key(), pdf, [(b.path, b.made, len(b.actors), b.edition) for b in found])
         if not files.is_fresh(index, key):
             sections = [
                 ("L'annuaire entier", found[:1]),
