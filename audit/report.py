@@ -20,6 +20,7 @@ A report, not a test: it writes output/audit/index.html and output/audit/audit.j
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import html
@@ -178,17 +179,24 @@ def kind_of(path: str, content_type: str) -> str:
     return "other" if not path.endswith(".js") else "js"
 
 
+@contextlib.contextmanager
+def chromium():
+    """Debian's chromium driven by Playwright, for a measurement run without a browser given."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def page_weights(output: Path, base: str, browser=None) -> dict[str, dict]:
     """Each page type loaded in Chromium: gzipped bytes by kind, render-blocking third parties."""
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            try:
-                return page_weights(output, base, browser)
-            finally:
-                browser.close()
+        with chromium() as browser:
+            return page_weights(output, base, browser)
     weights: dict[str, dict] = {}
     origin = urlparse(base).netloc
     for name, path in PAGE_TYPES.items():
@@ -271,14 +279,8 @@ def slow_network(base: str, browser=None, pages: dict[str, str] | None = None) -
     """Each page type loaded cold over a 2G connection (SLOW_NETWORK): its first contentful
     paint, and for search the time to its first results, in milliseconds from navigation."""
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            try:
-                return slow_network(base, browser, pages)
-            finally:
-                browser.close()
+        with chromium() as browser:
+            return slow_network(base, browser, pages)
     found: dict[str, dict] = {}
     for name, path in (pages or PAGE_TYPES).items():
         context = browser.new_context()

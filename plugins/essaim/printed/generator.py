@@ -18,11 +18,12 @@ from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Actor
 from .booklets import Booklet, booklets
+from .pdf import PAGE_SIZES
 from .qr import qr_svg
 
 logger = logging.getLogger(__name__)
 PART = "print"
-PDF_SIZES = ("a4", "a5")
+PDF_SIZES = tuple(PAGE_SIZES)  # a4, a5: the sizes pdf.py knows
 
 
 def short_url(url: str) -> str:

@@ -240,7 +240,6 @@ function essaimMap(element) {
 
   var form = document.getElementById("filtres-carte");
   if (form) {
-    form.hidden = false;
     Object.keys(filters).forEach(function (k) { form.elements[k].value = filters[k]; });
     form.addEventListener("change", function () {
       Object.keys(filters).forEach(function (k) { filters[k] = form.elements[k].value; });
