@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from jinja2.bccache import bc_magic
 
+import essaim.forked as forked
 import essaim.output
-import essaim.pages.workers as page_workers
 from conftest import DEMO_NOW, actor_text, build, copy_repository, write
 from essaim.build import INTERRUPTED, run
 from essaim.cli import main
@@ -223,8 +223,8 @@ def test_a_full_disk_in_a_page_worker_names_the_file_too(territory, capfd, monke
         write_file(path, data)
 
     monkeypatch.setattr(essaim.output, "_write_file", full_in_workers)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(page_workers, "CHUNK", 1)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "CHUNK", 1)
     settings = settings_file(territory)
     write(territory, "pelicanconf.py", settings.read_text() + "ESSAIM_JOBS = 2\n")
     assert run(settings) == 1
@@ -242,7 +242,7 @@ def test_an_interrupted_build_exits_130_and_stops_its_workers(territory, capsys,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(OpenDataGenerator, "generate_output", ctrl_c)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
     settings = settings_file(territory)
     write(territory, "pelicanconf.py", settings.read_text() + "ESSAIM_JOBS = 2\n")
     assert run(settings) == INTERRUPTED == 130
@@ -250,7 +250,7 @@ def test_an_interrupted_build_exits_130_and_stops_its_workers(territory, capsys,
         f"Construction interrompue : {territory / 'output'} est incomplet, relancez la construction "
         "avant de le publier.\n"
     )
-    assert page_workers._PENDING == []
+    assert forked._PENDING == []
 
 
 # -- `make build` / `make publish` / `make serve` (tasks.py), in a copy of this repository ------

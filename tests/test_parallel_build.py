@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import essaim.forked as forked
 import essaim.pages.generator as pages_generator
-import essaim.pages.workers as page_workers
 from conftest import REPO, actor_text, build, write
 
 ACTORS = 40
@@ -28,12 +28,12 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_forked_workers_write_the_same_site_as_one_process(territory, tmp_path_factory, monkeypatch):
     many_actors(territory)
     alone = build(territory, tmp_path_factory.mktemp("alone"), ESSAIM_JOBS=1, CACHE_CONTENT=False)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)  # workers even for a few pages
-    monkeypatch.setattr(page_workers, "CHUNK", 3)  # and many turns at the shared counter
-    forked = build(territory, tmp_path_factory.mktemp("forked"), ESSAIM_JOBS=3, CACHE_CONTENT=False)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)  # workers even for a few pages
+    monkeypatch.setattr(forked, "CHUNK", 3)  # and many turns at the shared counter
+    in_workers = build(territory, tmp_path_factory.mktemp("forked"), ESSAIM_JOBS=3, CACHE_CONTENT=False)
     pages = [name for name in tree(alone) if name.endswith(".html")]
     assert len(pages) > ACTORS and "acteurs/acteur-39/index.html" in pages
-    assert tree(forked) == tree(alone)
+    assert tree(in_workers) == tree(alone)
 
 
 def test_a_page_that_fails_in_a_worker_fails_the_build(territory, tmp_path, monkeypatch):
@@ -47,8 +47,8 @@ def test_a_page_that_fails_in_a_worker_fails_the_build(territory, tmp_path, monk
         ),
         encoding="utf-8",
     )
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(page_workers, "CHUNK", 1)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "CHUNK", 1)
     with pytest.raises(Exception, match="has no attribute 'missing'"):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
 
@@ -72,8 +72,8 @@ def test_a_worker_that_fails_or_dies_is_reported(territory, tmp_path, monkeypatc
         return render(self, *job)
 
     monkeypatch.setattr(pages_generator.PagesGenerator, "_render", render_in_parent_only)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(page_workers, "CHUNK", 1)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "CHUNK", 1)
     with pytest.raises(RuntimeError, match=message):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
 
@@ -83,7 +83,7 @@ def test_after_a_failed_build_the_next_one_starts_afresh(territory, tmp_path, mo
     (here the open data part fails, and its page worker was failing too) must leave neither
     workers nor their errors to the next build."""
     many_actors(territory)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
     from essaim.opendata.generator import OpenDataGenerator
 
     parent, render = os.getpid(), pages_generator.PagesGenerator._render
@@ -101,11 +101,12 @@ def test_after_a_failed_build_the_next_one_starts_afresh(territory, tmp_path, mo
     monkeypatch.setattr(OpenDataGenerator, "generate_output", failing)
     with pytest.raises(OSError, match="disk full"):
         build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
-    (stale,) = page_workers._PENDING  # its pages were still being rendered
+    stale = list(forked._PENDING)  # its pages (and posters) were still being made
+    assert stale
     monkeypatch.setattr(pages_generator.PagesGenerator, "_render", render)
     monkeypatch.setattr(OpenDataGenerator, "generate_output", generate)
     output = build(territory, tmp_path / "output", ESSAIM_JOBS=2, CACHE_CONTENT=False)
-    assert page_workers._PENDING == [] and not any(p.is_alive() for p in stale.processes)
+    assert forked._PENDING == [] and not any(p.is_alive() for w in stale for p in w.processes)
     assert (output / "acteurs/acteur-39/index.html").is_file() and (output / "data/actors.json").is_file()
 
 
@@ -116,8 +117,8 @@ def test_a_forked_rebuild_renders_only_what_changed_and_keeps_the_rest(
     only its pages are written again, none is removed, and the site is the one a single process
     builds from scratch."""
     many_actors(territory)
-    monkeypatch.setattr(page_workers, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(page_workers, "CHUNK", 3)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "CHUNK", 3)
     output = tmp_path_factory.mktemp("forked")
     build(territory, output, ESSAIM_JOBS=3)
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}

@@ -30,7 +30,7 @@ def run(settings_file: str | Path, style: str = "text") -> int:
     """Build the site with `settings_file` (pelicanconf.py, publishconf.py), in this process;
     return the exit status, having printed why when it is not 0."""
     from .cli import validation_report
-    from .pages.workers import abandon_pending
+    from .forked import abandon_pending
 
     output = Path(settings_file).resolve().parent / "output"
     try:

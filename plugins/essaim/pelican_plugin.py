@@ -23,12 +23,12 @@ from .directory_generator import DirectoryGenerator
 from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
 from .figures.generator import FiguresGenerator
+from .forked import abandon_pending, finish_pending
 from .internals import quick_paths
 from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
 from .pages import filters, jinja_ext
 from .pages.generator import PagesGenerator
-from .pages.workers import finish_pages
 from .printed.generator import PrintGenerator
 from .records.gitdates import tracked_files
 from .records.load import inside
@@ -148,7 +148,10 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
 
 
 def get_generators(pelican) -> list[type]:
-    """Signal `get_generators`: the Directory reader first, then each switched-on part."""
+    """Signal `get_generators`, at the start of every build: the Directory reader first, then
+    each switched-on part. The workers of an earlier build of this process (`make serve`) that
+    stopped on an error are stopped first."""
+    abandon_pending()
     return [
         DirectoryGenerator,
         PagesGenerator,
@@ -192,5 +195,5 @@ def register() -> None:
     signals.initialized.connect(configure_jinja)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
-    signals.finalized.connect(finish_pages)  # pages rendered in the background while other parts ran
+    signals.finalized.connect(finish_pending)  # pages, posters done in the background while other parts ran
     signals.finalized.connect(release_build)

@@ -63,7 +63,7 @@ class Site:
     section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
     footer_links: list[tuple[str, str, str]] = field(default_factory=list)
     peers: Any = None  # federation.snapshots.PeerRecords, when territory.yml lists peers
-    jobs: int = 1  # processes matching may share its work among (ESSAIM_JOBS, else the cores)
+    jobs: int = 1  # processes the build may share its work among (ESSAIM_JOBS, else the cores)
 
     SECTIONS = (
         ("actors", "Acteurs"),

@@ -7,20 +7,19 @@ variables; a page whose inputs did not change since the last build is not render
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .. import forked
 from ..chrome import Chrome
 from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
 from ..vendor import vendor_files
-from . import workers
 from .fragments import Cards, with_globals
 from .jinja_ext import render
 from .jsonld import structured_data, website
@@ -37,12 +36,6 @@ class PagesGenerator(Part):
     """Writes the home page, one page per record, and the lists by theme, city and legal form."""
 
     PART = PART
-
-    def generate_output(self, writer) -> None:
-        """Part's output phase, once the workers of a previous build of this process (`make
-        serve`) that stopped on an error are gone."""
-        workers.abandon_pending()
-        super().generate_output(writer)
 
     def write(self) -> list[str]:
         """Queue every page, start rendering those whose inputs changed (switch: `features.pages`
@@ -70,7 +63,7 @@ class PagesGenerator(Part):
         self.own_jobs: list[Job] = []
         self.queue = self.jobs
         self._records()
-        self.background: workers.Workers | None = None
+        self.background: forked.Workers | None = None
         self._start_workers()
         self.queue = self.own_jobs
         self._home()
@@ -85,7 +78,7 @@ class PagesGenerator(Part):
 
     def finish(self) -> None:
         """Render what is queued now, unless workers are rendering in the background: then when
-        Pelican has run every other part (`workers.finish_pages`)."""
+        Pelican has run every other part (`forked.finish_pending`)."""
         if self.background is None:
             self._finish()
 
@@ -139,8 +132,17 @@ class PagesGenerator(Part):
         self.files.write(save_as, render(self.get_template(template), context), key)
 
     def _start_workers(self) -> None:
-        """Fork workers for the record pages when there are many (pages/workers.py)."""
-        self.background = workers.start(self, int(self.settings.get("ESSAIM_JOBS") or os.cpu_count() or 1))
+        """Fork workers for the record pages when there are many (forked.py), their templates
+        compiled before."""
+        if len(self.jobs) >= forked.PARALLEL_FROM and self.site.jobs > 1:
+            for template in {job[1] for job in self.jobs}:
+                self.get_template(template)
+        self.background = forked.start(
+            self.jobs, self.files, self.site.jobs, "page-rendering", self._finish, self._render_job
+        )
+
+    def _render_job(self, job: Job) -> None:
+        self._render(*job)
 
     def _listing(
         self,
