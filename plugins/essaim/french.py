@@ -7,6 +7,7 @@ in one part's room. The Jinja filters of the templates (pages/filters.py) are ma
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from .records.hours import Span, regular_week
 from .records.taxonomy import vocabulary
@@ -81,11 +82,13 @@ def spans_fr(spans: tuple[Span, ...]) -> str:
     return joined + (f" ({', '.join(comments)})" if comments else "")
 
 
+@lru_cache(maxsize=4096)
 def hours_rows(value: str, country: str = "FR") -> dict | None:
     """The rows of a weekly table of opening hours in OSM syntax, in French: `rows` as (day,
     text) Monday to Sunday, then public holidays when the expression names them; `varies`
     when some weeks of the year differ. None when the value is not OSM syntax (shown as
-    written)."""
+    written). Kept per expression (many actors share theirs, and the page, the booklets and
+    the poster all show it): the caller reads it, never changes it."""
     week = regular_week(value, country)
     if week is None:
         return None

@@ -15,7 +15,7 @@ import zxingcpp
 QUIET = 4  # modules of white around the code (ISO/IEC 18004)
 
 
-_DARK = re.compile(rb"\x00+")
+_DARK = re.compile(rb"(\x00+)")  # split on it: light, dark, light... runs of a row
 
 
 def qr_rows(text: str) -> tuple[bytes, int]:
@@ -28,18 +28,15 @@ def qr_rows(text: str) -> tuple[bytes, int]:
 
 def qr_svg(text: str) -> str:
     """The SVG text of a QR code of `text`: each row's dark runs as one stroked path (relative
-    moves, about 2 KB for a record's address)."""
+    moves, about 2 KB for a record's address): a move over each light run, a line along each
+    dark one."""
     data, width = qr_rows(text)
     size = width + 2 * QUIET
     path = []
     for y in range(len(data) // width):
-        last, moves = 0, []
-        for run in _DARK.finditer(data, y * width, (y + 1) * width):
-            start, end = run.start() - y * width, run.end() - y * width
-            moves.append(f"m{start - last} 0h{end - start}")
-            last = end
-        if moves:
-            path.append(f"M{QUIET} {y + QUIET + 0.5}" + "".join(moves))
+        runs = list(map(len, _DARK.split(data[y * width : (y + 1) * width])))  # light, dark, ..., light
+        if len(runs) > 1:
+            path.append(f"M{QUIET} {y + QUIET + 0.5}" + ("m%d 0h%d" * (len(runs) // 2)) % tuple(runs[:-1]))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
