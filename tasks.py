@@ -10,6 +10,7 @@ import ctypes.util
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -185,6 +186,47 @@ def system_deps(c):
         "sont signalés comme non lancés sinon.",
         file=sys.stderr,
     )
+
+
+LOCALE = ROOT / "plugins" / "essaim" / "locale"
+CATALOGUE_TEMPLATE = LOCALE / "messages.pot"
+
+
+@task
+def i18n_extract(c):
+    """Every string of the templates into the catalogue template (locale/messages.pot), with
+    Babel; French is the source language."""
+    c.run(
+        f'"{BIN / "pybabel"}" extract --mapping-file babel.cfg --no-wrap --sort-by-file '
+        f'--project Essaim --copyright-holder "Essaim" --msgid-bugs-address "" '
+        f'--output-file "{CATALOGUE_TEMPLATE}" .',
+        pty=False,
+    )
+
+
+@task(pre=[i18n_extract])
+def i18n_update(c):
+    """Each language's catalogue (locale/<lang>/LC_MESSAGES/messages.po) brought up to date
+    with the templates: new strings to translate, gone ones marked obsolete."""
+    c.run(
+        f'"{BIN / "pybabel"}" update --no-wrap --ignore-obsolete --input-file "{CATALOGUE_TEMPLATE}" '
+        f'--output-dir "{LOCALE}"',
+        pty=False,
+    )
+
+
+@task
+def i18n_compile(c):
+    """Compile every catalogue (a check: the build reads the .po files itself), with statistics;
+    fails on a catalogue that does not compile."""
+    with tempfile.TemporaryDirectory() as folder:
+        for po in sorted(LOCALE.glob("*/LC_MESSAGES/messages.po")):
+            language = po.parts[-3]
+            c.run(
+                f'"{BIN / "pybabel"}" compile --statistics -l {language} '
+                f'-i "{po}" -o "{Path(folder) / (language + ".mo")}"',
+                pty=False,
+            )
 
 
 @task

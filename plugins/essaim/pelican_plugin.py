@@ -24,6 +24,7 @@ from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
 from .figures.generator import FiguresGenerator
 from .forked import abandon_pending, finish_pending
+from .i18n import SOURCE_LANGUAGE, translations
 from .internals import quick_paths
 from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
@@ -39,6 +40,7 @@ from .writer import UnchangedFilesWriter
 logger = logging.getLogger(__name__)
 
 FRAGMENT_EXTENSION = "essaim.pages.jinja_ext.FragmentExtension"
+I18N_EXTENSION = "jinja2.ext.i18n"
 
 
 def guard_build_folders(pelican) -> None:
@@ -104,8 +106,9 @@ def guard_build_folders(pelican) -> None:
 
 
 def configure_jinja(pelican) -> None:
-    """Signal `initialized`: Essaim's filters and `{% fragment %}` tag in every template, and
-    autoescaping always on (contributors' and peers' text is untrusted)."""
+    """Signal `initialized`: Essaim's filters, `{% fragment %}` tag and gettext (`_()`,
+    `{% trans %}`) in every template, and autoescaping always on (contributors' and peers' text
+    is untrusted)."""
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(filters.FILTERS)
     environment = pelican.settings.setdefault("JINJA_ENVIRONMENT", {})
     environment["autoescape"] = True
@@ -113,8 +116,9 @@ def configure_jinja(pelican) -> None:
     # LRU cache behind a lock) is looked up for every page's base template and macros.
     environment.setdefault("cache_size", -1)
     extensions = environment.setdefault("extensions", [])
-    if FRAGMENT_EXTENSION not in extensions:
-        extensions.append(FRAGMENT_EXTENSION)
+    for extension in (I18N_EXTENSION, FRAGMENT_EXTENSION):
+        if extension not in extensions:
+            extensions.append(extension)
     if pelican.settings.get("CACHE_PATH") and "bytecode_cache" not in environment:
         environment["bytecode_cache"] = template_cache(Path(pelican.settings["CACHE_PATH"]))
 
@@ -145,6 +149,14 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
             shutil.rmtree(old, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
     return TolerantBytecodeCache(str(folder))
+
+
+def install_translations(generator) -> None:
+    """Signal `generator_init`: the templates of every part speak the build's language (newstyle
+    gettext: a translation is trusted as template text, its arguments are escaped)."""
+    generator.env.install_gettext_translations(
+        translations(generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)), newstyle=True
+    )
 
 
 def get_generators(pelican) -> list[type]:
@@ -195,5 +207,6 @@ def register() -> None:
     signals.initialized.connect(configure_jinja)
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(install_translations)
     signals.finalized.connect(finish_pending)  # pages, posters done in the background while other parts ran
     signals.finalized.connect(release_build)

@@ -85,7 +85,8 @@ class Territory:
     base_url: str
     short_name: str = ""
     demo: bool = False
-    language: str = "fr"
+    language: str = "fr"  # the default language: the first of `languages`
+    languages: tuple[str, ...] = ("fr",)
     timezone: str = "Europe/Paris"
     country: str = "FR"  # ISO 3166 code: the public holidays of opening hours (`PH off`)
     contact_email: str | None = None
@@ -144,6 +145,14 @@ class Territory:
         return self.features.get(name, True)
 
 
+def interface_languages(data: dict[str, Any]) -> tuple[str, ...]:
+    """The interface's languages, the default first: `languages`, else the older `language`
+    (its first two letters), else French."""
+    if data.get("languages"):
+        return tuple(data["languages"])
+    return (data.get("language", "fr")[:2],)
+
+
 def territory_from_mapping(data: dict[str, Any]) -> Territory:
     """Build a Territory from an already validated mapping."""
     forge = data.get("forge")
@@ -155,7 +164,8 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         base_url=data["base_url"],
         short_name=data.get("short_name", data["name"]),
         demo=data.get("demo", False),
-        language=data.get("language", "fr"),
+        language=interface_languages(data)[0],
+        languages=interface_languages(data),
         timezone=data.get("timezone", "Europe/Paris"),
         country=data.get("country", "FR"),
         contact_email=data.get("contact_email"),
@@ -233,6 +243,18 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     line,
                     col,
                     f"fuseau horaire inconnu « {data['timezone']} » : utilisez un nom comme Europe/Paris",
+                )
+            )
+        interface = territory_validator().schema["properties"]["languages"]["items"]["enum"]
+        if "languages" not in data and data.get("language", "fr")[:2] not in interface:
+            line, col = lines.get(("language",), (1, 1))
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    f"l'interface n'existe pas en « {data['language']} » : écrivez par exemple "
+                    f"« languages: [fr] » (langues possibles : {', '.join(interface)})",
                 )
             )
         if "country" in data and not holidays_known(data["country"]):
