@@ -198,7 +198,7 @@ def i18n_extract(c):
     Babel; French is the source language."""
     c.run(
         f'"{BIN / "pybabel"}" extract --mapping-file babel.cfg --no-wrap --sort-by-file '
-        f'--project Essaim --copyright-holder "Essaim" --msgid-bugs-address "" '
+        f'--keywords N_ --project Essaim --copyright-holder "Essaim" --msgid-bugs-address "" '
         f'--output-file "{CATALOGUE_TEMPLATE}" .',
         pty=False,
     )

@@ -1,6 +1,6 @@
 """The house's import rules, read from the code (ast): `records/` (the core) imports nothing of
 ours, and the parts never import each other: what two parts use lives in a shared room at the
-package root (urls.py, french.py, jsontext.py, net/...)."""
+package root (urls.py, wording.py, jsontext.py, net/...)."""
 
 from __future__ import annotations
 

@@ -123,10 +123,9 @@ def test_an_edit_of_essaim_s_code_reaches_every_page(tmp_path):
     repo = copy_repository(tmp_path / "depot")
     run_build(repo)
     site_py = repo / "plugins/essaim/site.py"
-    site_py.write_text(
-        site_py.read_text(encoding="utf-8").replace('("map", "Carte")', '("map", "Plan")', 1),
-        encoding="utf-8",
-    )
+    code = site_py.read_text(encoding="utf-8")
+    assert '("map", N_("Carte"))' in code
+    site_py.write_text(code.replace('("map", N_("Carte"))', '("map", N_("Plan"))', 1), encoding="utf-8")
     run_build(repo)
     for page in ["index.html", "acteurs/index.html", *STALE_BEFORE]:
         assert ">Plan<" in (repo / "output" / page).read_text(encoding="utf-8"), page

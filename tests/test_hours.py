@@ -245,7 +245,7 @@ def test_a_value_the_browser_library_loops_on_is_refused_and_a_stuck_worker_is_s
 
 
 def test_public_holidays_are_the_countrys_own(tmp_path):
-    from essaim.french import hours_rows
+    from essaim.wording import hours_rows
 
     for country in ("FR", "CH", "DE"):  # 1 May is not a holiday everywhere
         assert hours_rows("Mo-Fr 09:00-18:00; PH off", country)["rows"][-1] == ("Jours fériés", "fermé"), (

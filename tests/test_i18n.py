@@ -11,6 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from lxml import html as lxml_html
 
 from conftest import REPO, build, write
 from essaim.i18n import catalogue_path, languages, translations
@@ -85,6 +86,52 @@ def demo_copy(target: Path, extra: str) -> Path:
     text = (REPO / "territory.yml").read_text(encoding="utf-8")
     write(target, "territory.yml", re.sub(r"(?m)^language:.*\n", "", text) + extra)
     return target
+
+
+@pytest.fixture(scope="module")
+def english_site(tmp_path_factory):
+    root = demo_copy(tmp_path_factory.mktemp("english"), "languages: [en]\n")
+    return build(root, root / "output")
+
+
+def page_text(path: Path) -> str:
+    tree = lxml_html.fromstring(path.read_bytes())
+    for script in tree.xpath("//script | //style"):
+        script.drop_tree()
+    attributes = " ".join(tree.xpath("//@aria-label | //@placeholder | //@title | //@alt | //@content"))
+    return " ".join(tree.text_content().split()) + " " + attributes
+
+
+def test_an_english_site_has_no_french_interface_string_left(english_site):
+    """Every page of an English site says `lang="en"`, and no French string of the catalogue
+    (three words or more, where French and English differ) is left in its text or its
+    attributes (the records and the territory's pages are still in French: words they use are left out)."""
+    entries = [m for m in catalogue("en") if m.id and m.id != m.string]
+    french = [
+        part
+        for entry in entries
+        for source in (entry.id if isinstance(entry.id, tuple) else (entry.id,))
+        for part in re.split(r"%\(\w+\)[sd]|<[^>]+>", source)
+        if len(part.split()) >= 3
+    ]
+    records = " ".join(
+        " ".join(path.read_text(encoding="utf-8").split())
+        for folder in ("actors", "initiatives", "events", "content/pages")
+        for path in (REPO / folder).glob("*.md")
+    )
+    french = [part for part in french if part.strip() not in records]  # the territory's own words
+    pages = sorted(english_site.rglob("*.html"))
+    assert len(pages) > 100
+    left = {}
+    for path in pages:
+        assert b'<html lang="en">' in path.read_bytes()[:200], path
+        text = page_text(path)
+        found = [part.strip() for part in french if part.strip() in text]
+        if found:
+            left[str(path.relative_to(english_site))] = found
+    assert left == {}
+    home = page_text(english_site / "index.html")
+    assert "Skip to content" in home and "Browse by theme" in home and "Next events" in home
 
 
 def test_a_french_site_is_the_same_with_or_without_languages_fr(tmp_path):

@@ -28,6 +28,7 @@ LIBRARIES = (
     "nltk",
     "opening-hours-py",  # the weekly tables
     "zxing-cpp",  # the QR codes
+    "Babel",  # dates, times and numbers in English and Spanish
 )
 
 

@@ -19,6 +19,7 @@ from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
 from .site import Site
 from .urls import Urls
+from .wording import translate_themes
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class DirectoryGenerator(Generator):
         extra = calendar_events(root, directory, territory.tz, now.date())
         if extra:  # the actors' own calendars (calendars/, written by `essaim events pull`)
             directory = directory.with_events(extra)
+        translate_themes(directory, territory.themes)
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         cores = os.cpu_count() or 1  # matching never takes more processes than the cores
         jobs = max(1, min(int(self.settings.get("ESSAIM_JOBS") or cores), cores))

@@ -1,7 +1,10 @@
 """The interface's languages: French is the source, English and Spanish are gettext catalogues.
 
 Every string of the templates goes through gettext (Jinja's i18n extension, newstyle: `_()`,
-with autoescaped arguments). The catalogues are `locale/<lang>/LC_MESSAGES/messages.po`,
+with autoescaped arguments), and so does every string the Python code writes into a page: `_()`
+and `ngettext()` here translate into the language of the build running (`activate`, at the
+start of each build), `N_()` marks a string of a module-level table, translated where it is
+used. The catalogues are `locale/<lang>/LC_MESSAGES/messages.po`,
 kept by Babel (`invoke i18n-extract`, `i18n-update`, `i18n-compile`; `babel.cfg` says what is
 extracted). A build reads the `.po` of its language with Babel and compiles it in memory, so
 that no compiled file has to be made on install nor committed. French needs no catalogue: its
@@ -56,3 +59,62 @@ def translations(language: str) -> gettext.NullTranslations:
     write_mo(compiled, catalogue)  # fuzzy entries left out, as pybabel compile does
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+_active: list = [SOURCE_LANGUAGE, FrenchSource()]  # the build's language and its translations
+
+
+def activate(language: str) -> None:
+    """Make `language` the one `_()` and `ngettext()` translate into (a build speaks one)."""
+    _active[:] = [language, translations(language)]
+
+
+def active_language() -> str:
+    """The language of the build running."""
+    return _active[0]
+
+
+def _(message: str) -> str:
+    """`message` in the build's language."""
+    return _active[1].gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural of a message, by `count`, in the build's language."""
+    return _active[1].ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it (a module-level table's entries,
+    translated with `_()` where they are used)."""
+    return message
+
+
+def extract_taxonomy(fileobj, keywords, comment_tags, options):
+    """Babel extraction method (babel.cfg) for the labels Essaim ships as data: the themes and
+    the closed lists' labels (records/taxonomy/*.yml: every `label`, `plural`, `description` and
+    plain value) and the offer and need categories (records/schemas/common.json). They are
+    shown through `_()` (wording.py, the Site's label views), so the catalogues translate them."""
+    import json
+
+    import yaml
+
+    text = fileobj.read().decode("utf-8")
+    if getattr(fileobj, "name", "").endswith(".json"):
+        listed = json.loads(text).get("x-essaim-offer-need-categories", {})
+        strings = [label for slug, label in listed.items() if slug != "description"]
+    else:
+        strings = []
+
+        def walk(value) -> None:  # every text of these files is a label or a description
+            if isinstance(value, dict):
+                for child in value.values():
+                    walk(child)
+            elif isinstance(value, str):
+                strings.append(value)
+
+        walk(yaml.safe_load(text))
+    lines = text.splitlines()
+    for message in dict.fromkeys(strings):
+        line = next((n for n, row in enumerate(lines, 1) if message in row), 1)
+        yield line, "_", message, []

@@ -24,7 +24,7 @@ from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
 from .figures.generator import FiguresGenerator
 from .forked import abandon_pending, finish_pending
-from .i18n import SOURCE_LANGUAGE, translations
+from .i18n import SOURCE_LANGUAGE, activate, translations
 from .internals import quick_paths
 from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
@@ -154,9 +154,9 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
 def install_translations(generator) -> None:
     """Signal `generator_init`: the templates of every part speak the build's language (newstyle
     gettext: a translation is trusted as template text, its arguments are escaped)."""
-    generator.env.install_gettext_translations(
-        translations(generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)), newstyle=True
-    )
+    language = generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)
+    activate(language)  # and the Python code's strings (wording.py, the parts' titles)
+    generator.env.install_gettext_translations(translations(language), newstyle=True)
 
 
 def get_generators(pelican) -> list[type]:

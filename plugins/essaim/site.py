@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from .french import OFFER_NEED_WORDS
+from .i18n import N_, _
 from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.freshness import is_stale, stale_since
 from .records.model import City, Directory, Occurrence, slugify, sort_key
@@ -16,6 +16,7 @@ from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
 from .urls import Urls
+from .wording import offer_need_words, translated
 
 
 def _q(text: str) -> str:
@@ -58,7 +59,7 @@ class Site:
     directory: Directory
     urls: Urls
     now: datetime
-    labels: dict[str, Any] = field(default_factory=vocabulary)
+    labels: dict[str, Any] = field(default_factory=lambda: translated(vocabulary()))  # in the language
     nav_links: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, url, label)
     section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
     footer_links: list[tuple[str, str, str]] = field(default_factory=list)
@@ -66,20 +67,20 @@ class Site:
     jobs: int = 1  # processes the build may share its work among (ESSAIM_JOBS, else the cores)
 
     SECTIONS = (
-        ("actors", "Acteurs"),
-        ("initiatives", "Initiatives"),
-        ("events", "Agenda"),
-        ("map", "Carte"),
-        ("themes", "Thèmes"),
-        ("cities", "Communes"),
-        ("legal_forms", "Statuts"),
-        ("board", "Coups de main"),
-        ("propose", "Proposer une fiche"),
+        ("actors", N_("Acteurs")),
+        ("initiatives", N_("Initiatives")),
+        ("events", N_("Agenda")),
+        ("map", N_("Carte")),
+        ("themes", N_("Thèmes")),
+        ("cities", N_("Communes")),
+        ("legal_forms", N_("Statuts")),
+        ("board", N_("Coups de main")),
+        ("propose", N_("Proposer une fiche")),
     )
 
     def __post_init__(self) -> None:
         self.section_links = [
-            (self.urls.path(section), self.urls.url(section), label)
+            (self.urls.path(section), self.urls.url(section), _(label))
             for section, label in self.SECTIONS
             if self.territory.feature(
                 {"map": "map", "propose": "contribute", "board": "exchange"}.get(section, "pages")
@@ -193,12 +194,15 @@ class Site:
             actors.sort(key=lambda r: (r.sort_name, r.slug))
         return forms
 
-    kind_words = OFFER_NEED_WORDS  # how the site words an offer and a need (french.py)
+    @cached_property
+    def kind_words(self) -> dict[str, dict[str, str]]:
+        """How the site words an offer and a need, in the build's language (wording.py)."""
+        return offer_need_words()
 
     @cached_property
     def categories(self) -> dict[str, str]:
         """The categories of offers and needs in force, slug → label."""
-        return self.territory.offer_need_categories
+        return translated(self.territory.offer_need_categories)
 
     @cached_property
     def offers_needs(self) -> list[OfferNeed]:
@@ -245,19 +249,24 @@ class Site:
         contact, else to its record's address; without one, a prefilled issue on the forge, or
         an e-mail to the directory's contact, for the maintainers to pass on; None without
         any. The site itself sends and keeps nothing."""
-        what = OFFER_NEED_WORDS[item.kind]["noun"]
-        page = self.canonical.record(item.record)
-        subject = f"Votre {what} « {item.text} » ({self.territory.name})"
+        words = {
+            "what": self.kind_words[item.kind]["noun"],
+            "text": item.text,
+            "site": self.territory.name,
+            "page": self.canonical.record(item.record),
+            "name": item.record.name,
+        }
+        subject = _("Votre %(what)s « %(text)s » (%(site)s)") % words
         body = (
-            f"Bonjour,\n\nJ'ai vu votre {what} « {item.text} » dans l'annuaire {self.territory.name} "
-            f"({page}).\n\n"
+            _("Bonjour,\n\nJ'ai vu votre %(what)s « %(text)s » dans l'annuaire %(site)s (%(page)s).\n\n")
+            % words
         )
         email = item.contact or item.record.fields.get("email")
         if email:
             return mailto(email, subject, body)
         # No address on the record: the directory's maintainers pass the message on.
-        title = f"Réponse à {item.record.name} : {what} « {item.text} »"
-        body += f"(La fiche « {item.record.name} » n'a pas d'adresse e-mail : merci de transmettre.)\n"
+        title = _("Réponse à %(name)s : %(what)s « %(text)s »") % words
+        body += _("(La fiche « %(name)s » n'a pas d'adresse e-mail : merci de transmettre.)\n") % words
         if self.territory.forge:
             return new_issue_url(self.territory.forge, _q(title), _q(body))
         if self.territory.contact_email:

@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from ..atomfeed import new_feed
+from ..i18n import _
 from ..records.model import Record
 
 
@@ -34,5 +35,7 @@ def atom(
 def _description(record: Record) -> str:
     """An item's text: the record's summary, and where an actor's calendar's event comes from."""
     calendar_of = getattr(record, "calendar_of", None)
-    source = f"Source : calendrier de {calendar_of.name}." if calendar_of is not None else ""
+    source = (
+        _("Source : calendrier de %(name)s.") % {"name": calendar_of.name} if calendar_of is not None else ""
+    )
     return " ".join(part for part in (record.summary, source) if part)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from ..i18n import _
 from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
 from ..records.model import Event
@@ -52,7 +53,7 @@ class AgendaGenerator(Part):
 
         write_calendar(
             "agenda.ics",
-            f"{territory.name} : agenda",
+            _("%(site)s : agenda") % {"site": territory.name},
             with_peers(site.upcoming_events, site.peer_upcoming_events),
         )
         peers = site.peers_by_theme
@@ -90,12 +91,12 @@ class AgendaGenerator(Part):
         feeds = [
             (
                 "feeds/evenements.atom.xml",
-                f"{territory.name} : nouveaux événements",
+                _("%(site)s : nouveaux événements") % {"site": territory.name},
                 [*directory.events, *peers["event"]],
             ),
             (
                 "feeds/acteurs.atom.xml",
-                f"{territory.name} : nouveaux acteurs",
+                _("%(site)s : nouveaux acteurs") % {"site": territory.name},
                 [*directory.actors, *peers["actor"]],
             ),
         ]

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..i18n import _
 from ..records.model import Actor, Event, parse_when
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
                 moment = datetime.combine(moment.date(), event.start.timetz())
             item.add("exdate", moment.date() if all_day and event.all_day else moment)
     item.add("url", url)
-    listed_by = f"Annuaire : {event.origin}" if origin_url else ""
+    listed_by = _("Annuaire : %(name)s") % {"name": event.origin} if origin_url else ""
     description = "\n\n".join(part for part in (event.summary, listed_by, url) if part)
     item.add("description", description)
     location = fields.get("location") or {}

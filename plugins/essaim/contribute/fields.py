@@ -1,11 +1,13 @@
-"""The fields of each kind of record as a contributor sees them: French labels and help, in the
-order of the contract. Shared by `essaim new` (the commented template) and the "Proposer une
-fiche" form; the constraints themselves come from the JSON Schemas (records/schemas/)."""
+"""The fields of each kind of record as a contributor sees them: French labels and help (marked
+for the catalogues: the form shows them in the site's language), in the order of the contract.
+Shared by `essaim new` (the commented template) and the "Proposer une fiche" form; the
+constraints themselves come from the JSON Schemas (records/schemas/)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_
 from ..records.offers import LEGACY_FIELDS
 from ..records.schema import bundled
 
@@ -24,28 +26,30 @@ class Field:
 
 
 ADDRESS = [
-    Field("address.street", "Rue", "Numéro et nom de la voie."),
-    Field("address.postcode", "Code postal", "Cinq chiffres.", example='"44000"'),
-    Field("address.city", "Commune", "La commune, écrite en entier.", example="Nantes"),
+    Field("address.street", N_("Rue"), N_("Numéro et nom de la voie.")),
+    Field("address.postcode", N_("Code postal"), N_("Cinq chiffres."), example='"44000"'),
+    Field("address.city", N_("Commune"), N_("La commune, écrite en entier."), example="Nantes"),
 ]
 GEO = [
     Field(
         "geo.lat",
-        "Latitude",
-        "Facultatif : « essaim geocode » la calcule depuis l'adresse.",
+        N_("Latitude"),
+        N_("Facultatif : « essaim geocode » la calcule depuis l'adresse."),
         "number",
         "47.2184",
     ),
-    Field("geo.lon", "Longitude", "", "number", "-1.5536"),
+    Field("geo.lon", N_("Longitude"), "", "number", "-1.5536"),
 ]
 
 # What a record offers and needs: a few rows (kind, category, text, until) in the form, a list
 # of groups in the file (docs/offers-needs.md).
 OFFERS_NEEDS = Field(
     "offers_needs",
-    "Offres et besoins",
-    "Ce que la structure propose à d'autres (un local, du matériel, un savoir-faire…) ou cherche "
-    "(des bénévoles, un financement…) : une phrase courte chacun, 200 caractères au plus.",
+    N_("Offres et besoins"),
+    N_(
+        "Ce que la structure propose à d'autres (un local, du matériel, un savoir-faire…) ou cherche "
+        "(des bénévoles, un financement…) : une phrase courte chacun, 200 caractères au plus."
+    ),
     "offers_needs",
     '[{kind: need, category: locaux, text: "Un local pour notre atelier du samedi"}]',
 )
@@ -54,98 +58,116 @@ OFFER_NEED_LABELS = {"kind": "type", "category": "catégorie", "text": "texte", 
 
 FIELDS: dict[str, list[Field]] = {
     "actor": [
-        Field("name", "Nom de la structure", "Tel qu'il s'écrit, avec ses accents.", example="La Ruche"),
-        Field("legal_form", "Statut", "Le statut juridique de la structure.", "select", "association"),
+        Field(
+            "name", N_("Nom de la structure"), N_("Tel qu'il s'écrit, avec ses accents."), example="La Ruche"
+        ),
+        Field(
+            "legal_form", N_("Statut"), N_("Le statut juridique de la structure."), "select", "association"
+        ),
         Field(
             "summary",
-            "Résumé",
-            "Une ou deux phrases, 280 caractères au plus : ce que fait la structure.",
+            N_("Résumé"),
+            N_("Une ou deux phrases, 280 caractères au plus : ce que fait la structure."),
             "textarea",
             "Une association qui répare des vélos avec ses adhérents.",
         ),
-        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[numerique]"),
+        Field("themes", N_("Thèmes"), N_("De un à cinq thèmes."), "themes", "[numerique]"),
         *ADDRESS,
         *GEO,
         Field(
-            "website", "Site web", "Adresse complète, commençant par https://.", "url", "https://exemple.org"
+            "website",
+            N_("Site web"),
+            N_("Adresse complète, commençant par https://."),
+            "url",
+            "https://exemple.org",
         ),
         Field(
             "calendar_url",
-            "Agenda en ligne (iCalendar)",
-            "L'adresse .ics de votre agenda (Mobilizon, OpenAgenda, Gancio, Nextcloud, Google...) : "
-            "ses événements rejoignent l'agenda de l'annuaire chaque semaine.",
+            N_("Agenda en ligne (iCalendar)"),
+            N_(
+                "L'adresse .ics de votre agenda (Mobilizon, OpenAgenda, Gancio, Nextcloud, Google...) : "
+                "ses événements rejoignent l'agenda de l'annuaire chaque semaine."
+            ),
             "url",
             "https://exemple.org/agenda.ics",
         ),
-        Field("email", "Courriel", "Une adresse de contact publique.", "email", "contact@exemple.org"),
-        Field("phone", "Téléphone", "", "tel", '"02 40 00 00 00"'),
-        Field("siret", "SIRET", "14 chiffres (le numéro est vérifié).", example='"12345678900007"'),
-        Field("founded", "Année de création", "", "number", "2010"),
-        Field("governance", "Gouvernance", "Qui décide, et comment (une ou deux phrases).", "textarea"),
-        Field("purpose", "Finalité", "L'utilité sociale ou environnementale poursuivie.", "textarea"),
+        Field(
+            "email", N_("Courriel"), N_("Une adresse de contact publique."), "email", "contact@exemple.org"
+        ),
+        Field("phone", N_("Téléphone"), "", "tel", '"02 40 00 00 00"'),
+        Field("siret", N_("SIRET"), N_("14 chiffres (le numéro est vérifié)."), example='"12345678900007"'),
+        Field("founded", N_("Année de création"), "", "number", "2010"),
+        Field(
+            "governance", N_("Gouvernance"), N_("Qui décide, et comment (une ou deux phrases)."), "textarea"
+        ),
+        Field("purpose", N_("Finalité"), N_("L'utilité sociale ou environnementale poursuivie."), "textarea"),
         OFFERS_NEEDS,
         Field(
             "opening_hours",
-            "Horaires",
-            "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » (du lundi "
-            "au vendredi, fermé les jours fériés).",
+            N_("Horaires"),
+            N_(
+                "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » (du lundi "
+                "au vendredi, fermé les jours fériés)."
+            ),
             "hours",
             '"Mo-Fr 09:00-12:00,14:00-17:00; PH off"',
         ),
-        Field("accessibility.wheelchair", "Accès en fauteuil roulant", "", "select", "yes"),
-        Field("accessibility.acceslibre_url", "Fiche Acceslibre", "", "url"),
+        Field("accessibility.wheelchair", N_("Accès en fauteuil roulant"), "", "select", "yes"),
+        Field("accessibility.acceslibre_url", N_("Fiche Acceslibre"), "", "url"),
     ],
     "initiative": [
-        Field("name", "Nom de l'initiative", "", example="Un jardin partagé"),
-        Field("summary", "Résumé", "Une ou deux phrases, 280 caractères au plus.", "textarea"),
-        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[environnement]"),
+        Field("name", N_("Nom de l'initiative"), "", example="Un jardin partagé"),
+        Field("summary", N_("Résumé"), N_("Une ou deux phrases, 280 caractères au plus."), "textarea"),
+        Field("themes", N_("Thèmes"), N_("De un à cinq thèmes."), "themes", "[environnement]"),
         Field(
             "actors",
-            "Structures porteuses",
-            "Le nom de fichier (sans .md) de chaque acteur.",
+            N_("Structures porteuses"),
+            N_("Le nom de fichier (sans .md) de chaque acteur."),
             "refs",
             "[la-ruche]",
         ),
-        Field("stage", "Avancement", "", "select", "running"),
-        Field("started", "Début", "Date de début (AAAA-MM-JJ).", "date", "2026-01-15"),
+        Field("stage", N_("Avancement"), "", "select", "running"),
+        Field("started", N_("Début"), N_("Date de début (AAAA-MM-JJ)."), "date", "2026-01-15"),
         OFFERS_NEEDS,
-        Field("crowdfunding_url", "Financement participatif", "", "url"),
-        Field("website", "Site web", "", "url"),
+        Field("crowdfunding_url", N_("Financement participatif"), "", "url"),
+        Field("website", N_("Site web"), "", "url"),
         *ADDRESS,
         *GEO,
     ],
     "event": [
-        Field("title", "Titre de l'événement", "", example="Atelier de réparation"),
-        Field("summary", "Résumé", "Une ou deux phrases, 280 caractères au plus.", "textarea"),
-        Field("start", "Début", "Date, ou date et heure.", "datetime", '"2026-12-05T14:00"'),
-        Field("end", "Fin", "Facultatif.", "datetime", '"2026-12-05T18:00"'),
-        Field("kind", "Type d'événement", "", "select", "workshop"),
-        Field("themes", "Thèmes", "De un à cinq thèmes.", "themes", "[economie-circulaire]"),
+        Field("title", N_("Titre de l'événement"), "", example="Atelier de réparation"),
+        Field("summary", N_("Résumé"), N_("Une ou deux phrases, 280 caractères au plus."), "textarea"),
+        Field("start", N_("Début"), N_("Date, ou date et heure."), "datetime", '"2026-12-05T14:00"'),
+        Field("end", N_("Fin"), N_("Facultatif."), "datetime", '"2026-12-05T18:00"'),
+        Field("kind", N_("Type d'événement"), "", "select", "workshop"),
+        Field("themes", N_("Thèmes"), N_("De un à cinq thèmes."), "themes", "[economie-circulaire]"),
         Field(
             "organizers",
-            "Organisateurs",
-            "Le nom de fichier (sans .md) de chaque acteur.",
+            N_("Organisateurs"),
+            N_("Le nom de fichier (sans .md) de chaque acteur."),
             "refs",
             "[la-ruche]",
         ),
-        Field("location.name", "Lieu", "Le nom du lieu.", example="Maison des associations"),
-        Field("location.street", "Rue", ""),
-        Field("location.postcode", "Code postal", "", example='"44000"'),
-        Field("location.city", "Commune", "", example="Nantes"),
-        Field("online_url", "Lien en ligne", "Pour un événement en ligne.", "url"),
-        Field("registration_url", "Inscription", "", "url"),
-        Field("price", "Tarif", "En clair, par exemple « 5 € ou prix libre ».", example='"Prix libre"'),
-        Field("free", "Gratuit", "Cochez si l'entrée est libre et gratuite.", "boolean", "true"),
+        Field("location.name", N_("Lieu"), N_("Le nom du lieu."), example="Maison des associations"),
+        Field("location.street", N_("Rue"), ""),
+        Field("location.postcode", N_("Code postal"), "", example='"44000"'),
+        Field("location.city", N_("Commune"), "", example="Nantes"),
+        Field("online_url", N_("Lien en ligne"), N_("Pour un événement en ligne."), "url"),
+        Field("registration_url", N_("Inscription"), "", "url"),
+        Field(
+            "price", N_("Tarif"), N_("En clair, par exemple « 5 € ou prix libre »."), example='"Prix libre"'
+        ),
+        Field("free", N_("Gratuit"), N_("Cochez si l'entrée est libre et gratuite."), "boolean", "true"),
         Field(
             "recurrence",
-            "Répétition",
-            "Règle iCalendar, par exemple FREQ=MONTHLY;BYDAY=1SA.",
+            N_("Répétition"),
+            N_("Règle iCalendar, par exemple FREQ=MONTHLY;BYDAY=1SA."),
             example="FREQ=MONTHLY;BYDAY=1SA",
         ),
         Field(
             "exdates",
-            "Dates annulées",
-            "Les dates où l'événement répété n'a pas lieu (AAAA-MM-JJ), séparées par des virgules.",
+            N_("Dates annulées"),
+            N_("Les dates où l'événement répété n'a pas lieu (AAAA-MM-JJ), séparées par des virgules."),
             "list",
             '["2026-12-26"]',
         ),
@@ -173,7 +195,7 @@ LEFT_OUT = {
 }
 TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
 FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
-KIND_LABELS = {"actor": "un acteur", "initiative": "une initiative", "event": "un événement"}
+KIND_LABELS = {"actor": N_("un acteur"), "initiative": N_("une initiative"), "event": N_("un événement")}
 
 
 def constraint(kind: str, key: str) -> dict:

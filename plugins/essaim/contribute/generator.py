@@ -6,10 +6,12 @@ import json
 import logging
 from typing import Any
 
+from ..i18n import N_, _
 from ..output import make_key
 from ..part import Part
 from ..records.schema import MESSAGES, TYPE_NAMES, bundled, pattern_messages
-from ..records.taxonomy import legal_form_label, vocabulary
+from ..records.taxonomy import vocabulary
+from ..wording import label, legal_form_label
 from .fields import (
     FIELDS,
     FOLDERS,
@@ -40,8 +42,7 @@ def _options(key: str, schema: dict[str, Any]) -> list[tuple[str, str]]:
         if key == "legal_form":
             options.append((value, legal_form_label(value)))
         else:
-            entry = words.get(value, value)
-            options.append((value, entry["label"] if isinstance(entry, dict) else entry))
+            options.append((value, label(value, VOCABULARY_OF[key]) if value in words else value))
     return options
 
 
@@ -54,8 +55,8 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
             {
                 "key": field.key,
                 "id": "f-" + field.key.replace(".", "-").replace("_", "-"),
-                "label": field.label,
-                "help": field.help,
+                "label": _(field.label),
+                "help": _(field.help) if field.help else "",
                 "widget": field.widget,
                 "required": required(kind, field.key),
                 "maxlength": schema.get("maxLength"),
@@ -67,11 +68,11 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
 
 
 GROUP_LABELS = {
-    "address": "Adresse",
-    "geo": "Coordonnées géographiques",
-    "location": "Lieu",
-    "accessibility": "Accessibilité",
-    "needs": "Besoins de l'initiative",
+    "address": N_("Adresse"),
+    "geo": N_("Coordonnées géographiques"),
+    "location": N_("Lieu"),
+    "accessibility": N_("Accessibilité"),
+    "needs": N_("Besoins de l'initiative"),
 }
 
 
@@ -79,7 +80,7 @@ def sections(fields: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any
     """The fields in order, consecutive fields of one group (address...) in one section."""
     found: list[tuple[str, list[dict[str, Any]]]] = []
     for field in fields:
-        label = GROUP_LABELS.get(field["group"], "")
+        label = _(GROUP_LABELS[field["group"]]) if field["group"] in GROUP_LABELS else ""
         if found and found[-1][0] == label and label:
             found[-1][1].append(field)
         else:
@@ -107,7 +108,7 @@ class ContributeGenerator(Part):
         common = {
             **self.context,
             "kind_slugs": KIND_SLUGS,
-            "kind_labels": KIND_LABELS,
+            "kind_labels": {kind: _(text) for kind, text in KIND_LABELS.items()},
             "forge": forge,
         }
         pages = [(urls.path("propose"), "propose_index", {"canonical_url": site.canonical.url("propose")})]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from ..atomfeed import new_feed
-from ..french import OFFER_NEED_WORDS
+from ..i18n import _
 from ..output import make_key
 from ..paginate import paginate
 from ..part import Part
@@ -88,7 +88,7 @@ class ExchangeGenerator(Part):
         themes = self.site.directory.themes
         return {
             "kind": {
-                kind: OFFER_NEED_WORDS[kind]["plural"]
+                kind: self.site.kind_words[kind]["plural"]
                 for kind in ("need", "offer")
                 if any(i.kind == kind for i in items)
             },
@@ -112,7 +112,7 @@ class ExchangeGenerator(Part):
             found = newest_of.setdefault(item.category, [])
             if len(found) < FEED_ITEMS:
                 found.append(item)
-        feeds = [(None, f"{territory.name} : offres et besoins")]
+        feeds = [(None, _("%(site)s : offres et besoins") % {"site": territory.name})]
         feeds += [(slug, f"{territory.name} : {name.lower()}") for slug, name, _, _ in categories]
         for slug, title in feeds:
             newest = newest_of.get(slug, [])
@@ -130,12 +130,13 @@ class ExchangeGenerator(Part):
             for item in newest:
                 page = site.canonical.record(item.record)
                 updated = datetime.combine(item.record.updated, time(0, 0), tzinfo=territory.tz)
-                words = OFFER_NEED_WORDS[item.kind]
+                words = site.kind_words[item.kind]
                 category = site.categories.get(item.category, item.category)
                 feed.add_item(
                     title=f"{words['label']} · {category} : {item.text}",
                     link=page,
-                    description=f"{item.record.name} {words['verb']} « {item.text} ».",
+                    description=f"{item.record.name} "
+                    + _("%(verb)s « %(text)s ».") % {"verb": words["verb"], "text": item.text},
                     unique_id=f"{page}#{item.key}",
                     updateddate=updated,
                     pubdate=updated,

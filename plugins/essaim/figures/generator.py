@@ -16,11 +16,12 @@ from collections import Counter
 from pathlib import Path
 
 from ..csvtext import csv_text
-from ..french import MONTHS, MONTHS_SHORT
+from ..i18n import _
 from ..output import make_key, record_keys
 from ..part import Part
 from ..records.gitdates import first_commit_dates
 from ..records.read import FOLDERS
+from ..wording import month_names
 from .charts import Row, bar_chart, column_chart
 
 PART = "figures"
@@ -74,15 +75,15 @@ class FiguresGenerator(Part):
         """The figures at the top: (label, number, the page that lists them)."""
         site, urls = self.site, self.site.urls
         totals = [
-            ("acteurs", len(site.directory.actors), urls.url("actors")),
-            ("initiatives", len(site.directory.initiatives), urls.url("initiatives")),
-            ("communes", len(site.cities), urls.url("cities")),
+            (_("acteurs"), len(site.directory.actors), urls.url("actors")),
+            (_("initiatives"), len(site.directory.initiatives), urls.url(_("initiatives"))),
+            (_("communes"), len(site.cities), urls.url("cities")),
         ]
-        totals.append(("dates à venir dans l'agenda", len(site.agenda), urls.url("events")))
+        totals.append((_("dates à venir dans l'agenda"), len(site.agenda), urls.url("events")))
         if site.territory.feature("exchange"):
             needs = sum(item.kind == "need" for item in site.offers_needs)
-            totals.append(("besoins ouverts", needs, urls.url("board")))
-            totals.append(("offres ouvertes", len(site.offers_needs) - needs, urls.url("board")))
+            totals.append((_("besoins ouverts"), needs, urls.url("board")))
+            totals.append((_("offres ouvertes"), len(site.offers_needs) - needs, urls.url("board")))
         return totals
 
     def _tables(self) -> list[dict]:
@@ -123,39 +124,39 @@ class FiguresGenerator(Part):
         tables = [
             {
                 "name": "themes",
-                "title": "Par thème",
-                "label": "Thème",
-                "columns": ["Acteurs", "Initiatives", "Dates à venir"],
+                "title": _("Par thème"),
+                "label": _("Thème"),
+                "columns": [_("Acteurs"), _("Initiatives"), _("Dates à venir")],
                 "rows": themes,
-                "chart_title": "Nombre d'acteurs par thème",
+                "chart_title": _("Nombre d'acteurs par thème"),
             },
             {
                 "name": "statuts",
-                "title": "Par statut juridique",
-                "label": "Statut",
-                "columns": ["Acteurs"],
+                "title": _("Par statut juridique"),
+                "label": _("Statut"),
+                "columns": [_("Acteurs")],
                 "rows": legal,
-                "chart_title": "Nombre d'acteurs par statut juridique",
+                "chart_title": _("Nombre d'acteurs par statut juridique"),
             },
             {
                 "name": "communes",
-                "title": "Par commune",
-                "label": "Commune",
-                "columns": ["Acteurs"],
+                "title": _("Par commune"),
+                "label": _("Commune"),
+                "columns": [_("Acteurs")],
                 "rows": communes,
-                "chart_title": f"Nombre d'acteurs des {min(len(communes), COMMUNES_IN_CHART)} communes "
-                "qui en comptent le plus",
+                "chart_title": _("Nombre d'acteurs des %(count)s communes qui en comptent le plus")
+                % {"count": min(len(communes), COMMUNES_IN_CHART)},
                 "chart_rows": COMMUNES_IN_CHART,
             },
         ]
         tables.append(
             {
                 "name": "evenements",
-                "title": "Événements par type",
-                "label": "Type",
-                "columns": ["Dates à venir", "Événements passés"],
+                "title": _("Événements par type"),
+                "label": _("Type"),
+                "columns": [_("Dates à venir"), _("Événements passés")],
                 "rows": events,
-                "chart_title": "Dates à venir dans l'agenda, par type d'événement",
+                "chart_title": _("Dates à venir dans l'agenda, par type d'événement"),
             }
         )
         if site.territory.feature("exchange"):
@@ -168,11 +169,11 @@ class FiguresGenerator(Part):
             tables.append(
                 {
                     "name": "coups-de-main",
-                    "title": "Offres et besoins ouverts",
-                    "label": "Catégorie",
-                    "columns": ["Besoins", "Offres"],
+                    "title": _("Offres et besoins ouverts"),
+                    "label": _("Catégorie"),
+                    "columns": [_("Besoins"), _("Offres")],
                     "rows": exchange,
-                    "chart_title": "Besoins ouverts par catégorie",
+                    "chart_title": _("Besoins ouverts par catégorie"),
                 }
             )
         return tables
@@ -193,7 +194,7 @@ class FiguresGenerator(Part):
             added[(day.year, day.month)] += 1
         months = []
         year, month = today.year, today.month
-        for _ in range(GROWTH_MONTHS):
+        for _month in range(GROWTH_MONTHS):
             months.append((year, month))
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         months.reverse()
@@ -203,20 +204,20 @@ class FiguresGenerator(Part):
             total += added[(year, month)]
             rows.append(
                 Row(
-                    f"{MONTHS[month - 1]} {year}",
+                    f"{month_names()[month - 1]} {year}",
                     (added[(year, month)], total),
-                    short=f"{MONTHS_SHORT[month - 1]} {year % 100:02d}",
+                    short=f"{month_names(short=True)[month - 1]} {year % 100:02d}",
                 )
             )
         while len(rows) > 1 and rows[0].values == (0, before):  # the months before the first record
             rows.pop(0)
         return {
             "name": "croissance",
-            "title": "Croissance de l'annuaire",
-            "label": "Mois",
-            "columns": ["Fiches ajoutées", "Fiches à la fin du mois"],
+            "title": _("Croissance de l'annuaire"),
+            "label": _("Mois"),
+            "columns": [_("Fiches ajoutées"), _("Fiches à la fin du mois")],
             "rows": rows,
-            "chart_title": "Nombre de fiches de l'annuaire à la fin de chaque mois",
+            "chart_title": _("Nombre de fiches de l'annuaire à la fin de chaque mois"),
             "columns_chart": True,
             "chart_column": 1,
         }

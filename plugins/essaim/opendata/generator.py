@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..french import OFFER_NEED_WORDS
+from ..i18n import N_, _
 from ..jsontext import compact, to_json
 from ..output import OutputFiles, make_key, record_keys
 from ..part import Part
-from ..records.taxonomy import legal_form_label
+from ..wording import decimal, legal_form_label
 from . import murmurations
 from .datainclusion import structures
 from .datapackage import datapackage
@@ -28,38 +28,41 @@ logger = logging.getLogger(__name__)
 PART = "opendata"
 
 
-# The files of /donnees/, in the order shown, with what a reader needs to know (French).
+# The files of /donnees/, in the order shown, with what a reader needs to know (translated
+# where shown).
 FILE_NOTES = [
-    ("data/actors.csv", "Les acteurs, une ligne par structure (tableur : LibreOffice, Excel)."),
-    ("data/actors.json", "Les acteurs, avec tous les champs des fiches (JSON)."),
-    ("data/actors.geojson", "Les acteurs qui ont des coordonnées, pour une carte (GeoJSON)."),
-    ("data/initiatives.csv", "Les initiatives, une ligne par initiative."),
-    ("data/initiatives.json", "Les initiatives, avec tous leurs champs (JSON)."),
-    ("data/events.csv", "Les événements, une ligne par événement."),
-    ("data/events.json", "Les événements, avec tous leurs champs (JSON)."),
-    ("data/offers-needs.csv", "Les offres et les besoins des acteurs et des initiatives, un par ligne."),
-    ("data/offers-needs.json", "Les mêmes, avec la fiche de chacun (JSON, schéma offers-needs.json)."),
-    ("data/datapackage.json", "La description des fichiers CSV et JSON (Frictionless Data Package)."),
+    ("data/actors.csv", N_("Les acteurs, une ligne par structure (tableur : LibreOffice, Excel).")),
+    ("data/actors.json", N_("Les acteurs, avec tous les champs des fiches (JSON).")),
+    ("data/actors.geojson", N_("Les acteurs qui ont des coordonnées, pour une carte (GeoJSON).")),
+    ("data/initiatives.csv", N_("Les initiatives, une ligne par initiative.")),
+    ("data/initiatives.json", N_("Les initiatives, avec tous leurs champs (JSON).")),
+    ("data/events.csv", N_("Les événements, une ligne par événement.")),
+    ("data/events.json", N_("Les événements, avec tous leurs champs (JSON).")),
+    ("data/offers-needs.csv", N_("Les offres et les besoins des acteurs et des initiatives, un par ligne.")),
+    ("data/offers-needs.json", N_("Les mêmes, avec la fiche de chacun (JSON, schéma offers-needs.json).")),
+    ("data/datapackage.json", N_("La description des fichiers CSV et JSON (Frictionless Data Package).")),
     (
         "data/data-inclusion/structures.json",
-        "Les acteurs au format national data·inclusion (schéma « structure » v1).",
+        N_("Les acteurs au format national data·inclusion (schéma « structure » v1)."),
     ),
-    ("schemas/actor.json", "Le schéma JSON d'une fiche acteur (et initiative.json, event.json)."),
+    ("schemas/actor.json", N_("Le schéma JSON d'une fiche acteur (et initiative.json, event.json).")),
     (
         "murmurations/index.json",
-        "La liste des profils Murmurations des acteurs, des offres et des besoins, pour un index "
-        "Murmurations.",
+        N_(
+            "La liste des profils Murmurations des acteurs, des offres et des besoins, pour un index "
+            "Murmurations."
+        ),
     ),
 ]
 
 
 def human_size(size: int) -> str:
-    """`12,3 ko` (French decimal comma)."""
+    """`12,3 ko` (French decimal comma); `12.3 kB` in English."""
     if size < 1000:
-        return f"{size} octets"
+        return _("%(count)s octets") % {"count": size}
     if size < 1_000_000:
-        return f"{size / 1000:.1f} ko".replace(".", ",")
-    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+        return _("%(size)s ko") % {"size": decimal(size / 1000)}
+    return _("%(size)s Mo") % {"size": decimal(size / 1_000_000)}
 
 
 class OpenDataGenerator(Part):
@@ -169,7 +172,7 @@ class OpenDataGenerator(Part):
                 item,
                 self.canonical.record(item.record),
                 [category, *labels(item.record)],
-                OFFER_NEED_WORDS[item.kind],
+                site.kind_words[item.kind],
                 site.territory.tz,
             )
             files.write(path, compact(profile), key)
@@ -203,7 +206,7 @@ class OpenDataGenerator(Part):
                         self.site.territory.base_url, self.settings.get("SITEURL", "")
                     ),
                     "name": name,
-                    "note": note,
+                    "note": _(note),
                     "size": human_size(size),
                 }
             )

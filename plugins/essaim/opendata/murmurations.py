@@ -92,7 +92,7 @@ def organization(actor: Any, page: str, territory_name: str, tags: list[str], lo
 
 def offer_want(item: Any, page: str, tags: list[str], words: dict[str, str], tz: ZoneInfo) -> dict:
     """An offer or need as an offers_wants_schema-v0.1.0 profile (`page`: its record's page here,
-    absolute; `words`: how the site words its kind, french.OFFER_NEED_WORDS)."""
+    absolute; `words`: how the site words its kind, Site.kind_words)."""
     record = item.record
     profile: dict[str, Any] = {
         "linked_schemas": [OFFERS_WANTS_SCHEMA],

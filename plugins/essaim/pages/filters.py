@@ -1,14 +1,23 @@
-"""Jinja filters for French dates and labels (essaim/french.py) and the A–Z lists, registered for
-every template."""
+"""Jinja filters for dates and labels in the build's language (essaim/wording.py) and the A–Z
+lists, registered for every template."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..french import date_fr, event_when, hours_rows, km, label, month_fr, plural, time_fr
 from ..records.model import slugify
-from ..records.taxonomy import legal_form_label
 from ..site import mailto
+from ..wording import (
+    date_text,
+    event_when,
+    hours_rows,
+    km,
+    label,
+    legal_form_label,
+    month_text,
+    plural,
+    time_text,
+)
 
 
 def by_month(events) -> list[tuple[str, list]]:
@@ -37,9 +46,9 @@ FILTERS = {
     "by_month": by_month,
     "letter_anchors": letter_anchors,
     "slugify_city": slugify,
-    "date_fr": date_fr,
-    "month_fr": month_fr,
-    "time_fr": time_fr,
+    "date_text": date_text,
+    "month_text": month_text,
+    "time_text": time_text,
     "event_when": event_when,
     "label": label,
     "legal_form": legal_form_label,

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import forked
 from ..chrome import Chrome
+from ..i18n import _, active_language
 from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
@@ -316,13 +317,13 @@ class PagesGenerator(Part):
 
     def _lists(self) -> None:
         directory = self.site.directory
-        self._listing("actors", None, directory.actors, "records", title="Tous les acteurs", kind="actor")
+        self._listing("actors", None, directory.actors, "records", title=_("Tous les acteurs"), kind="actor")
         self._listing(
             "initiatives",
             None,
             directory.initiatives,
             "records",
-            title="Toutes les initiatives",
+            title=_("Toutes les initiatives"),
             kind="initiative",
         )
 
@@ -373,8 +374,8 @@ class PagesGenerator(Part):
             "groups",
             groups,
             groups=groups,
-            title="Les acteurs par statut juridique",
-            intro="Le statut, la gouvernance et la finalité font une structure de l'ESS.",
+            title=_("Les acteurs par statut juridique"),
+            intro=_("Le statut, la gouvernance et la finalité font une structure de l'ESS."),
         )
         for value, actors in self.site.legal_forms.items():
             self._listing(
@@ -389,17 +390,22 @@ class PagesGenerator(Part):
             "groups",
             groups,
             groups=groups,
-            title="Les acteurs par commune",
+            title=_("Les acteurs par commune"),
             intro="",
         )
         for slug, city in self.site.cities.items():
             self._listing(
-                "cities", slug, city.actors, "records", title=f"Les acteurs à {city.name}", kind="actor"
+                "cities",
+                slug,
+                city.actors,
+                "records",
+                title=_("Les acteurs à %(city)s") % {"city": city.name},
+                kind="actor",
             )
 
     def _form_title(self, value: str) -> str:
         entry = self.site.labels["legal_forms"].get(value, {"plural": value})
-        return entry["plural"]
+        return entry.get("translations", {}).get(active_language(), {}).get("plural", entry["plural"])
 
     def _agenda(self) -> None:
         upcoming = self.site.agenda
@@ -409,7 +415,7 @@ class PagesGenerator(Part):
             None,
             upcoming,
             "agenda",
-            title="Agenda : les prochains événements",
+            title=_("Agenda : les prochains événements"),
             mode="upcoming",
             extra_inputs=len(past),
             past_count=len(past),
@@ -425,7 +431,7 @@ class PagesGenerator(Part):
             "passes",
             past,
             "agenda",
-            title="Agenda : les événements passés",
+            title=_("Agenda : les événements passés"),
             mode="past",
             extra_inputs=len(upcoming),
             past_count=len(past),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..i18n import _
 from ..records.model import Actor, Directory, slugify
 from ..records.taxonomy import Theme
 
@@ -53,7 +54,7 @@ def first_theme(actor: Actor, themes: dict[str, Theme]) -> str:
 
 def _by_theme(actors: list[Actor], themes: dict[str, Theme]) -> list[Group]:
     groups = {slug: Group(theme.label, f"theme-{slug}") for slug, theme in themes.items()}
-    groups[OTHER] = Group("Autres", "sans-theme")
+    groups[OTHER] = Group(_("Autres"), "sans-theme")
     for actor in actors:
         groups[first_theme(actor, themes)].actors.append(actor)
     return [g for g in groups.values() if g.actors]
@@ -62,7 +63,7 @@ def _by_theme(actors: list[Actor], themes: dict[str, Theme]) -> list[Group]:
 def _by_commune(actors: list[Actor]) -> list[Group]:
     groups: dict[str, Group] = {}
     for actor in actors:
-        city = actor.city or "Sans commune"
+        city = actor.city or _("Sans commune")
         groups.setdefault(
             slugify(city) or "sans-commune", Group(city, f"commune-{slugify(city)}")
         ).actors.append(actor)
@@ -76,8 +77,8 @@ def booklets(directory: Directory, max_entries: int) -> list[Booklet]:
     found = [
         Booklet(
             "annuaire",
-            "L'annuaire complet",
-            "Toutes les structures, par thème",
+            _("L'annuaire complet"),
+            _("Toutes les structures, par thème"),
             _by_theme(directory.actors, themes),
             directory.actors,
         )
@@ -88,7 +89,7 @@ def booklets(directory: Directory, max_entries: int) -> list[Booklet]:
                 Booklet(
                     f"themes/{slug}",
                     entries.theme.label,
-                    "Les structures de ce thème, par commune",
+                    _("Les structures de ce thème, par commune"),
                     _by_commune(entries.actors),
                     entries.actors,
                 )
@@ -98,7 +99,7 @@ def booklets(directory: Directory, max_entries: int) -> list[Booklet]:
             Booklet(
                 f"communes/{slug}",
                 city.name,
-                "Les structures de la commune, par thème",
+                _("Les structures de la commune, par thème"),
                 _by_theme(city.actors, themes),
                 city.actors,
             )

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from .. import forked
 from ..chrome import Chrome
 from ..codekey import CODE_KEY
+from ..i18n import _
 from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Actor
@@ -80,9 +81,9 @@ class PrintGenerator(Part):
         key = make_key(self.build_key(), self.pdf, editions)
         if not files.is_fresh(index, key):
             sections = [
-                ("L'annuaire entier", found[:1]),
-                ("Par thème", [b for b in found if b.path.startswith("themes/")]),
-                ("Par commune", [b for b in found if b.path.startswith("communes/")]),
+                (_("L'annuaire entier"), found[:1]),
+                (_("Par thème"), [b for b in found if b.path.startswith("themes/")]),
+                (_("Par commune"), [b for b in found if b.path.startswith("communes/")]),
             ]
             files.write(
                 index,

@@ -73,7 +73,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
         raise
 
 
-SOURCE_SUFFIXES = (".py", ".json", ".yml")  # modules, schemas, taxonomy
+SOURCE_SUFFIXES = (".py", ".json", ".yml", ".po")  # modules, schemas, taxonomy, catalogues
 
 
 def source_digest(package: Path, start: bytes = b"") -> Any:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from ..analysis import plain_text
-from ..french import OFFER_NEED_WORDS, event_when, label
+from ..i18n import _
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
-from ..records.taxonomy import Theme, legal_form_label
+from ..records.taxonomy import Theme
+from ..wording import event_when, label, legal_form_label, offer_need_words
 from .index import SearchDocument
 
 
@@ -75,7 +76,7 @@ def offer_need_document(
     item, url_path: str, themes: dict[str, Theme], categories: dict[str, str], territory: str
 ) -> SearchDocument:
     """An offer or need as search sees it: its text; its category, kind, record, themes, city."""
-    record, words = item.record, OFFER_NEED_WORDS[item.kind]
+    record, words = item.record, offer_need_words()[item.kind]
     category = categories.get(item.category, item.category)
     theme_labels = [themes[t].label for t in record.themes if t in themes]
     about = [category, words["noun"], record.name, *theme_labels, record.city or ""]
@@ -85,7 +86,7 @@ def offer_need_document(
         about=" ".join(a for a in about if a),
         body="",
         url_path=url_path,
-        summary=f"{record.name} {words['verb']} « {item.text} »",
+        summary=f"{record.name} " + _("%(verb)s « %(text)s »") % {"verb": words["verb"], "text": item.text},
         city=record.city or "",
         themes=[t for t in record.themes if t in themes],
         date_label=f"{words['label']} · {category}",

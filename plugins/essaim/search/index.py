@@ -33,6 +33,7 @@ from typing import Any
 
 from ..analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS
 from ..analysis import term as index_term
+from ..i18n import N_, _
 from ..records.model import slugify
 
 FIELDS = ("name", "about", "body")
@@ -62,13 +63,13 @@ FACETS = (
     {"name": "open", "column": "hours", "labels": "open", "by_hours": True},
 )
 TYPE_LABELS = (
-    ("actor", "Acteurs"),
-    ("initiative", "Initiatives"),
-    ("event", "Événements"),
-    ("offer_need", "Offres et besoins"),
+    ("actor", N_("Acteurs")),
+    ("initiative", N_("Initiatives")),
+    ("event", N_("Événements")),
+    ("offer_need", N_("Offres et besoins")),
 )
-WHEN_LABELS = (("upcoming", "À venir"), ("past", "Passés"))
-OPEN_LABELS = (("now", "Ouvert maintenant"),)
+WHEN_LABELS = (("upcoming", N_("À venir")), ("past", N_("Passés")))
+OPEN_LABELS = (("now", N_("Ouvert maintenant")),)
 
 
 def client_constants() -> dict[str, Any]:
@@ -229,11 +230,11 @@ def build(
         "hours": pack([hours_of.get(d.hours, -1) for d in documents]),
         "hours_values": hours_values,
         "labels": {
-            "types": TYPE_LABELS,
+            "types": [(value, _(text)) for value, text in TYPE_LABELS],
             "categories": [],
             **labels,
-            "when": WHEN_LABELS,
-            "open": OPEN_LABELS,
+            "when": [(value, _(text)) for value, text in WHEN_LABELS],
+            "open": [(value, _(text)) for value, text in OPEN_LABELS],
         },
         "client": client_constants(),
         "shards": {
