@@ -102,13 +102,14 @@ def page_text(path: Path) -> str:
     return " ".join(tree.text_content().split()) + " " + attributes
 
 
-def test_an_english_site_has_no_french_interface_string_left(english_site):
-    """Every page of an English site says `lang="en"`, and no French string of the catalogue
-    (three words or more, where French and English differ) is left in its text or its
-    attributes (the records and the territory's pages are still in French: words they use are left out)."""
-    entries = [m for m in catalogue("en") if m.id and m.id != m.string]
+def french_left(folder: Path, language: str) -> dict[str, list[str]]:
+    """The French strings of the catalogue (three words or more, where French and `language`
+    differ) left in the text or attributes of the pages under `folder`, by page; every page must
+    say `lang="<language>"`. The records and the territory's pages are still in French: words
+    they use are left out."""
+    entries = [m for m in catalogue(language) if m.id and m.id != m.string]
     french = [
-        part
+        part.strip()
         for entry in entries
         for source in (entry.id if isinstance(entry.id, tuple) else (entry.id,))
         for part in re.split(r"%\(\w+\)[sd]|<[^>]+>", source)
@@ -116,22 +117,49 @@ def test_an_english_site_has_no_french_interface_string_left(english_site):
     ]
     records = " ".join(
         " ".join(path.read_text(encoding="utf-8").split())
-        for folder in ("actors", "initiatives", "events", "content/pages")
-        for path in (REPO / folder).glob("*.md")
+        for kind in ("actors", "initiatives", "events", "content/pages")
+        for path in (REPO / kind).glob("*.md")
     )
-    french = [part for part in french if part.strip() not in records]  # the territory's own words
-    pages = sorted(english_site.rglob("*.html"))
+    french = [part for part in french if part not in records]  # the territory's own words
+    pages = [p for p in sorted(folder.rglob("*.html")) if p.relative_to(folder).parts[0] not in TRANSLATED]
     assert len(pages) > 100
     left = {}
     for path in pages:
-        assert b'<html lang="en">' in path.read_bytes()[:200], path
+        assert f'<html lang="{language}">'.encode() in path.read_bytes()[:200], path
         text = page_text(path)
-        found = [part.strip() for part in french if part.strip() in text]
+        found = [part for part in french if part in text]
         if found:
-            left[str(path.relative_to(english_site))] = found
-    assert left == {}
+            left[str(path.relative_to(folder))] = found
+    return left
+
+
+def test_an_english_site_has_no_french_interface_string_left(english_site):
+    assert french_left(english_site, "en") == {}
     home = page_text(english_site / "index.html")
     assert "Skip to content" in home and "Browse by theme" in home and "Next events" in home
+    agenda = page_text(english_site / "agenda/index.html")  # dates by Babel, in English
+    assert re.search(
+        r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ 20\d\d, ", agenda
+    )
+    assert re.search(r"\d{1,2}:\d\d – \d{1,2}:\d\d", agenda) and " h " not in agenda
+
+
+@pytest.fixture(scope="module")
+def three_languages(tmp_path_factory):
+    """The demo in French (at the root), English (/en/) and Spanish (/es/), its name and pitch
+    translated into English only."""
+    extra = (
+        "languages: [fr, en, es]\n"
+        "translations:\n"
+        "  en: {name: Essaim Nantes in English, pitch: The social and solidarity economy of Nantes.}\n"
+    )
+    root = demo_copy(tmp_path_factory.mktemp("three"), extra)
+    return build(root, root / "output")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_language_s_site_has_no_french_interface_string_left(three_languages, language):
+    assert french_left(three_languages / language, language) == {}
 
 
 def test_a_french_site_is_the_same_with_or_without_languages_fr(tmp_path):
@@ -167,3 +195,141 @@ def test_the_older_language_key_still_chooses_the_language(tmp_path):
     assert problems == [] and territory.languages == ("en",) and territory.language == "en"
     write(tmp_path, "territory.yml", "name: T\npitch: P\nbase_url: https://t.example.org\n")
     assert read_territory(tmp_path)[0].languages == ("fr",)
+
+
+def switcher(path: Path) -> dict[str, str]:
+    """The language switcher of a page: language → link."""
+    tree = lxml_html.fromstring(path.read_bytes())
+    return {a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages wrap']//a")}
+
+
+def file_of(output: Path, url: str) -> Path:
+    path = output / url.removeprefix("https://essaim-nantes.example.org").lstrip("/")
+    return path / "index.html" if url.endswith("/") else path
+
+
+PAGE_TYPES = [  # a page of each type, in the French site
+    "index.html",
+    "acteurs/index.html",
+    "acteurs/ping/index.html",
+    "initiatives/le-solilab/index.html",
+    "agenda/index.html",
+    "agenda/passes/index.html",
+    "agenda/marche-des-possibles-2026/index.html",
+    "themes/index.html",
+    "themes/numerique/index.html",
+    "communes/nantes/index.html",
+    "statuts/association/index.html",
+    "carte/index.html",
+    "recherche/index.html",
+    "coups-de-main/index.html",
+    "coups-de-main/competences/index.html",
+    "chiffres/index.html",
+    "proposer/acteur/index.html",
+    "a-propos/index.html",
+]
+
+
+@pytest.mark.parametrize("page", PAGE_TYPES)
+def test_the_switcher_of_each_page_type_leads_to_the_same_page_in_each_language(three_languages, page):
+    links = switcher(three_languages / page)
+    assert list(links) == ["fr", "en", "es"]
+    assert links["fr"] == "/" + page.removesuffix("index.html")
+    for language, url in links.items():
+        target = file_of(three_languages, url)
+        assert target.is_file(), url
+        assert f'<html lang="{language}">'.encode() in target.read_bytes()[:200]
+        assert switcher(target) == links  # the same page: it offers the same three
+        head = lxml_html.fromstring(target.read_bytes())
+        alternates = dict(
+            (link.get("hreflang"), link.get("href"))
+            for link in head.xpath("//link[@rel='alternate'][@hreflang]")
+        )
+        assert alternates["x-default"] == alternates["fr"]
+        assert {
+            k: v.removeprefix("https://essaim-nantes.example.org")
+            for k, v in alternates.items()
+            if k != "x-default"
+        } == links
+    english = lxml_html.fromstring(file_of(three_languages, links["en"]).read_bytes())
+    assert english.xpath("//nav[@class='languages wrap']//a[@aria-current]/@hreflang") == ["en"]
+
+
+def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(three_languages):
+    from lxml import etree
+
+    tree = etree.parse(str(three_languages / "sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = tree.xpath("//s:url", namespaces=ns)
+    locs = [entry.findtext("s:loc", namespaces=ns) for entry in entries]
+    assert all(file_of(three_languages, loc).is_file() for loc in locs)
+    assert "https://essaim-nantes.example.org/es/organizaciones/ping/" in locs
+    for entry, loc in zip(entries, locs, strict=True):
+        alternates = entry.xpath("x:link/@href", namespaces=ns)
+        assert alternates == [] or loc in alternates
+    assert "https://essaim-nantes.example.org/donnees/" in locs
+    assert not any("/en/donnees" in loc or "/en/imprimer" in loc for loc in locs)
+
+
+def test_the_other_languages_link_to_what_the_default_language_s_site_alone_has(three_languages):
+    """The open data, the printed directory, the schemas are made once, at the root: the English
+    site has none of its own, and links to them there."""
+    english = three_languages / "en"
+    assert not (english / "donnees").exists() and not (english / "imprimer").exists()
+    assert not (english / "data").exists() and not (english / "schemas").exists()
+    home = (english / "index.html").read_text(encoding="utf-8")
+    assert 'href="/donnees/"' in home and 'href="/imprimer/"' in home and 'href="/schemas/actor.json"' in home
+    ping = (english / "organisations/ping/index.html").read_text(encoding="utf-8")
+    assert 'href="/imprimer/affiches/ping/"' in ping
+    assert "<title>Essaim Nantes in English</title>" in home
+    assert "The social and solidarity economy of Nantes." in home
+    assert "<title>Essaim Nantes</title>" in (three_languages / "es/index.html").read_text(encoding="utf-8")
+
+
+def test_the_french_site_is_the_same_with_two_more_languages_but_for_the_switcher(three_languages, tmp_path):
+    """Adding languages adds /en/ and /es/, the switcher and the alternates: the French pages
+    are otherwise the ones a French-only build writes."""
+    alone = build(demo_copy(tmp_path / "alone", ""), tmp_path / "alone-output")
+    switcher_nav = rb'\s*<nav class="languages wrap".*?</nav>'
+    alternate = rb'\s*<link rel="alternate" hreflang="[^"]+" href="[^"]+">'
+    added = re.compile(switcher_nav + b"|" + alternate, re.S)
+    pages = sorted(p.relative_to(alone) for p in alone.rglob("*.html"))
+    assert len(pages) > 100
+    for name in pages:
+        assert added.sub(b"", (three_languages / name).read_bytes()) == (alone / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        (
+            "languages: [fr, en]\nurls: {actors: en}\n",
+            "le chemin « en » est celui du site en une autre langue",
+        ),
+        (
+            "languages: [fr, en]\ntranslations:\n  en: {urls: {actors: map}}\n",
+            "deux rubriques de « urls » ont le même chemin",
+        ),
+        ("languages: [fr, en]\ntranslations:\n  de: {name: T}\n", "champ inconnu « de »"),
+    ],
+)
+def test_the_languages_urls_are_checked(tmp_path, lines, words):
+    write(tmp_path, "territory.yml", "name: T\npitch: P\nbase_url: https://t.example.org\n" + lines)
+    territory, problems = read_territory(tmp_path)
+    assert territory is None and problems and words in problems[0].message, [p.message for p in problems]
+
+
+def test_a_rebuild_in_three_languages_equals_a_clean_build(tmp_path):
+    """Each language keeps its own manifests (cache/<lang>/): an edited record reaches its page
+    in every language, and the rebuilt site is the one a clean build writes."""
+    root = demo_copy(tmp_path / "repo", "languages: [fr, en, es]\n")
+    output = build(root, root / "output")
+    ping = root / "actors/ping.md"
+    ping.write_text(ping.read_text(encoding="utf-8").replace("PiNG", "PiNG modifié", 1), encoding="utf-8")
+    build(root, root / "output")
+    for page in ("acteurs/ping/", "en/organisations/ping/", "es/organizaciones/ping/"):
+        assert "PiNG modifié" in (output / page / "index.html").read_text(encoding="utf-8"), page
+    clean = build(root, tmp_path / "clean", CACHE_PATH=str(tmp_path / "clean-cache"))
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(output) for p in output.rglob("*") if p.is_file())
+    assert [f for f in files if (clean / f).read_bytes() != (output / f).read_bytes()] == []

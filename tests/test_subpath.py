@@ -45,14 +45,9 @@ class Links(HTMLParser):
                 self.links.extend([config["worker"], *config["libs"]])
 
 
-def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
-    output = build(
-        REPO,
-        tmp_path_factory.mktemp("subpath"),
-        SITEURL=PREFIX,
-        CACHE_PATH=str(tmp_path_factory.mktemp("cache")),
-        ESSAIM_NOW=DEMO_NOW,
-    )
+def crawl(output) -> tuple[set[str], list[tuple[str, int]]]:
+    """Serve `output` under PREFIX on 127.0.0.1 and follow every link from its home page: the
+    paths reached and the links that gave an error."""
     handler = functools.partial(SubPathHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -80,19 +75,56 @@ def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
                     link = link.split("#")[0].split("?")[0]
                     if link.startswith("/"):
                         todo.append(link)
-        assert broken == []
-        assert len(seen) > 100
-        for needed in (
-            "/carte/lieux.geojson",
-            "/agenda.ics",
-            "/feeds/evenements.atom.xml",
-            "/vendor/leaflet/leaflet.js",
-            "/vendor/opening_hours/opening_hours.js",
-            "/theme/js/hours/worker.js",
-            "/theme/css/essaim.css",
-            "/data/actors.csv",
-        ):
-            assert PREFIX + needed in seen, needed
-        assert all(path.startswith(PREFIX + "/") for path in seen)
+        return seen, broken
     finally:
         server.shutdown()
+
+
+def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
+    output = build(
+        REPO,
+        tmp_path_factory.mktemp("subpath"),
+        SITEURL=PREFIX,
+        CACHE_PATH=str(tmp_path_factory.mktemp("cache")),
+        ESSAIM_NOW=DEMO_NOW,
+    )
+    seen, broken = crawl(output)
+    assert broken == []
+    assert len(seen) > 100
+    for needed in (
+        "/carte/lieux.geojson",
+        "/agenda.ics",
+        "/feeds/evenements.atom.xml",
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/opening_hours/opening_hours.js",
+        "/theme/js/hours/worker.js",
+        "/theme/css/essaim.css",
+        "/data/actors.csv",
+    ):
+        assert PREFIX + needed in seen, needed
+    assert all(path.startswith(PREFIX + "/") for path in seen)
+
+
+def test_a_site_in_three_languages_under_a_sub_path_has_no_broken_link(tmp_path_factory):
+    """The English and Spanish sites (/en/, /es/) are reached from the French one by its language
+    switcher, and every link of every language works, under a sub-path too."""
+    from test_i18n import demo_copy
+
+    root = demo_copy(tmp_path_factory.mktemp("languages"), "languages: [fr, en, es]\n")
+    output = build(root, root / "output", SITEURL=PREFIX, ESSAIM_NOW=DEMO_NOW)
+    seen, broken = crawl(output)
+    assert broken == []
+    for needed in (
+        "/en/",
+        "/es/",
+        "/en/organisations/ping/",
+        "/es/organizaciones/ping/",
+        "/en/map/lieux.geojson",
+        "/es/agenda.ics",
+        "/en/events/",
+        "/donnees/",  # the open data, once, linked from every language
+        "/schemas/actor.json",
+    ):
+        assert PREFIX + needed in seen, needed
+    assert not (output / "en" / "donnees").exists() and not (output / "en" / "imprimer").exists()
+    assert all(path.startswith(PREFIX + "/") for path in seen)

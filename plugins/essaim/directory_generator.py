@@ -18,6 +18,7 @@ from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
 from .site import Site
+from .subsites import hand_over, handed_directory, language_of, root_siteurl
 from .urls import Urls
 from .wording import translate_themes
 
@@ -31,7 +32,14 @@ class DirectoryGenerator(Generator):
         """Build the Directory and put it in the context as `essaim`; fail on invalid content."""
         started = time.perf_counter()
         root = Path(self.settings["ESSAIM_ROOT"])
-        territory = load_territory(root)
+        home = load_territory(root)  # as written: its default language
+        language = language_of(self.settings)
+        territory = home.in_language(language) if language else home
+        handed = handed_directory() if language else None
+        if handed is not None:  # the site in another language: the records read once, at the root
+            directory, peers = handed
+            self._share(root, home, territory, directory, peers, started)
+            return
         cache_dir = Path(self.settings["CACHE_PATH"]) if self.settings.get("CACHE_CONTENT") else None
         with collector_paused():
             directory, problems = read_directory(
@@ -56,11 +64,34 @@ class DirectoryGenerator(Generator):
         extra = calendar_events(root, directory, territory.tz, now.date())
         if extra:  # the actors' own calendars (calendars/, written by `essaim events pull`)
             directory = directory.with_events(extra)
-        translate_themes(directory, territory.themes)
+        peers = None
+        if territory.peers and territory.feature("federation"):
+            from .federation.snapshots import load_peers
+
+            listed = [r for r in directory.all_records if r.KIND == "actor"]  # an archived one too
+            peers = load_peers(root, territory, listed)
+            logger.info(
+                "essaim: %d records from %d neighbouring directories",
+                len(peers.records),
+                len(peers.territories),
+            )
+        if len(home.languages) > 1:
+            hand_over((directory, peers))
+        self._share(root, home, territory, directory, peers, started)
+
+    def _share(self, root: Path, home, territory, directory, peers, started: float) -> None:
+        """Put the Site of this build (its language's territory, URLs and themes) in the context."""
+        now = build_now(self.settings, territory.tz)
+        translate_themes(directory, home.themes)
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
+        if language_of(self.settings):
+            urls = Urls(urls.siteurl, urls.sections, Urls(root_siteurl(self.settings), home.urls))
         cores = os.cpu_count() or 1  # matching never takes more processes than the cores
         jobs = max(1, min(int(self.settings.get("ESSAIM_JOBS") or cores), cores))
-        site = Site(territory, directory, urls, now, jobs=jobs)
+        site = Site(
+            territory, directory, urls, now, jobs=jobs, home=home, home_siteurl=root_siteurl(self.settings)
+        )
+        site.peers = peers
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
         taken = {
             str(page.save_as).split("/")[0].removesuffix(".html") for page in self.context.get("pages", [])
@@ -78,16 +109,6 @@ class DirectoryGenerator(Generator):
                     )
                 ]
             )
-        if territory.peers and territory.feature("federation"):
-            from .federation.snapshots import load_peers
-
-            listed = [r for r in directory.all_records if r.KIND == "actor"]  # an archived one too
-            site.peers = load_peers(root, territory, listed)
-            logger.info(
-                "essaim: %d records from %d neighbouring directories",
-                len(site.peers.records),
-                len(site.peers.territories),
-            )
         self.context["essaim"] = site
         logger.info(
             "essaim: %d actors, %d initiatives, %d events read in %.2f s",
@@ -98,7 +119,10 @@ class DirectoryGenerator(Generator):
         )
 
     def generate_output(self, writer) -> None:
-        """Publish the record schemas (`/schemas/` and `/schemas/v1/`) and the actors' logos."""
+        """Publish the record schemas (`/schemas/` and `/schemas/v1/`) and the actors' logos
+        (once, with the default language's site: every language links to them there)."""
+        if language_of(self.settings):
+            return
         site: Site = self.context["essaim"]
         files = OutputFiles(self.output_path, self.settings.get("CACHE_PATH"), "core")
         major = SCHEMA_VERSION.split(".")[0]

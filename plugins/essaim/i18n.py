@@ -21,6 +21,7 @@ from pathlib import Path
 SOURCE_LANGUAGE = "fr"
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}  # each in its own language
 
 
 def catalogue_path(language: str) -> Path:

@@ -14,6 +14,7 @@ from .output import OutputFiles, make_key
 from .pages import jinja_ext
 from .records.territory import TERRITORY_FILE
 from .site import Site
+from .subsites import ROOT_ONLY_PARTS, language_of
 
 logger = logging.getLogger(__name__)
 BUILD_KEY = "essaim_build_key"  # where the build's one key is kept, in Pelican's context
@@ -56,6 +57,8 @@ class Part(Generator):
         if not self.site.territory.feature(self.PART):
             logger.info("essaim: %s is switched off in territory.yml", self.PART)
             return False
+        if self.PART in ROOT_ONLY_PARTS and language_of(self.settings):
+            return False  # written once, by the default language's site (subsites.py)
         cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
         self.files = OutputFiles(self.output_path, cache, self.PART)
         return True

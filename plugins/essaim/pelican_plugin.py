@@ -35,6 +35,7 @@ from .records.gitdates import tracked_files
 from .records.load import inside
 from .records.problems import InvalidContent, Problem
 from .search.generator import SearchGenerator
+from .subsites import build_subsites
 from .writer import UnchangedFilesWriter
 
 logger = logging.getLogger(__name__)
@@ -210,3 +211,4 @@ def register() -> None:
     signals.generator_init.connect(install_translations)
     signals.finalized.connect(finish_pending)  # pages, posters done in the background while other parts ran
     signals.finalized.connect(release_build)
+    signals.finalized.connect(build_subsites)  # then the site in each other language, under /<lang>/

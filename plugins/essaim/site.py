@@ -8,14 +8,14 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from .i18n import N_, _
+from .i18n import LANGUAGE_NAMES, N_, _
 from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.freshness import is_stale, stale_since
 from .records.model import City, Directory, Occurrence, slugify, sort_key
 from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
-from .urls import Urls
+from .urls import SHARED_SECTIONS, Urls
 from .wording import offer_need_words, translated
 
 
@@ -65,6 +65,8 @@ class Site:
     footer_links: list[tuple[str, str, str]] = field(default_factory=list)
     peers: Any = None  # federation.snapshots.PeerRecords, when territory.yml lists peers
     jobs: int = 1  # processes the build may share its work among (ESSAIM_JOBS, else the cores)
+    home: Territory | None = None  # the territory in its default language (`languages`, segments)
+    home_siteurl: str = ""  # the default language's SITEURL
 
     SECTIONS = (
         ("actors", N_("Acteurs")),
@@ -98,8 +100,56 @@ class Site:
         ]
 
     @cached_property
+    def _language_sites(self) -> list[tuple[str, Urls, Urls]]:
+        """(language, URLs with SITEURL, URLs on the public address) of each language's site."""
+        home = self.home or self.territory
+        sites = []
+        for language in home.languages:
+            prefix = "" if language == home.language else f"/{language}"
+            sections = home.in_language(language).urls
+            sites.append(
+                (language, Urls(self.home_siteurl + prefix, sections), Urls(home.base_url + prefix, sections))
+            )
+        return sites
+
+    def alternates(self, output_file: str | None) -> list[dict[str, Any]]:
+        """This page in each language of the site, for the language switcher, `hreflang` and the
+        sitemap: its language, the language's own name, its URL and public URL, and whether it is
+        this build's. [] on a one-language site, and on a page only the default language's site
+        has (urls.SHARED_SECTIONS)."""
+        sites = self._language_sites
+        if len(sites) < 2 or output_file is None:
+            return []
+        path = output_file.removesuffix("index.html")
+        first, slash, rest = path.partition("/")
+        section = (
+            next((s for s, segment in self.territory.urls.items() if segment == first), None)
+            if slash
+            else None
+        )
+        if section in SHARED_SECTIONS:
+            return []
+        found = []
+        for language, urls, public in sites:
+            there = f"{urls.sections[section]}/{rest}" if section else path
+            found.append(
+                {
+                    "language": language,
+                    "name": LANGUAGE_NAMES[language],
+                    "url": f"{urls.siteurl}/{there}",
+                    "public": f"{public.siteurl}/{there}",
+                    "current": language == self.territory.language,
+                }
+            )
+        return found
+
+    @cached_property
     def canonical(self) -> Urls:
         """URLs on the territory's public address (exports, feeds, canonical links), whatever SITEURL."""
+        if self.home is not None and self.home.language != self.territory.language:  # /en/: its schemas...
+            return Urls(
+                self.territory.base_url, self.territory.urls, Urls(self.home.base_url, self.home.urls)
+            )
         return Urls(self.territory.base_url, self.territory.urls)
 
     @property

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from .records.model import Record
 
 SECTION_OF_KIND = {"actor": "actors", "initiative": "initiatives", "event": "events"}
+# Sections only the default language's site has (its parts run once: subsites.ROOT_ONLY_PARTS):
+# the site in another language links to them there.
+SHARED_SECTIONS = frozenset({"data", "print"})
 
 
 @dataclass(frozen=True)
@@ -14,11 +17,14 @@ class Urls:
     """URLs (with SITEURL) and output paths (relative to the output folder) of the site.
 
     `sections` maps a section (actors, initiatives, events, themes, legal_forms, cities) to its
-    path segment, from territory.yml (`/acteurs/`, `/agenda/`... by default).
+    path segment, from territory.yml (`/acteurs/`, `/agenda/`... by default). In the site of
+    another language than the default, `shared` is the default language's site: the files
+    copied once (schemas, logos, the sitemap) and the SHARED_SECTIONS are linked there.
     """
 
     siteurl: str
     sections: dict[str, str]
+    shared: Urls | None = None
 
     def _url(self, path: str) -> str:
         return f"{self.siteurl}/{path}"
@@ -39,6 +45,8 @@ class Urls:
 
     def url(self, section: str, slug: str | None = None, page: int = 1) -> str:
         """Full URL of a section index or item."""
+        if self.shared and section in SHARED_SECTIONS:
+            return self.shared.url(section, slug, page)
         return self._url(self.path(section, slug, page))
 
     def record_path(self, record: Record) -> str:
@@ -59,4 +67,4 @@ class Urls:
 
     def static(self, path: str) -> str:
         """URL of a file copied into the output as it is (logo, schema...)."""
-        return self._url(path)
+        return self.shared.static(path) if self.shared else self._url(path)

@@ -46,7 +46,8 @@ class AgendaGenerator(Part):
             return sorted([*events, *peer_events], key=lambda e: (e.start, e.slug))
 
         def write_calendar(save_as: str, name: str, events: list[Event]) -> None:
-            key = make_key(base_key, record_keys(events), [e.organizer_slugs for e in events])
+            # an organizer's name is in its events' files (CN, CONTACT): its record is an input
+            key = make_key(base_key, record_keys(events), [record_keys(self._organizers(e)) for e in events])
             if not files.is_fresh(save_as, key):
                 text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
                 files.write(save_as, text, key)

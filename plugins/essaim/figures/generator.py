@@ -76,7 +76,7 @@ class FiguresGenerator(Part):
         site, urls = self.site, self.site.urls
         totals = [
             (_("acteurs"), len(site.directory.actors), urls.url("actors")),
-            (_("initiatives"), len(site.directory.initiatives), urls.url(_("initiatives"))),
+            (_("initiatives"), len(site.directory.initiatives), urls.url("initiatives")),
             (_("communes"), len(site.cities), urls.url("cities")),
         ]
         totals.append((_("dates à venir dans l'agenda"), len(site.agenda), urls.url("events")))

@@ -184,13 +184,21 @@ class OpenDataGenerator(Part):
         updated = {self.canonical.record_path(r): r.updated for r in self.site.directory.records}
         pages = set(self.context.get("essaim_pages", [])) | {p.url for p in self.context.get("pages", [])}
         paths = sorted(pages | {self.canonical.path("data")})
+        several = len(self.site.territory.languages) > 1  # each page in each language, linked
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+            + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if several else ">"),
         ]
         for path in paths:
             lastmod = f"<lastmod>{updated[path].isoformat()}</lastmod>" if updated.get(path) else ""
-            lines.append(f"  <url><loc>{escape(f'{base}/{path}')}</loc>{lastmod}</url>")
+            alternates = self.site.alternates(self.canonical.save_as(path)) if several else []
+            links = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{a["language"]}" href="{escape(a["public"])}"/>'
+                for a in alternates
+            )
+            for loc in [a["public"] for a in alternates] or [f"{base}/{path}"]:
+                lines.append(f"  <url><loc>{escape(loc)}</loc>{lastmod}{links}</url>")
         lines.append("</urlset>")
         return "\n".join(lines) + "\n"
 

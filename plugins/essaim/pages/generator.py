@@ -410,6 +410,9 @@ class PagesGenerator(Part):
     def _agenda(self) -> None:
         upcoming = self.site.agenda
         past: list[Event] = self.site.past_events
+        by_slug = self.site.directory.actor_by_slug
+        # the filter « Organisé par » names every organizer: their names are inputs of the page
+        organizers = [(s, by_slug[s].name) for s in self.site.directory.events_of if s in by_slug]
         self._listing(
             "events",
             None,
@@ -417,7 +420,7 @@ class PagesGenerator(Part):
             "agenda",
             title=_("Agenda : les prochains événements"),
             mode="upcoming",
-            extra_inputs=len(past),
+            extra_inputs=(len(past), organizers),
             past_count=len(past),
         )
         self._emit(

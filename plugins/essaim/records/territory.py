@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +36,41 @@ DEFAULT_URLS = {
     "board": "coups-de-main",
     "figures": "chiffres",
     "print": "imprimer",
+}
+# The URL segments of each interface language (the default language's are DEFAULT_URLS, French);
+# a territory changes them with `urls` (its default language) and `translations.<lang>.urls`.
+LANGUAGE_URLS = {
+    "fr": DEFAULT_URLS,
+    "en": {
+        "actors": "organisations",
+        "initiatives": "initiatives",
+        "events": "events",
+        "themes": "themes",
+        "legal_forms": "legal-forms",
+        "cities": "towns",
+        "data": "data",
+        "map": "map",
+        "search": "search",
+        "propose": "propose",
+        "board": "helping-hands",
+        "figures": "figures",
+        "print": "print",
+    },
+    "es": {
+        "actors": "organizaciones",
+        "initiatives": "iniciativas",
+        "events": "agenda",
+        "themes": "temas",
+        "legal_forms": "formas-juridicas",
+        "cities": "municipios",
+        "data": "datos",
+        "map": "mapa",
+        "search": "buscar",
+        "propose": "proponer",
+        "board": "echar-una-mano",
+        "figures": "cifras",
+        "print": "imprimir",
+    },
 }
 DEFAULT_MAP = {
     "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -87,6 +122,8 @@ class Territory:
     demo: bool = False
     language: str = "fr"  # the default language: the first of `languages`
     languages: tuple[str, ...] = ("fr",)
+    # translations: per other language, name, short_name, pitch and urls (`in_language`)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
     timezone: str = "Europe/Paris"
     country: str = "FR"  # ISO 3166 code: the public holidays of opening hours (`PH off`)
     contact_email: str | None = None
@@ -140,6 +177,24 @@ class Territory:
         with this territory's additions, new labels and removals."""
         return categories_for(self.offers_needs.get("categories"))
 
+    def in_language(self, language: str) -> Territory:
+        """The territory as its site in `language` shows it: its name, short name and pitch in
+        that language when territory.yml gives them (else as written), that language's URL
+        segments, and its public address (`<base_url>/<lang>`). The default language's is the
+        territory itself."""
+        if language == self.language:
+            return self
+        said = self.translations.get(language, {})
+        return replace(
+            self,
+            name=said.get("name", self.name),
+            short_name=said.get("short_name", said.get("name", self.short_name)),
+            pitch=said.get("pitch", self.pitch),
+            urls={**LANGUAGE_URLS[language], **said.get("urls", {})},
+            base_url=f"{self.base_url}/{language}",
+            language=language,
+        )
+
     def feature(self, name: str) -> bool:
         """Whether a part of Essaim (pages, search, map...) is switched on."""
         return self.features.get(name, True)
@@ -166,6 +221,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         demo=data.get("demo", False),
         language=interface_languages(data)[0],
         languages=interface_languages(data),
+        translations=data.get("translations") or {},
         timezone=data.get("timezone", "Europe/Paris"),
         country=data.get("country", "FR"),
         contact_email=data.get("contact_email"),
@@ -173,7 +229,7 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         colors={**DEFAULT_COLORS, **data.get("colors", {})},
         licence={**DEFAULT_LICENCE, **data["licence"]} if "licence" in data else dict(DEFAULT_LICENCE),
         forge=forge,
-        urls={**DEFAULT_URLS, **data.get("urls", {})},
+        urls={**LANGUAGE_URLS[interface_languages(data)[0]], **data.get("urls", {})},
         theme_overrides=data.get("themes") or {},
         listing={**DEFAULT_LISTING, **data.get("listing", {})},
         features={**DEFAULT_FEATURES, **data.get("features", {})},
@@ -196,6 +252,42 @@ def territory_from_mapping(data: dict[str, Any]) -> Territory:
         federation_max_bytes=(data.get("federation") or {}).get("max_bytes", 20_000_000),
         federation_render_pages=(data.get("federation") or {}).get("render_pages", False),
     )
+
+
+def _url_problems(data: dict[str, Any], lines: dict) -> list[Problem]:
+    """Each language's URL segments are its own: two sections never share one, and none is the
+    segment of another language's site (`/en/`)."""
+    problems = []
+    languages = [language for language in interface_languages(data) if language in LANGUAGE_URLS]
+    for index, language in enumerate(languages):
+        given = (
+            data.get("urls", {})
+            if index == 0
+            else data.get("translations", {}).get(language, {}).get("urls", {})
+        )
+        urls = {**LANGUAGE_URLS[language], **given}
+        where = ("urls",) if index == 0 else ("translations", language, "urls")
+        line, col = lines.get(where, lines.get(where[:2], (1, 1)))
+        if len(set(urls.values())) != len(urls):
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    "deux rubriques de « urls » ont le même chemin : donnez à chacune le sien",
+                )
+            )
+        clash = sorted(set(urls.values()) & set(languages[1:]))
+        if index == 0 and clash:
+            problems.append(
+                Problem(
+                    TERRITORY_FILE,
+                    line,
+                    col,
+                    f"le chemin « {clash[0]} » est celui du site en une autre langue : donnez-en un autre",
+                )
+            )
+    return problems
 
 
 def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
@@ -268,17 +360,7 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                     "son code ISO à deux lettres, comme FR, BE ou CH",
                 )
             )
-        urls = {**DEFAULT_URLS, **data.get("urls", {})}
-        if len(set(urls.values())) != len(urls):
-            line, col = lines.get(("urls",), (1, 1))
-            problems.append(
-                Problem(
-                    TERRITORY_FILE,
-                    line,
-                    col,
-                    "deux rubriques de « urls » ont le même chemin : donnez à chacune le sien",
-                )
-            )
+        problems += _url_problems(data, lines)
         known = themes_for(data.get("themes") or {})
         for code, slugs in ((data.get("registry") or {}).get("themes") or {}).items():
             for slug in slugs:
