@@ -274,8 +274,8 @@ def _node_tests(c, python: Path) -> None:
 def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
     """Benchmarks: the build (Essaim vs bare Pelican vs Hugo), search (Essaim vs Pagefind), a
     national aggregate of 50,000 peer records, and what matching offers and needs adds to a
-    build, each against its baseline or target in the same run. `--only build`, `--only
-    search`, `--only federation` or `--only exchange`."""
+    build, and what two more languages cost, each against its baseline or target in the same run.
+    `--only build`, `--only search`, `--only federation`, `--only exchange` or `--only languages`."""
     flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
     if only in ("", "build"):
         c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
@@ -285,6 +285,8 @@ def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
         c.run(f'"{sys.executable}" -m benchmarks.federation --peers 20 --records 2500', pty=False)
     if only in ("", "exchange"):
         c.run(f'"{sys.executable}" -m benchmarks.exchange --count 10000 --repeat {repeat}', pty=False)
+    if only in ("", "languages"):
+        c.run(f'"{sys.executable}" -m benchmarks.languages --count 10000 --repeat {repeat}', pty=False)
 
 
 @task(pre=[build])

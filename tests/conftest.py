@@ -119,6 +119,29 @@ def build(root: Path, output: Path | None = None, **overrides) -> Path:
     return Path(settings["OUTPUT_PATH"])
 
 
+def demo_copy(target: Path, extra: str) -> Path:
+    """The demo's records and territory.yml, with `extra` lines added to territory.yml (its
+    older `language:` key left out)."""
+    for folder in ("actors", "initiatives", "events", "content", "calendars"):
+        shutil.copytree(REPO / folder, target / folder)
+    text = (REPO / "territory.yml").read_text(encoding="utf-8")
+    write(target, "territory.yml", re.sub(r"(?m)^language:.*\n", "", text) + extra)
+    return target
+
+
+@pytest.fixture(scope="session")
+def languages_output(tmp_path_factory) -> Path:
+    """The demo in French (at the root), English (/en/) and Spanish (/es/), its name and pitch
+    translated into English only; built once for the session."""
+    extra = (
+        "languages: [fr, en, es]\n"
+        "translations:\n"
+        "  en: {name: Essaim Nantes in English, pitch: The social and solidarity economy of Nantes.}\n"
+    )
+    root = demo_copy(tmp_path_factory.mktemp("languages"), extra)
+    return build(root, root / "output")
+
+
 @pytest.fixture(scope="session")
 def demo_output(tmp_path_factory) -> Path:
     """The demo territory (this repository's records) built once for the session."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from lxml import html as lxml_html
 
 from conftest import REPO, actor_text, build, serve, write
 
@@ -58,6 +59,42 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+@pytest.fixture(scope="session")
+def languages_url(languages_output):
+    server, url = serve(languages_output)
+    yield url
+    server.shutdown()
+
+
+def in_language(output, french: str, language: str) -> str:
+    """The address of a French page type in another language: where the French page's language
+    switcher leads (the printed directory is made once, in French)."""
+    path, _, query = french.partition("?")
+    file = output / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
+    tree = lxml_html.fromstring(file.read_bytes())
+    links = {a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages wrap']//a")}
+    return (links.get(language) or f"/{language}{path}") + (f"?{query}" if query else "")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    "name", [name for name, path in PAGE_TYPES.items() if not path.startswith("/imprimer/")]
+)
+def test_page_type_in_english_and_spanish_has_no_accessibility_violation(
+    page, languages_url, languages_output, name, language
+):
+    response = page.goto(languages_url + in_language(languages_output, PAGE_TYPES[name], language))
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == language
+    if name == "search with results":
+        page.wait_for_selector("html[data-search-shown]")
+        assert page.locator("#search-results li").count() > 0
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+    assert page.console_errors == []
 
 
 @pytest.mark.browser

@@ -12,11 +12,13 @@ JAVA = Path("/usr/bin/java")
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 
 
-def test_every_page_is_valid_html(demo_output):
+def test_every_page_is_valid_html(demo_output, languages_output):
+    """The demo, and the demo in three languages (its English and Spanish pages, and the
+    French ones with their language switcher)."""
     require(JAVA, "default-jre-headless")
     assert VNU.is_file(), "vnu-jar is missing: run `make test` (npm ci installs it)"
-    pages = sorted(str(p) for p in demo_output.rglob("*.html"))
-    assert len(pages) > 60
+    pages = sorted(str(p) for output in (demo_output, languages_output) for p in output.rglob("*.html"))
+    assert len(pages) > 400 and any("/es/organizaciones/" in p for p in pages)
     result = subprocess.run(
         [str(JAVA), "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
         capture_output=True,

@@ -4,7 +4,6 @@ catalogues are complete, a territory can choose its language, and a French site 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 
-from conftest import REPO, build, write
+from conftest import REPO, build, demo_copy, write
 from essaim.i18n import catalogue_path, languages, translations
 from essaim.records.territory import read_territory
 
@@ -79,15 +78,6 @@ def test_french_plurals_take_the_singular_at_zero_and_one():
     assert english.ngettext("%(num)d fiche", "%(num)d fiches", 1) == "%(num)d record"
 
 
-def demo_copy(target: Path, extra: str) -> Path:
-    """The demo's records and territory.yml, with `extra` lines added to territory.yml."""
-    for folder in ("actors", "initiatives", "events", "content"):
-        shutil.copytree(REPO / folder, target / folder)
-    text = (REPO / "territory.yml").read_text(encoding="utf-8")
-    write(target, "territory.yml", re.sub(r"(?m)^language:.*\n", "", text) + extra)
-    return target
-
-
 @pytest.fixture(scope="module")
 def english_site(tmp_path_factory):
     root = demo_copy(tmp_path_factory.mktemp("english"), "languages: [en]\n")
@@ -144,17 +134,9 @@ def test_an_english_site_has_no_french_interface_string_left(english_site):
     assert re.search(r"\d{1,2}:\d\d – \d{1,2}:\d\d", agenda) and " h " not in agenda
 
 
-@pytest.fixture(scope="module")
-def three_languages(tmp_path_factory):
-    """The demo in French (at the root), English (/en/) and Spanish (/es/), its name and pitch
-    translated into English only."""
-    extra = (
-        "languages: [fr, en, es]\n"
-        "translations:\n"
-        "  en: {name: Essaim Nantes in English, pitch: The social and solidarity economy of Nantes.}\n"
-    )
-    root = demo_copy(tmp_path_factory.mktemp("three"), extra)
-    return build(root, root / "output")
+@pytest.fixture
+def three_languages(languages_output):
+    return languages_output
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 
-from conftest import DEMO_NOW, REPO, build
+from conftest import DEMO_NOW, REPO, build, demo_copy
 
 PREFIX = "/annuaire"
 
@@ -108,7 +108,6 @@ def test_a_sub_path_deploy_has_no_broken_link(tmp_path_factory):
 def test_a_site_in_three_languages_under_a_sub_path_has_no_broken_link(tmp_path_factory):
     """The English and Spanish sites (/en/, /es/) are reached from the French one by its language
     switcher, and every link of every language works, under a sub-path too."""
-    from test_i18n import demo_copy
 
     root = demo_copy(tmp_path_factory.mktemp("languages"), "languages: [fr, en, es]\n")
     output = build(root, root / "output", SITEURL=PREFIX, ESSAIM_NOW=DEMO_NOW)
