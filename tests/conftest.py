@@ -139,7 +139,25 @@ def languages_output(tmp_path_factory) -> Path:
         "  en: {name: Essaim Nantes in English, pitch: The social and solidarity economy of Nantes.}\n"
     )
     root = demo_copy(tmp_path_factory.mktemp("languages"), extra)
+    translate_ping(root)
     return build(root, root / "output")
+
+
+def translate_ping(root: Path) -> None:
+    """Give the demo's PiNG an English summary and description (no Spanish ones)."""
+    ping = root / "actors/ping.md"
+    text = ping.read_text(encoding="utf-8")
+    ping.write_text(text.replace("\nlegal_form:", TRANSLATED_PING + "legal_form:", 1), encoding="utf-8")
+
+
+TRANSLATED_PING = """
+translations:
+  en:
+    summary: A popular education association in Nantes that runs shared makerspace and repair workshops.
+    description: |
+      PiNG helps everyone understand **digital technology** and make it their own: open workshops,
+      soldering, sewing machines and laser cutters.
+"""
 
 
 @pytest.fixture(scope="session")

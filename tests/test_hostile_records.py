@@ -479,7 +479,8 @@ def test_a_url_segment_taken_by_a_content_page_is_refused(territory, tmp_path):
     write(territory, "actors/a.md", actor_text())
     with pytest.raises(InvalidContent) as error:
         build(territory, tmp_path / "out")
-    assert "le chemin « a-propos » de « urls » est déjà celui d'une page de content/" in str(error.value)
+    expected = "content/pages/a-propos.md:1:1: error: le chemin « a-propos » de cette page est déjà celui"
+    assert expected in str(error.value)
 
 
 def test_did_you_mean_is_bounded_for_a_record_full_of_unknown_references(territory):

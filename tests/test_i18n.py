@@ -3,6 +3,7 @@ catalogues are complete, a territory can choose its language, and a French site 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 
-from conftest import REPO, build, demo_copy, write
+from conftest import REPO, build, demo_copy, translate_ping, write
 from essaim.i18n import catalogue_path, languages, translations
 from essaim.records.territory import read_territory
 
@@ -271,7 +272,9 @@ def test_the_other_languages_link_to_what_the_default_language_s_site_alone_has(
 def test_the_french_site_is_the_same_with_two_more_languages_but_for_the_switcher(three_languages, tmp_path):
     """Adding languages adds /en/ and /es/, the switcher and the alternates: the French pages
     are otherwise the ones a French-only build writes."""
-    alone = build(demo_copy(tmp_path / "alone", ""), tmp_path / "alone-output")
+    alone_root = demo_copy(tmp_path / "alone", "")
+    translate_ping(alone_root)  # the same records
+    alone = build(alone_root, tmp_path / "alone-output")
     switcher_nav = rb'\s*<nav class="languages wrap".*?</nav>'
     alternate = rb'\s*<link rel="alternate" hreflang="[^"]+" href="[^"]+">'
     added = re.compile(switcher_nav + b"|" + alternate, re.S)
@@ -315,3 +318,87 @@ def test_a_rebuild_in_three_languages_equals_a_clean_build(tmp_path):
     files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(output) for p in output.rglob("*") if p.is_file())
     assert [f for f in files if (clean / f).read_bytes() != (output / f).read_bytes()] == []
+
+
+def test_a_translated_record_speaks_the_page_s_language_and_an_untranslated_one_says_its_own(
+    three_languages,
+):
+    """PiNG has an English summary and description: the English page shows them, without a
+    `lang` of their own; the Spanish page shows the French ones, marked `lang="fr"` so that a
+    screen reader switches voice; its name, untranslated, is marked too."""
+    english = lxml_html.fromstring((three_languages / "en/organisations/ping/index.html").read_bytes())
+    lead = english.xpath("//p[@class='lead']")[0]
+    assert lead.text_content().startswith("A popular education association") and lead.get("lang") is None
+    body = english.xpath("//section[@class='record-body']")[0]
+    assert "soldering, sewing machines" in body.text_content() and not body.xpath(".//*[@lang]")
+    assert english.xpath("//section[@class='record-body']//strong/text()") == ["digital technology"]
+    assert english.xpath("//h1/@lang") == ["fr"]  # its name is as written
+    spanish = lxml_html.fromstring((three_languages / "es/organizaciones/ping/index.html").read_bytes())
+    assert spanish.xpath("//p[@class='lead']/@lang") == ["fr"]
+    assert spanish.xpath("//section[@class='record-body']/div/@lang") == ["fr"]
+    assert "Association nantaise" in spanish.xpath("//p[@class='lead']")[0].text_content()
+    card = lxml_html.fromstring((three_languages / "en/organisations/index.html").read_bytes())
+    summaries = card.xpath("//p[@class='card-summary'][starts-with(., 'A popular education')]")
+    assert len(summaries) == 1 and summaries[0].get("lang") is None
+    french = (three_languages / "acteurs/ping/index.html").read_text(encoding="utf-8")
+    assert "A popular education" not in french and 'lang="fr"' not in french.split("<main")[1]
+    exported = json.loads((three_languages / "data/actors.json").read_text(encoding="utf-8"))
+    ping = next(r for r in exported["records"] if r["slug"] == "ping")
+    assert ping["summary"].startswith("Association nantaise")  # the open data keeps its keys
+    assert ping["translations"]["en"]["summary"].startswith("A popular education")
+
+
+def test_a_language_taken_out_leaves_no_site_behind(tmp_path):
+    root = demo_copy(tmp_path / "repo", "languages: [fr, en, es]\n")
+    output = build(root, root / "output")
+    assert (output / "es/index.html").is_file()
+    text = (root / "territory.yml").read_text(encoding="utf-8")
+    write(root, "territory.yml", text.replace("languages: [fr, en, es]", "languages: [fr, en]"))
+    build(root, root / "output")
+    assert not (output / "es").exists() and (output / "en/index.html").is_file()
+    assert 'hreflang="es"' not in (output / "acteurs/ping/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("translations", "words"),
+    [
+        ("{fr: {name: Le Bourdon}}", "« fr » est la langue par défaut du site"),
+        ("{en: {}}", "« translations.en » est vide"),
+        ('{en: {summary: "   "}}', "doit contenir au moins un mot"),
+    ],
+)
+def test_a_record_s_translation_is_checked_at_its_line(tmp_path, translations, words):
+    from conftest import actor_text
+    from essaim.records.read import read_directory
+    from essaim.records.territory import load_territory
+
+    write(
+        tmp_path, "territory.yml", "name: T\npitch: P\nbase_url: https://t.example.org\nlanguages: [fr, en]\n"
+    )
+    write(
+        tmp_path,
+        "actors/la-ruche.md",
+        actor_text().replace("\nlegal_form:", f"\ntranslations: {translations}\nlegal_form:", 1),
+    )
+    _, problems = read_directory(tmp_path, load_territory(tmp_path))
+    assert [(p.line, words in p.message) for p in problems] == [(3, True)], [p.format() for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [
+        ("en", "celui du site en une autre langue"),
+        ("organisations", "rubrique du site en « en » (/en/organisations/)"),
+    ],
+)
+def test_a_content_page_in_the_way_of_another_language_is_refused(tmp_path, slug, words):
+    from essaim.records.problems import InvalidContent
+
+    root = demo_copy(tmp_path / "repo", "languages: [fr, en]\n")
+    write(root, f"content/pages/{slug}.md", f"Title: Page\nSlug: {slug}\n\nTexte.\n")
+    with pytest.raises(InvalidContent) as error:
+        build(root, root / "output")
+    assert f"content/pages/{slug}.md:1:1: error: le chemin « {slug} »" in str(error.value) and words in str(
+        error.value
+    )
+    assert not (root / "output").exists() or not (root / "output/index.html").exists()

@@ -77,10 +77,9 @@ def test_an_edited_template_shows_on_the_next_build(territory, tmp_path):
     page = output / "acteurs" / "a" / "index.html"
     assert "Modifié par le territoire" not in page.read_text(encoding="utf-8")
     actor = theme / "templates" / "actor.html"
-    actor.write_text(
-        actor.read_text(encoding="utf-8").replace("<h1>", "<p>Modifié par le territoire</p><h1>", 1),
-        encoding="utf-8",
-    )
+    text = actor.read_text(encoding="utf-8")
+    assert "<h1" in text
+    actor.write_text(text.replace("<h1", "<p>Modifié par le territoire</p><h1", 1), encoding="utf-8")
     build(territory, THEME=str(theme))
     assert "Modifié par le territoire" in page.read_text(encoding="utf-8")
 

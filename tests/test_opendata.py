@@ -46,7 +46,7 @@ def listed_files(kind: str) -> list:
 def test_json_exports_are_valid_against_the_published_schemas(demo_output, kind):
     plural = {"actor": "actors", "initiative": "initiatives", "event": "events"}[kind]
     data = json.loads((demo_output / f"data/{plural}.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.5.0"
+    assert data["schema_version"] == "1.6.0"
     assert data["territory"] == {"name": "Essaim Nantes", "url": BASE}
     assert data["licence"]["id"] == "etalab-2.0"
     slugs = [f.stem for f in listed_files(kind)]

@@ -251,3 +251,25 @@ def test_offers_and_needs_are_found_with_their_type_and_category(page, demo_url)
     options = page.locator("#facet-category option").all_inner_texts()
     assert "Locaux (2)" in options
     assert page.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def languages_url(languages_output):
+    from conftest import serve
+
+    server, url = serve(languages_output)
+    yield url
+    server.shutdown()
+
+
+def test_the_english_site_finds_a_record_by_its_translation_and_by_its_french_text(page, languages_url):
+    """PiNG's English description says « soldering », its French one « fabrication »: the
+    English site's search finds it by either; the Spanish site, which has no Spanish text for
+    it, by its French one only. The result shows the page's language's summary."""
+    assert "PiNG" in search(page, languages_url + "/en/search/?q=soldering")
+    first = page.locator("#search-results li", has_text="PiNG").first
+    assert "A popular education association" in first.inner_text()
+    assert "PiNG" in search(page, languages_url + "/en/search/?q=fabrication")
+    assert "PiNG" in search(page, languages_url + "/es/buscar/?q=fabrication")
+    assert "PiNG" not in search(page, languages_url + "/es/buscar/?q=soldering")
+    assert page.console_errors == []

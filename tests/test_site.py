@@ -149,7 +149,7 @@ def test_schemas_are_published_and_versioned(demo_output):
     for name in ("actor", "initiative", "event", "common"):
         latest = json.loads((demo_output / f"schemas/{name}.json").read_text())
         assert latest == json.loads((demo_output / f"schemas/v1/{name}.json").read_text())
-    assert json.loads((demo_output / "schemas/actor.json").read_text())["x-essaim-schema-version"] == "1.5.0"
+    assert json.loads((demo_output / "schemas/actor.json").read_text())["x-essaim-schema-version"] == "1.6.0"
 
 
 def test_content_pages_and_404(demo_output):

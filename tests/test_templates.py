@@ -99,7 +99,7 @@ def test_a_card_is_rendered_once_for_every_heading_level():
     class Actor:
         KIND, slug, name = "actor", "a", "Les <Ateliers>"
 
-    cards = Cards(card, urls=None, themes={})
+    cards = Cards(card, urls=None, themes={}, shown=None)
     h2, h3 = cards.card(Actor(), "h2"), cards.card(Actor(), "h3")
     assert h2 == '<article><h2 class="t">Les &lt;Ateliers&gt;</h2></article>'
     assert h3 == '<article><h3 class="t">Les &lt;Ateliers&gt;</h3></article>'

@@ -93,22 +93,50 @@ class DirectoryGenerator(Generator):
         )
         site.peers = peers
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
-        taken = {
-            str(page.save_as).split("/")[0].removesuffix(".html") for page in self.context.get("pages", [])
-        }
-        clashes = sorted(taken & set(territory.urls.values()))
-        if clashes:
-            raise InvalidContent(
-                [
+        problems = []
+        content = Path(self.settings.get("PATH", "")).resolve().parent  # where content/ lives
+        for page in self.context.get("pages", []):
+            first = str(page.save_as).split("/")[0].removesuffix(".html")
+            source = Path(page.source_path).resolve()
+            where = str(source.relative_to(content)) if source.is_relative_to(content) else source.name
+            if first in territory.urls.values():
+                problems.append(
                     Problem(
-                        "territory.yml",
+                        where,
                         1,
                         1,
-                        f"le chemin « {clashes[0]} » de « urls » est déjà celui d'une page de content/ : "
-                        "choisissez-en un autre, ou renommez la page (son « Slug: »)",
+                        f"le chemin « {first} » de cette page est déjà celui d'une rubrique de l'annuaire : "
+                        "changez son « Slug: », ou le chemin de la rubrique (« urls » de territory.yml)",
                     )
-                ]
-            )
+                )
+            elif not language_of(self.settings) and first in home.languages[1:]:
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        f"le chemin « {first} » de cette page est celui du site en une autre langue : "
+                        "changez son « Slug: »",
+                    )
+                )
+            elif not language_of(self.settings):
+                clash = next(
+                    (lang for lang in home.languages[1:] if first in home.in_language(lang).urls.values()),
+                    None,
+                )
+                if clash:
+                    problems.append(
+                        Problem(
+                            where,
+                            1,
+                            1,
+                            f"le chemin « {first} » de cette page est celui d'une rubrique du site en "
+                            f"« {clash} » (/{clash}/{first}/) : changez son « Slug: », ou ce chemin "
+                            f"(« translations.{clash}.urls » de territory.yml)",
+                        )
+                    )
+        if problems:
+            raise InvalidContent(problems)
         self.context["essaim"] = site
         logger.info(
             "essaim: %d actors, %d initiatives, %d events read in %.2f s",

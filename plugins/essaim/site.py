@@ -16,7 +16,7 @@ from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
 from .urls import SHARED_SECTIONS, Urls
-from .wording import offer_need_words, translated
+from .wording import offer_need_words, record_text, translated
 
 
 def _q(text: str) -> str:
@@ -111,6 +111,15 @@ class Site:
                 (language, Urls(self.home_siteurl + prefix, sections), Urls(home.base_url + prefix, sections))
             )
         return sites
+
+    def shown(self, record, field: str) -> tuple[str, str | None]:
+        """A record's `name`, `summary` or `description` as this page shows it: in the page's
+        language when the record is translated, else as written, with the language it is written
+        in (the site's default) for the element's `lang`, so that a screen reader switches voice;
+        None when the text is in the page's language."""
+        text, translated_here = record_text(record, field)
+        home = (self.home or self.territory).language
+        return text, None if translated_here or self.territory.language == home else home
 
     def alternates(self, output_file: str | None) -> list[dict[str, Any]]:
         """This page in each language of the site, for the language switcher, `hreflang` and the

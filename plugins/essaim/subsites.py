@@ -12,6 +12,7 @@ language's pages link to them there (urls.SHARED_SECTIONS); so do the schemas an
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +74,26 @@ def build_subsites(pelican) -> None:
         return
     try:
         territory = load_territory(Path(settings["ESSAIM_ROOT"]))
+        _remove_dropped(settings, territory.languages)
         for language in territory.languages[1:]:
             logger.info("essaim: the site in %s", language)
             name = territory.in_language(language).name
             Pelican(read_settings(None, override=subsite_settings(settings, language, name))).run()
     finally:
         _HANDED.clear()
+
+
+def _remove_dropped(settings: dict, languages: tuple[str, ...]) -> None:
+    """A language taken out of `languages` (or made the default) leaves no site of its own
+    behind: its folder is removed, when this build made it (its cache/<lang>/ is there)."""
+    from .i18n import languages as interface_languages
+
+    output, cache = Path(settings["OUTPUT_PATH"]), settings.get("CACHE_PATH") or ""
+    for language in interface_languages():
+        if language in languages[1:] or not cache or not (Path(cache) / language).is_dir():
+            continue
+        folder = output / language
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+        shutil.rmtree(Path(cache) / language, ignore_errors=True)
+        logger.info("essaim: the site in %s is no longer built: removed", language)

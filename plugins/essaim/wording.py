@@ -218,6 +218,18 @@ def km(value: float) -> str:
     return f"{round(value)} km" if value >= 10 else f"{decimal(value)} km"
 
 
+def record_text(record, field: str) -> tuple[str, bool]:
+    """A record's `name`, `summary` or `description` (its Markdown body) in the build's language:
+    its translation (`translations.<lang>` in its file), else as written; and whether it was
+    translated. An event's name is its `title`."""
+    said = (record.fields.get("translations") or {}).get(active_language()) or {}
+    key = "title" if field == "name" and record.KIND == "event" else field
+    if said.get(key):
+        return str(said[key]), True
+    written = {"name": record.name, "summary": record.summary, "description": record.body}[field]
+    return written, False
+
+
 def plural(count: int, singular: str, many: str) -> str:
     """`1 acteur`, `3 acteurs`: French gives 0 and 1 the singular, English and Spanish 1 only.
     For words that are data (a table's); the templates' own strings use `ngettext`."""

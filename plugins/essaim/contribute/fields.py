@@ -192,6 +192,13 @@ LEFT_OUT = {
         for path in fields
     },
     "offers_needs.contact": "another address to answer to: rare, written in the file",
+    # the record's texts in the other languages: written in the file by a maintainer or a
+    # translator once the record is in (README, « Languages »)
+    **{
+        f"translations.{language}.{text}": "the other languages' texts are written in the file"
+        for language in ("fr", "en", "es")
+        for text in ("name", "title", "summary", "description")
+    },
 }
 TITLE_KEY = {"actor": "name", "initiative": "name", "event": "title"}
 FOLDERS = {"actor": "actors", "initiative": "initiatives", "event": "events"}

@@ -18,7 +18,15 @@ from ..records.schema import SCHEMA_VERSION
 KIND_PLURALS = {"actor": "actors", "initiative": "initiatives", "event": "events"}
 LIST_SEPARATOR = "|"
 # Fields of the contract that never reach open data, and why.
-NOT_EXPORTED = {"archived": "an archived record is left out of open data, as out of every list"}
+NOT_EXPORTED = {
+    "archived": "an archived record is left out of open data, as out of every list",
+    # a record's texts in the other languages: in the JSON exports, beside the default language's
+    **{
+        f"translations.{language}.{text}": "in the JSON exports only: a CSV keeps one language"
+        for language in ("fr", "en", "es")
+        for text in ("name", "title", "summary", "description")
+    },
+}
 # Stable CSV columns: (column, path in the exported record). Lists are joined with "|". Every
 # other field of the contract has its column (tests/test_field_lists.py reads the schemas).
 CSV_COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {

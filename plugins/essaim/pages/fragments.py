@@ -29,14 +29,15 @@ class Cards:
     h3): `_card.html` receives a stand-in for `heading`, replaced by the tag name asked for. The
     template prints `heading`; it must not test it."""
 
-    def __init__(self, template: Any, urls: Any, themes: dict) -> None:
+    def __init__(self, template: Any, urls: Any, themes: dict, shown: Any) -> None:
         self.template = template
         self.urls = urls
         self.themes = themes
         self.bodies: dict[tuple[str, str, str, str], str] = {}
         self.rendered: dict[tuple[tuple[str, str, str, str], str], Markup] = {}
         self.context = with_globals(
-            template.environment, {"urls": urls, "themes": themes, "heading": Markup(HEADING)}
+            template.environment,
+            {"urls": urls, "themes": themes, "heading": Markup(HEADING), "shown": shown},  # Site.shown
         )
 
     def card(self, record: Any, heading: str = "h3") -> Markup:

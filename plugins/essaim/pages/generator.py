@@ -47,7 +47,9 @@ class PagesGenerator(Part):
         self.page_size = site.territory.listing["page_size"]
         self.base_url = site.territory.base_url
         self.canonical = site.canonical
-        self.env.globals["card"] = Cards(self.get_template("_card"), site.urls, site.directory.themes).card
+        self.env.globals["card"] = Cards(
+            self.get_template("_card"), site.urls, site.directory.themes, site.shown
+        ).card
         self.env.globals["chrome"] = Chrome(
             self.get_template("_header"), self.get_template("_footer"), self.context
         )
@@ -258,7 +260,7 @@ class PagesGenerator(Part):
                 record.KIND,
                 RecordKeys([record]),
                 record=record,
-                body=MarkdownBody(record.body),
+                body=MarkdownBody(self.site.shown(record, "description")[0]),
                 **extra,
             )
 
@@ -286,7 +288,7 @@ class PagesGenerator(Part):
         events = directory.events_of.get(actor.slug, [])
         return {
             "record": actor,
-            "body": MarkdownBody(actor.body),
+            "body": MarkdownBody(self.site.shown(actor, "description")[0]),
             "initiatives": directory.initiatives_of.get(actor.slug, []),
             "upcoming": [e for e in events if e.is_upcoming(now)],
             "past": [e for e in reversed(events) if not e.is_upcoming(now)],
@@ -296,7 +298,7 @@ class PagesGenerator(Part):
     def _initiative_page(self, initiative: Initiative) -> dict[str, Any]:
         return {
             "record": initiative,
-            "body": MarkdownBody(initiative.body),
+            "body": MarkdownBody(self.site.shown(initiative, "description")[0]),
             "actors": self._actors(initiative.actor_slugs),
             "exchange": self.site.offers_needs_of(initiative),
         }
@@ -305,7 +307,7 @@ class PagesGenerator(Part):
         now = self.site.now
         return {
             "record": event,
-            "body": MarkdownBody(event.body),
+            "body": MarkdownBody(self.site.shown(event, "description")[0]),
             "organizers": self._actors(event.organizer_slugs),
             "is_past": not event.is_upcoming(now),
             "next_starts": event.starts(now, now + self.site.horizon)[:6] if event.recurrence else [],

@@ -193,13 +193,26 @@ def directory_problems(
     root: Path,
     actor_slugs: set[str],
     categories: dict[str, str] | None = None,
+    language: str = "fr",
 ) -> list[Problem]:
-    """Checks across records: themes and references exist, no duplicates, logos present.
+    """Checks across records: themes and references exist, no duplicates, logos present, no
+    translation into the site's default `language` (its texts are the record's own).
 
     `actor_slugs` names every actor file, readable or not: a reference to an actor whose file
     has an error is not reported a second time.
     """
     problems: list[Problem] = []
+    for record in [*actors, *initiatives, *events]:
+        translations = record.fields.get("translations")
+        if isinstance(translations, dict) and language in translations:
+            problems.append(
+                _problem(
+                    record,
+                    ("translations", language),
+                    f"« {language} » est la langue par défaut du site : écrivez ces textes dans la "
+                    f"fiche elle-même (name, summary, le texte après l'en-tête), pas dans « translations »",
+                )
+            )
     for record in [*actors, *initiatives, *events]:
         reserved = RESERVED_SLUGS | (RESERVED_EVENT_SLUGS if isinstance(record, Event) else set())
         if record.slug in reserved:

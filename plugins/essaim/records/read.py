@@ -284,6 +284,7 @@ def read_directory(
             root,
             actor_files,
             territory.offer_need_categories,
+            territory.language,
         )
     )
     directory = Directory(territory.themes, records["actor"], records["initiative"], records["event"])

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from .load import LinePath, SourceRecord
 from .problems import Problem
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 KINDS = ("actor", "initiative", "event")
 SCHEMA_FILES = (
     "common.json",
@@ -190,6 +190,8 @@ def pattern_messages() -> dict[str, str]:
         address["insee_code"]["pattern"]: "doit être un code INSEE de commune à 5 caractères",
         defs["logo"]["pattern"]: "doit être le chemin d'une image PNG, JPEG ou WebP du dossier "
         "media/ du dépôt, par exemple media/logos/ma-structure.png",
+        defs["translation"]["properties"]["name"]["pattern"]: "doit contenir au moins un mot, pas "
+        "seulement des espaces",
     }
 
 
@@ -317,6 +319,8 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
         ]
     if kind == "uniqueItems":
         return [at(path, say("uniqueItems", name=name))]
+    if kind == "minProperties":  # an empty translation: `translations: {en: {}}`
+        return [at(path, f"« {name} » est vide : donnez-y au moins un texte, ou retirez-le")]
     if kind in ("minimum", "maximum"):
         return [at(path, say(kind, name=name, value=value, limit=error.validator_value))]
     return [at(path, f"« {name} » est invalide : {error.message}")]

@@ -9,7 +9,7 @@ from ..analysis import plain_text
 from ..i18n import _
 from ..records.model import Actor, Event, Initiative, Occurrence, Record, slugify, sort_key
 from ..records.taxonomy import Theme
-from ..wording import event_when, label, legal_form_label, offer_need_words
+from ..wording import event_when, label, legal_form_label, offer_need_words, record_text
 from .index import SearchDocument
 
 
@@ -37,7 +37,11 @@ def document(
     """One record as search sees it: name; summary, themes, status, city, skills; body."""
     fields = record.fields
     theme_labels = [themes[t].label for t in record.themes if t in themes]
-    about = [record.summary, *theme_labels, record.city or ""]
+    # In another language's site: the translation, and the record's own words found too.
+    name, _named = record_text(record, "name")
+    summary, translated = record_text(record, "summary")
+    description, described = record_text(record, "description")
+    about = [summary, *([record.summary] if translated else []), *theme_labels, record.city or ""]
     date = date_label = legal_form = hours = ""
     if isinstance(record, Actor):
         legal_form = record.legal_form
@@ -58,11 +62,11 @@ def document(
         date, date_label = _when(record, now, horizon)
     return SearchDocument(
         kind=record.KIND,
-        name=record.name,
-        about=" ".join(a for a in about if a),
-        body=plain_text(record.body),
+        name=name,
+        about=" ".join(a for a in about if a) + (f" {record.name}" if name != record.name else ""),
+        body=plain_text(description) + (f" {plain_text(record.body)}" if described else ""),
         url_path=url_path,
-        summary=record.summary,
+        summary=summary,
         city=record.city or "",
         themes=[t for t in record.themes if t in themes],
         legal_form=legal_form,
