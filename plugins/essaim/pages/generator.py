@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import forked
 from ..chrome import Chrome
-from ..i18n import _, active_language
+from ..i18n import _
 from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
@@ -407,7 +407,7 @@ class PagesGenerator(Part):
 
     def _form_title(self, value: str) -> str:
         entry = self.site.labels["legal_forms"].get(value, {"plural": value})
-        return entry.get("translations", {}).get(active_language(), {}).get("plural", entry["plural"])
+        return entry["plural"]  # Site.labels: the vocabulary in the build's language
 
     def _agenda(self) -> None:
         upcoming = self.site.agenda

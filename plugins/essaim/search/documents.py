@@ -38,7 +38,7 @@ def document(
     fields = record.fields
     theme_labels = [themes[t].label for t in record.themes if t in themes]
     # In another language's site: the translation, and the record's own words found too.
-    name, _named = record_text(record, "name")
+    name = record_text(record, "name")[0]
     summary, translated = record_text(record, "summary")
     description, described = record_text(record, "description")
     about = [summary, *([record.summary] if translated else []), *theme_labels, record.city or ""]
