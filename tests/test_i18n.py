@@ -402,3 +402,44 @@ def test_a_content_page_in_the_way_of_another_language_is_refused(tmp_path, slug
         error.value
     )
     assert not (root / "output").exists() or not (root / "output/index.html").exists()
+
+
+def test_a_territory_s_own_themes_and_categories_have_their_labels_in_each_language(tmp_path):
+    """A territory's own theme and category have no catalogue entry: territory.yml gives them
+    in English (`translations.en.themes`, `.categories`); Spanish shows them as written;
+    Essaim's own are translated by the catalogues."""
+    extra = (
+        "languages: [fr, en, es]\n"
+        "themes:\n  numerique: {label: Numérique et libre, description: Logiciels libres.}\n"
+        "offers_needs:\n  categories:\n    locaux: Lieux partagés\n"
+        "translations:\n  en:\n    themes: {numerique: {label: Free software and digital}}\n"
+        "    categories: {locaux: Shared spaces}\n"
+    )
+    from conftest import actor_text
+
+    write(tmp_path, "territory.yml", "name: T\npitch: P\nbase_url: https://t.example.org\n" + extra)
+    need = "\n  - {kind: need, category: locaux, text: Un local pour nos ateliers}"
+    write(
+        tmp_path,
+        "actors/la-ruche.md",
+        actor_text(themes="[numerique, economie-circulaire]", offers_needs=need),
+    )
+    output = build(tmp_path, tmp_path / "output")
+    english = page_text(output / "en/themes/index.html")
+    assert "Free software and digital" in english and "Numérique et libre" not in english
+    assert "Circular economy" in english  # one of Essaim's own
+    assert "Numérique et libre" in page_text(output / "es/temas/index.html")
+    assert "Shared spaces" in page_text(output / "en/helping-hands/index.html")
+    assert "Lieux partagés" in page_text(output / "coups-de-main/index.html")
+
+
+def test_a_translation_of_an_unknown_theme_is_told_at_its_line(tmp_path):
+    write(
+        tmp_path,
+        "territory.yml",
+        "name: T\npitch: P\nbase_url: https://t.example.org\nlanguages: [fr, en]\n"
+        "translations:\n  en:\n    themes: {numerik: {label: Digital}}\n",
+    )
+    territory, problems = read_territory(tmp_path)
+    assert territory is None and [p.line for p in problems] == [7]
+    assert "thème inconnu « numerik »" in problems[0].message

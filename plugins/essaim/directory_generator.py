@@ -82,7 +82,8 @@ class DirectoryGenerator(Generator):
     def _share(self, root: Path, home, territory, directory, peers, started: float) -> None:
         """Put the Site of this build (its language's territory, URLs and themes) in the context."""
         now = build_now(self.settings, territory.tz)
-        translate_themes(directory, home.themes)
+        said = home.translations.get(territory.language, {}) if territory is not home else {}
+        translate_themes(directory, home.themes, said.get("themes"))
         urls = Urls(self.settings.get("SITEURL", ""), territory.urls)
         if language_of(self.settings):
             urls = Urls(urls.siteurl, urls.sections, Urls(root_siteurl(self.settings), home.urls))

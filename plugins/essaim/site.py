@@ -261,7 +261,11 @@ class Site:
     @cached_property
     def categories(self) -> dict[str, str]:
         """The categories of offers and needs in force, slug → label."""
-        return translated(self.territory.offer_need_categories)
+        said = self.territory.translations.get(self.territory.language, {}).get("categories", {})
+        return {
+            slug: said.get(slug) or label
+            for slug, label in translated(self.territory.offer_need_categories).items()
+        }
 
     @cached_property
     def offers_needs(self) -> list[OfferNeed]:

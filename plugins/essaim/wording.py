@@ -191,15 +191,21 @@ def translated(value: Any) -> Any:
     return _(value) if isinstance(value, str) else value
 
 
-def translate_themes(directory: Directory, source: dict[str, Theme]) -> None:
+def translate_themes(
+    directory: Directory, source: dict[str, Theme], said: dict[str, Any] | None = None
+) -> None:
     """Give the Directory's themes their labels and descriptions in the build's language, from
-    the territory's taxonomy as written (`source`): Essaim's own through the catalogues, a
-    territory's own as written. A French build keeps them as they are."""
+    the territory's taxonomy as written (`source`): those territory.yml gives in that language
+    (`said`: `translations.<lang>.themes`), else Essaim's own through the catalogues, else as
+    written. A French build keeps them as they are."""
     if french():
         return
     for slug, theme in source.items():
+        given = (said or {}).get(slug) or {}
         shown = replace(
-            theme, label=_(theme.label), description=_(theme.description) if theme.description else ""
+            theme,
+            label=given.get("label") or _(theme.label),
+            description=given.get("description") or (_(theme.description) if theme.description else ""),
         )
         directory.themes[slug] = shown
         if slug in directory.by_theme:

@@ -375,6 +375,24 @@ def read_territory(root: Path) -> tuple[Territory | None, list[Problem]]:
                             "thèmes de l'annuaire (themes.yml, ou « themes: » de ce fichier)",
                         )
                     )
+        in_force = categories_for((data.get("offers_needs") or {}).get("categories"))
+        for language, said in (data.get("translations") or {}).items():
+            for group, names, unknown, plural in (
+                ("themes", known, "thème inconnu", "thèmes"),
+                ("categories", in_force, "catégorie inconnue", "catégories"),
+            ):
+                for slug in said.get(group) or {}:
+                    if slug not in names:
+                        line, col = lines.get(("translations", language, group, slug), (1, 1))
+                        problems.append(
+                            Problem(
+                                TERRITORY_FILE,
+                                line,
+                                col,
+                                f"{unknown} « {slug} » : traduisez l'un des {plural} de l'annuaire, "
+                                f"par exemple {', '.join(list(names)[:3])}",
+                            )
+                        )
         categories = (data.get("offers_needs") or {}).get("categories") or {}
         for slug in categories:
             if slug in RESERVED_CATEGORIES:
