@@ -18,7 +18,7 @@ from .records.read import collector_paused, read_directory
 from .records.schema import SCHEMA_FILES, SCHEMA_VERSION, schema_text
 from .records.territory import load_territory
 from .site import Site
-from .subsites import hand_over, handed_directory, language_of, root_siteurl
+from .subsites import hand_over, handed, language_of, root_siteurl
 from .urls import Urls
 from .wording import translate_themes
 
@@ -35,9 +35,9 @@ class DirectoryGenerator(Generator):
         home = load_territory(root)  # as written: its default language
         language = language_of(self.settings)
         territory = home.in_language(language) if language else home
-        handed = handed_directory() if language else None
-        if handed is not None:  # the site in another language: the records read once, at the root
-            directory, peers = handed
+        read = handed() if language else None
+        if read is not None:  # the site in another language: the records read once, at the root
+            directory, peers = read
             self._share(root, home, territory, directory, peers, started)
             return
         cache_dir = Path(self.settings["CACHE_PATH"]) if self.settings.get("CACHE_CONTENT") else None
@@ -76,7 +76,7 @@ class DirectoryGenerator(Generator):
                 len(peers.territories),
             )
         if len(home.languages) > 1:
-            hand_over((directory, peers))
+            hand_over(directory, peers)
         self._share(root, home, territory, directory, peers, started)
 
     def _share(self, root: Path, home, territory, directory, peers, started: float) -> None:
@@ -94,48 +94,15 @@ class DirectoryGenerator(Generator):
         )
         site.peers = peers
         site.link_pages(self.context.get("pages", []), self.settings.get("SITEURL", ""))
-        problems = []
         content = Path(self.settings.get("PATH", "")).resolve().parent  # where content/ lives
+        problems = []
         for page in self.context.get("pages", []):
             first = str(page.save_as).split("/")[0].removesuffix(".html")
-            source = Path(page.source_path).resolve()
-            where = str(source.relative_to(content)) if source.is_relative_to(content) else source.name
-            if first in territory.urls.values():
-                problems.append(
-                    Problem(
-                        where,
-                        1,
-                        1,
-                        f"le chemin « {first} » de cette page est déjà celui d'une rubrique de l'annuaire : "
-                        "changez son « Slug: », ou le chemin de la rubrique (« urls » de territory.yml)",
-                    )
-                )
-            elif not language_of(self.settings) and first in home.languages[1:]:
-                problems.append(
-                    Problem(
-                        where,
-                        1,
-                        1,
-                        f"le chemin « {first} » de cette page est celui du site en une autre langue : "
-                        "changez son « Slug: »",
-                    )
-                )
-            elif not language_of(self.settings):
-                clash = next(
-                    (lang for lang in home.languages[1:] if first in home.in_language(lang).urls.values()),
-                    None,
-                )
-                if clash:
-                    problems.append(
-                        Problem(
-                            where,
-                            1,
-                            1,
-                            f"le chemin « {first} » de cette page est celui d'une rubrique du site en "
-                            f"« {clash} » (/{clash}/{first}/) : changez son « Slug: », ou ce chemin "
-                            f"(« translations.{clash}.urls » de territory.yml)",
-                        )
-                    )
+            why = self._in_the_way(first, home, territory)
+            if why:
+                source = Path(page.source_path).resolve()
+                where = str(source.relative_to(content)) if source.is_relative_to(content) else source.name
+                problems.append(Problem(where, 1, 1, f"le chemin « {first} » de cette page est {why}"))
         if problems:
             raise InvalidContent(problems)
         self.context["essaim"] = site
@@ -146,6 +113,27 @@ class DirectoryGenerator(Generator):
             len(directory.events),
             time.perf_counter() - started,
         )
+
+    def _in_the_way(self, first: str, home, territory) -> str | None:
+        """Why a content page whose path begins with `first` would overwrite the site's own
+        pages (a section's segment, in this language or, at the root, in another; another
+        language's site), as the end of a sentence; None when it is free."""
+        if first in territory.urls.values():
+            return (
+                "déjà celui d'une rubrique de l'annuaire : changez son « Slug: », ou le chemin de la "
+                "rubrique (« urls » de territory.yml)"
+            )
+        if language_of(self.settings):
+            return None  # the other languages are the root's to check
+        if first in home.languages[1:]:
+            return "celui du site en une autre langue : changez son « Slug: »"
+        for language in home.languages[1:]:
+            if first in home.in_language(language).urls.values():
+                return (
+                    f"celui d'une rubrique du site en « {language} » (/{language}/{first}/) : changez "
+                    f"son « Slug: », ou ce chemin (« translations.{language}.urls » de territory.yml)"
+                )
+        return None
 
     def generate_output(self, writer) -> None:
         """Publish the record schemas (`/schemas/` and `/schemas/v1/`) and the actors' logos

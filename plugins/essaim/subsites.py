@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 SUBSITE = "ESSAIM_SUBSITE"  # setting: the language of a sub-site's build (absent at the root)
 ROOT_SITEURL = "ESSAIM_ROOT_SITEURL"  # setting: the default language's SITEURL, in a sub-site
 ROOT_ONLY_PARTS = frozenset({"opendata", "federation", "print"})
-_HANDED: dict[str, Any] = {}  # the default language's Directory, for the builds that follow
+_HANDED: dict[str, Any] = {}  # the default language's Directory and peers, for the builds that follow
 
 
 def language_of(settings: dict) -> str | None:
@@ -51,14 +51,15 @@ def subsite_settings(settings: dict, language: str, name: str) -> dict:
     }
 
 
-def hand_over(directory: Any) -> None:
-    """Keep the Directory just read for the other languages' builds of this run."""
-    _HANDED["directory"] = directory
+def hand_over(directory: Any, peers: Any) -> None:
+    """Keep the Directory and the neighbours' records just read for the other languages' builds
+    of this run."""
+    _HANDED["read"] = (directory, peers)
 
 
-def handed_directory() -> Any:
-    """The Directory the default language's build read (None outside such a run)."""
-    return _HANDED.get("directory")
+def handed() -> tuple[Any, Any] | None:
+    """(Directory, peers) as the default language's build read them (None outside such a run)."""
+    return _HANDED.get("read")
 
 
 def build_subsites(pelican) -> None:
