@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import DEMO_NOW, REPO
+from essaim.analysis import pipeline
 from essaim.calendars.snapshots import calendar_events
 from essaim.matching import open_offers_needs
 from essaim.records.read import read_directory
@@ -272,4 +273,32 @@ def test_the_english_site_finds_a_record_by_its_translation_and_by_its_french_te
     assert "PiNG" in search(page, languages_url + "/en/search/?q=fabrication")
     assert "PiNG" in search(page, languages_url + "/es/buscar/?q=fabrication")
     assert "PiNG" not in search(page, languages_url + "/es/buscar/?q=soldering")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "library"),
+    [("/en/search/", None), ("/es/buscar/", "lunr.es.min.js"), ("/recherche/", "lunr.fr.min.js")],
+)
+def test_each_language_searches_with_its_own_pipeline(page, languages_url, path, library):
+    """Each site loads its language's lunr-languages script (English is lunr's own) and analyses
+    words with its stemmer and stop words: English « repairing » meets « repair », Spanish
+    « reparación » without its accent; French text is found without accents on every site."""
+    loaded = []
+    page.on("request", lambda request: loaded.append(request.url.rsplit("/", 1)[-1]))
+    assert "Enercoop Pays de la Loire" in search(page, languages_url + path + "?q=electricite+cooperative")
+    scripts = [name for name in loaded if name.startswith("lunr.") and name != "lunr.min.js"]
+    assert scripts == ["lunr.stemmer.support.min.js", *([library] if library else [])]
+    language = {"/en/search/": "en", "/es/buscar/": "es"}.get(path, "fr")
+    words = ["repairing", "repair", "the", "reparacion", "reparación", "los", "réparations", "les"]
+    analysed = page.evaluate("words => words.map(w => essaimSearch.queryWords(w).map(a => a.term))", words)
+    analysis = pipeline(language)
+    expected = [list(analysis.index_terms(w)[:1]) for w in words]
+    stop = {"en": "the", "es": "los", "fr": "les"}[language]
+    assert analysed[words.index(stop)] == []
+    if language == "en":
+        assert analysed[0] == analysed[1]
+    if language == "es":
+        assert set(analysis.index_terms("reparacion")) <= set(analysis.index_terms("reparación"))
+    assert analysed == expected
     assert page.console_errors == []

@@ -1,21 +1,38 @@
-"""French text analysis for the search index: the same steps, in the same order, as the pipeline
-that lunr.js with lunr-languages 1.22 runs in the browser.
+"""Text analysis for the search index, per language: the same steps, in the same order, as the
+pipeline that lunr.js with lunr-languages 1.22 runs in the browser for that language.
 
     text → lower case → split on spaces, hyphens and apostrophes (elisions: « d'insertion »)
          → trim non-word characters (letters and digits are word characters)
-         → drop French stop words → fold accents → Snowball French stemmer
+         → drop the language's stop words → fold accents → the language's stemmer
 
-lunr.js labels: `trimmer-essaim` (ours: lunr.py's French trimmer keeps punctuation on words with
-b, g, h, k, w, ï or digits, and lunr.fr's drops digits), `stopWordFilter-fr`, `accentFold-fr`,
-`stemmer-fr`. The stemmer is NLTK's Snowball French, which gives the same stems as lunr.fr.js
-(tests/test_search_analysis.py compares them on the demo's and synthetic vocabulary).
+- French (`fr`): `trimmer-essaim`, `stopWordFilter-fr`, `accentFold-fr`, `stemmer-fr`; the
+  stemmer is Snowball's French (snowballstemmer 2.2, generated from the same Snowball as
+  lunr-languages 1.22: the same stems as lunr.fr.js).
+- English (`en`): `trimmer-essaim`, `stopWordFilter` (lunr's own), `accentFold-essaim` (the
+  French folding: an English site also indexes the French text of untranslated records, which a
+  visitor types without accents), `stemmer` (lunr's Porter, ported in porter.py).
+- Spanish (`es`): `trimmer-essaim`, `stopWordFilter-es`, `accentFold-es`, `stemmer-es`
+  (Snowball's Spanish, snowballstemmer 2.2: version 3 and NLTK strip « -acion », lunr.es.js
+  does not). lunr.es.accentFold keeps the word and adds its folded form, so that « educacion »
+  typed without its accent finds « educación » (whose stem « educ » drops a suffix the
+  accentless word does not have).
+
+`trimmer-essaim` is ours: lunr.py's French trimmer keeps punctuation on words with b, g, h, k, w,
+ï or digits, and lunr-languages' trimmers drop digits. tests/test_search_analysis.py compares
+stop words, folding and stems with lunr.js's on the demo's and the catalogues' vocabulary.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from . import porter
+
+LANGUAGES = ("fr", "en", "es")
 
 # lunr.fr.wordCharacters (lunr-languages 1.22) plus the digits.
 WORD_CHARACTERS = (
@@ -46,11 +63,14 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
-@cache
-def stop_words() -> frozenset[str]:
-    """The French stop words of lunr.fr.js (shipped with the package: no download)."""
-    text = resources.files(__package__).joinpath("stopwords-fr.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+# lunr.es.accentFold, character for character.
+_SPANISH_FOLD_TABLE = str.maketrans(
+    {
+        c: target
+        for chars, target in [("áàäâ", "a"), ("éèëê", "e"), ("íìïî", "i"), ("óòöô", "o"), ("úùüû", "u")]
+        for c in chars
+    }
+)
 
 
 def trim(word: str) -> str:
@@ -66,33 +86,110 @@ def trim(word: str) -> str:
     return word[first.start() : end]
 
 
+@cache
+def _stemmer(language: str) -> Callable[[str], str]:
+    """The language's stemmer, imported on first use (a build with search switched off does
+    without it)."""
+    if language == "en":
+        return porter.stem
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("french" if language == "fr" else "spanish").stemWord
+
+
+@dataclass(frozen=True, eq=False)  # one per language: hashed by identity (memoised terms)
+class Pipeline:
+    """One language's analysis: what its index and search.js agree on (index.client_constants
+    writes `labels`, `folds` and `expands` into meta.json)."""
+
+    language: str
+    labels: tuple[str, ...]  # the lunr.js pipeline functions, in order
+    fold_table: dict[int, str]
+    expands: bool  # folding adds the folded word beside the word (lunr.es) instead of replacing it
+
+    @property
+    def folds(self) -> dict[str, str]:
+        """The folding as {character: replacement} (for search.js)."""
+        return {chr(c): target for c, target in sorted(self.fold_table.items())}
+
+    def stop_words(self) -> frozenset[str]:
+        return _stop_words(self.language)
+
+    def fold(self, word: str) -> str:
+        return word.translate(self.fold_table)
+
+    def stem(self, word: str) -> str:
+        return _stemmer(self.language)(word)
+
+    def index_terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one lower-cased word, as lunr's pipeline yields them: none (empty,
+        or a stop word), one, or two when folding expands (the same term twice counts twice,
+        as lunr counts tokens). Memoised: a directory's vocabulary is small next to its words."""
+        return _index_terms(self, word)
+
+
+@cache
+def _index_terms(pipeline: Pipeline, word: str) -> tuple[str, ...]:
+    word = trim(word)
+    if not word or word in pipeline.stop_words():
+        return ()
+    folded = pipeline.fold(word)
+    if not pipeline.expands:
+        variants: tuple[str, ...] = (folded,)
+    else:
+        variants = (word, folded) if folded != word else (word,)
+    return tuple(stemmed for variant in variants if (stemmed := pipeline.stem(variant)))
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """A language's stop words, as its lunr.js pipeline has them (shipped with the package)."""
+    path = resources.files(__package__).joinpath(f"stopwords-{language}.txt")
+    text = path.read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+PIPELINES = {
+    "fr": Pipeline(
+        "fr", ("trimmer-essaim", "stopWordFilter-fr", "accentFold-fr", "stemmer-fr"), _FOLD_TABLE, False
+    ),
+    "en": Pipeline(
+        "en", ("trimmer-essaim", "stopWordFilter", "accentFold-essaim", "stemmer"), _FOLD_TABLE, False
+    ),
+    "es": Pipeline(
+        "es",
+        ("trimmer-essaim", "stopWordFilter-es", "accentFold-es", "stemmer-es"),
+        _SPANISH_FOLD_TABLE,
+        True,
+    ),
+}
+
+
+def pipeline(language: str) -> Pipeline:
+    """The analysis of a language of LANGUAGES (French for any other)."""
+    return PIPELINES.get(language, PIPELINES["fr"])
+
+
+# The French pipeline, for what is always French (matching offers and needs, the tests).
+def stop_words() -> frozenset[str]:
+    """The French stop words of lunr.fr.js."""
+    return _stop_words("fr")
+
+
 def fold(word: str) -> str:
     """Fold French accents and ligatures as lunr.fr.accentFold does."""
     return word.translate(_FOLD_TABLE)
 
 
-@cache
-def _french_stemmer():
-    """NLTK's Snowball French stemmer, imported on first use (NLTK takes 0.25 s to import: a
-    build with search switched off does without it)."""
-    from nltk.stem.snowball import FrenchStemmer
-
-    return FrenchStemmer()
-
-
 def stem(word: str) -> str:
     """Snowball French stem of a folded word."""
-    return _french_stemmer().stem(word)
+    return _stemmer("fr")(word)
 
 
-@cache
 def term(word: str) -> str | None:
-    """The index term of one lower-cased word, or None (empty, or a stop word). Memoised: a
-    directory's vocabulary is small next to its word count."""
-    word = trim(word)
-    if not word or word in stop_words():
-        return None
-    return stem(fold(word)) or None
+    """The French index term of one lower-cased word, or None (empty, or a stop word)."""
+    found = _index_terms(PIPELINES["fr"], word)
+    return found[0] if found else None
 
 
 def words(text: str) -> list[str]:
@@ -101,7 +198,7 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Index terms of a text, in order, repeated as often as they occur."""
+    """French index terms of a text, in order, repeated as often as they occur."""
     return [t for w in words(text) if (t := term(w))]
 
 

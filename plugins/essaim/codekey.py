@@ -25,7 +25,7 @@ LIBRARIES = (
     "nh3",
     "orjson",
     "icalendar",
-    "nltk",
+    "snowballstemmer",
     "opening-hours-py",  # the weekly tables
     "zxing-cpp",  # the QR codes
     "Babel",  # dates, times and numbers in English and Spanish

@@ -27,7 +27,12 @@ LIBRARIES: dict[str, list[str | tuple[str, str]]] = {
         "MIT-LICENCE.txt",
     ],
     "lunr": ["lunr.min.js", "LICENSE"],
-    "lunr-languages": ["min/lunr.stemmer.support.min.js", "min/lunr.fr.min.js", "LICENSE"],
+    "lunr-languages": [
+        "min/lunr.stemmer.support.min.js",
+        "min/lunr.fr.min.js",
+        "min/lunr.es.min.js",
+        "LICENSE",
+    ],
     # « Ouvert maintenant »: OSM opening hours read in the browser (a worker loads them)
     "opening_hours": [
         ("build/opening_hours.js", "opening_hours.js"),

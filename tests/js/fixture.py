@@ -1,14 +1,15 @@
 """A small search index built by Python (plugins/essaim/search/index.py), printed as JSON for the
 node --test tests of search.js (tests/js/search.test.js): the files as a browser downloads them,
 the documents they were built from, and what Python reads back from them (columns, postings,
-the index term of each word), so the JavaScript is checked against the Python that wrote them."""
+the index term of each word), so the JavaScript is checked against the Python that wrote them.
+`fixture.py en` (or `es`) builds the same documents in that language, analysed by its pipeline."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from essaim.analysis import term, words
+from essaim.analysis import pipeline, words
 from essaim.search.index import FIELDS, SearchDocument, build, shard_key, unpack
 
 DOCUMENTS = [
@@ -92,7 +93,38 @@ LABELS = {
     "territories": [("nantes", "Nantes"), ("voisins", "Voisins")],
     "categories": [],
 }
+# The same documents' name, about and body in English and Spanish (the English site also indexes
+# French words, as an untranslated record's).
+TEXTS = {
+    "en": [
+        ("Bike repair workshop", "Repairing bikes, mobility", "We repair your cargo bikes."),
+        ("Carpooling cooperative", "Rural carpooling", "Carpooling and car sharing."),
+        ("Ressourcerie l'Établi", "Reuse of objects", "The ressourcerie collects."),
+        ("Repair café", "Repairing together", "Come and repair your things."),
+        ("Social economy forum", "Économie sociale et solidaire", "A forum in 2026."),
+        ("Community grocery", "Food", "Local produce, 12 volunteers."),
+    ],
+    "es": [
+        (
+            "Taller de bicicletas solidario",
+            "Reparación de bicicletas, movilidad",
+            "Reparamos tus bicicletas de carga.",
+        ),
+        ("Cooperativa de coche compartido", "Coche compartido rural", "Viajes compartidos y educación vial."),
+        ("Ressourcerie l'Établi", "Reutilización de objetos", "La ressourcerie recoge."),
+        ("Café de reparación", "Reparar juntos", "Ven a reparar tus objetos."),
+        ("Foro de la economía social", "Economía social y solidaria", "Un foro en 2026 sobre educación."),
+        ("Tienda solidaria", "Alimentación", "Productos locales, 12 voluntarios."),
+    ],
+}
 WORDS = [
+    "educación",
+    "educacion",
+    "bikes",
+    "repairing",
+    "cooperative",
+    "coopérative",
+    "the",
     "Vélos",
     "vélo",
     "réparer",
@@ -111,9 +143,13 @@ WORDS = [
 
 
 def main() -> None:
-    for document in DOCUMENTS:
+    language = sys.argv[1] if len(sys.argv) > 1 else "fr"
+    for n, document in enumerate(DOCUMENTS):
         document.territory = document.territory or "Nantes"
-    files = build(DOCUMENTS, LABELS)
+        if language in TEXTS:
+            document.name, document.about, document.body = TEXTS[language][n]
+    analysis = pipeline(language)
+    files = build(DOCUMENTS, LABELS, language)
     meta = json.loads(files["meta.json"])
     shards = {name: json.loads(text) for name, text in files.items() if name.startswith("shard-")}
     postings = {}  # term → per field, [doc, tf, ...] as Python reads the postings
@@ -145,7 +181,8 @@ def main() -> None:
             },
             "postings": postings,
             "shard_of": {t: shard_key(t) for t in postings},
-            "terms": {w: [term(x) for x in words(w)] for w in WORDS},
+            # Each word's distinct index terms (two where Spanish folding adds one).
+            "terms": {w: [list(dict.fromkeys(analysis.index_terms(x))) for x in words(w)] for w in WORDS},
         },
         sys.stdout,
         ensure_ascii=False,

@@ -16,12 +16,20 @@ from .index import build
 logger = logging.getLogger(__name__)
 PART = "search"
 INDEX_FOLDER = "search/"
-# Loaded in this order by search/loading.js when the visitor first focuses the search box.
-SCRIPTS = (
-    "vendor/lunr/lunr.min.js",
-    "vendor/lunr-languages/min/lunr.stemmer.support.min.js",
-    "vendor/lunr-languages/min/lunr.fr.min.js",
-)
+# Loaded in this order by search/loading.js when the visitor first focuses the search box: lunr,
+# lunr-languages' stemmer support (its trimmer builds ours), then the language's stemmer and stop
+# words (lunr.js has English's).
+LUNR = ("vendor/lunr/lunr.min.js", "vendor/lunr-languages/min/lunr.stemmer.support.min.js")
+LANGUAGE_SCRIPTS = {
+    "fr": ("vendor/lunr-languages/min/lunr.fr.min.js",),
+    "en": (),
+    "es": ("vendor/lunr-languages/min/lunr.es.min.js",),
+}
+
+
+def scripts(language: str) -> tuple[str, ...]:
+    """The scripts search needs in a language, in order."""
+    return (*LUNR, *LANGUAGE_SCRIPTS.get(language, LANGUAGE_SCRIPTS["fr"]))
 
 
 class SearchGenerator(Part):
@@ -64,7 +72,7 @@ class SearchGenerator(Part):
                 else [],
                 site.categories,
             )
-            index_files = build(found, labels)
+            index_files = build(found, labels, site.territory.language)
             for name, text in index_files.items():
                 files.write(INDEX_FOLDER + name, text, key)
             meta = json.loads(index_files["meta.json"])
@@ -87,7 +95,7 @@ class SearchGenerator(Part):
                     "search_shards": meta["shards"],
                     "search_client": meta["client"],
                     "search_territories": len(meta["labels"]["territories"]),
-                    "search_libraries": [f"{siteurl}/{path}" for path in SCRIPTS],
+                    "search_libraries": [f"{siteurl}/{path}" for path in scripts(site.territory.language)],
                     "search_hours": site.hours_config(f"{siteurl}/{self.settings['THEME_STATIC_DIR']}")
                     if meta["hours_values"]
                     else None,

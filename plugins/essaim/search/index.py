@@ -31,8 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS
-from ..analysis import term as index_term
+from ..analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS, pipeline
 from ..i18n import N_, _
 from ..records.model import slugify
 
@@ -72,11 +71,17 @@ WHEN_LABELS = (("upcoming", N_("À venir")), ("past", N_("Passés")))
 OPEN_LABELS = (("now", N_("Ouvert maintenant")),)
 
 
-def client_constants() -> dict[str, Any]:
+def client_constants(language: str = "fr") -> dict[str, Any]:
     """What search.js must agree on with this module, written once into meta.json ("client")
     and onto the search page (to guess the shards a query needs before meta.json arrives):
-    how words are split and trimmed, how columns are packed, how shards are named, the facets."""
+    how words are split, trimmed, folded and stemmed (the language's pipeline), how columns are
+    packed, how shards are named, the facets."""
+    analysis = pipeline(language)
     return {
+        "language": analysis.language,
+        "pipeline": analysis.labels,
+        "folds": analysis.folds,
+        "fold_expands": analysis.expands,
         "separator": SEPARATOR_CHARACTERS,
         "word_characters": WORD_CHARACTERS,
         "pack_offset": PACK_OFFSET,
@@ -154,8 +159,10 @@ def _json(data: Any) -> str:
 def build(
     documents: list[SearchDocument],
     labels: dict[str, list[tuple[str, str]]],
+    language: str = "fr",
 ) -> dict[str, str]:
-    """The files of the search index, {path under search/: JSON text}.
+    """The files of the search index, {path under search/: JSON text}, its words analysed by
+    `language`'s pipeline (analysis.py).
 
     `documents` come in display order (the order of an empty-query browse); `labels` gives the
     facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
@@ -166,17 +173,18 @@ def build(
     lengths: list[int] = []
     postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
     previous: dict[str, list[int]] = {}  # last document of each term, per field
-    term_of: dict[str, str | None] = {}  # word → term: a directory's vocabulary is small
+    terms_of: dict[str, tuple[str, ...]] = {}  # word → terms: a directory's vocabulary is small
+    index_terms = pipeline(language).index_terms
     split = SEPARATOR.split
     for number, document in enumerate(documents):
         for position, text in enumerate(field_texts(document)):
             found: dict[str, int] = {}
             length = 0
             for word, count in Counter(split(text.lower())).items():
-                found_term = term_of.get(word, "")
-                if found_term == "":
-                    found_term = term_of[word] = index_term(word) if word else None
-                if found_term:
+                word_terms = terms_of.get(word)
+                if word_terms is None:
+                    word_terms = terms_of[word] = index_terms(word) if word else ()
+                for found_term in word_terms:
                     found[found_term] = found.get(found_term, 0) + count
                     length += count
             lengths.append(length)
@@ -236,7 +244,7 @@ def build(
             "when": [(value, _(text)) for value, text in WHEN_LABELS],
             "open": [(value, _(text)) for value, text in OPEN_LABELS],
         },
-        "client": client_constants(),
+        "client": client_constants(language),
         "shards": {
             name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]
             for name, text in sorted(files.items())

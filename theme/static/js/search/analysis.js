@@ -1,11 +1,20 @@
-/* Words as the index sees them: the steps of plugins/essaim/search/analysis.py (split, trim,
-   stop words, accent folding, French stemmer), run by lunr.js and lunr-languages. The separator
-   and the word characters come from meta.json's "client" object (index.client_constants), so the
-   browser splits words exactly as Python did. No DOM: lunr is passed in. */
+/* Words as the index sees them: the steps of plugins/essaim/analysis.py (split, trim, the
+   language's stop words, accent folding, the language's stemmer), run by lunr.js and
+   lunr-languages. The separator, the word characters, the folding and the pipeline come from
+   meta.json's "client" object (index.client_constants), so the browser analyses words exactly as
+   Python did. No DOM: lunr is passed in. */
 
 import { shardKey } from "./columns.js";
 
-/* lunr's pipeline with Essaim's trimmer, registered once per lunr, and the words of a text. */
+/* A word with client.folds applied, character by character (as Python's str.translate). */
+export function foldWith(folds, word) {
+  let out = "";
+  for (const c of word) out += folds[c] !== undefined ? folds[c] : c;
+  return out;
+}
+
+/* lunr's pipeline with Essaim's trimmer and folding, registered once per lunr, and the words of
+   a text. English is lunr's own language (lunr.stemmer); the others are lunr-languages'. */
 export function createAnalysis(lunr, client) {
   const separator = new RegExp("[" + client.separator + "]+");
   const splitter = new RegExp("([" + client.separator + "]+)");
@@ -14,28 +23,41 @@ export function createAnalysis(lunr, client) {
     const trimmed = trim(token);
     return trimmed && trimmed.toString() ? trimmed : undefined;
   }
+  function accentFold(token) {
+    return token.update(function (word) { return foldWith(client.folds, word); });
+  }
   if (!lunr.Pipeline.registeredFunctions["trimmer-essaim"]) lunr.Pipeline.registerFunction(trimmer, "trimmer-essaim");
+  if (!lunr.Pipeline.registeredFunctions["accentFold-essaim"]) lunr.Pipeline.registerFunction(accentFold, "accentFold-essaim");
   lunr.tokenizer.separator = separator;
+  const language = client.language === "en" ? lunr : lunr[client.language];
+  const stopWordFilter = language.stopWordFilter, stemmer = language.stemmer;
 
-  function stemOf(folded) {
-    return lunr.fr.stemmer(new lunr.Token(folded, {})).toString();
+  function stemOf(word) {
+    return stemmer(new lunr.Token(word, {})).toString();
   }
 
   /* One word: {folded, term} (and the singular's stem for plurals the stemmer keeps: "vélos" →
-     "velos", "velo"), or null for a stop word or punctuation. */
+     "velos", "velo"; and, where folding adds the folded word beside the word (Spanish), the
+     folded word's stem: "educacion" → "educacion" beside "educación" → "educ"), or null for a
+     stop word or punctuation. */
   function analyse(word) {
     const token = trimmer(new lunr.Token(word.toLowerCase(), {}));
-    if (!token || !lunr.fr.stopWordFilter(token)) return null;
-    const folded = lunr.fr.accentFoldTerm(token.toString());
-    const analysed = { folded: folded, term: stemOf(folded) };
-    if (folded.length > 3 && /[sx]$/.test(folded)) {
-      const singular = stemOf(folded.slice(0, -1));
+    if (!token || !stopWordFilter(token)) return null;
+    const folded = foldWith(client.folds, token.toString());
+    const stemmed = client.fold_expands ? token.toString() : folded;
+    const analysed = { folded: folded, term: stemOf(stemmed) };
+    if (client.fold_expands && folded !== stemmed) {
+      const also = stemOf(folded);
+      if (also !== analysed.term) analysed.also = also;
+    }
+    if (stemmed.length > 3 && /[sx]$/.test(stemmed)) {
+      const singular = stemOf(stemmed.slice(0, -1));
       if (singular !== analysed.term) analysed.singular = singular;
     }
     return analysed;
   }
 
-  /* The distinct words of a query, in order. */
+/* The distinct words of a query, in order. */
   function queryWords(text) {
     const out = [];
     for (const word of text.toLowerCase().split(separator)) {
@@ -58,13 +80,11 @@ export function createAnalysis(lunr, client) {
 
 /* The shards a text will need, guessed without lunr (a stem begins with the same letters as its
    accent-folded word), so that they download while lunr and meta.json load. */
-const FOLD = { "à": "a", "á": "a", "â": "a", "ä": "a", "ç": "c", "é": "e", "è": "e", "ê": "e", "ë": "e",
-               "î": "i", "ï": "i", "ô": "o", "ö": "o", "ù": "u", "û": "u", "ü": "u", "ÿ": "y", "æ": "ae", "œ": "oe" };
 export function guessShardKeys(text, client) {
   const keys = [], separator = new RegExp("[" + client.separator + "]+");
   for (const word of text.toLowerCase().split(separator)) {
     const start = word.replace(/^[^0-9a-zà-öø-ÿœæ]+/, "").slice(0, client.shard_prefix);
-    const folded = Array.from(start, function (c) { return FOLD[c] || c; }).join("").slice(0, client.shard_prefix);
+    const folded = foldWith(client.folds, start).slice(0, client.shard_prefix);
     const key = shardKey(folded, client);
     if (key && keys.indexOf(key) < 0) keys.push(key);
   }

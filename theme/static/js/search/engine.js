@@ -51,7 +51,7 @@ export function rebuild(lunr, meta, shard, selected) {
     fields: fields,
     fieldVectors: fieldVectors,
     invertedIndex: invertedIndex,
-    pipeline: ["trimmer-essaim", "accentFold-fr", "stemmer-fr"]
+    pipeline: meta.client.pipeline
   });
 }
 
@@ -77,10 +77,11 @@ export class ShardSource {
     this.count = 0;
   }
 
-  /* The positions of the terms a word can match: its stem, its singular's, its prefix's. */
+  /* The positions of the terms a word can match: its stem, its singular's, its folded form's,
+     its prefix's. */
   wordTerms(analysed) {
     const terms = this.terms, found = [];
-    for (const exact of [analysed.term, analysed.singular]) {
+    for (const exact of [analysed.term, analysed.singular, analysed.also]) {
       const at = exact ? lowerBound(terms, exact) : -1;
       if (at >= 0 && terms[at] === exact) found.push(at);
     }
@@ -139,7 +140,7 @@ export function typoTerms(terms, analysed, shardKey) {
   const word = analysed.folded, found = [], key = shardKey(analysed.term);
   if (word.length < 5) return found;
   for (const term of terms) {
-    if (term.length < 4 || term === analysed.term || term === analysed.singular || term.startsWith(word)) continue;
+    if (term.length < 4 || term === analysed.term || term === analysed.singular || term === analysed.also || term.startsWith(word)) continue;
     if (shardKey(term) !== key || Math.abs(term.length - word.length) > 6) continue;
     for (let len = Math.max(4, term.length - 1); len <= term.length + 1; len++) {
       if (len <= word.length && withinOneEdit(term, word.slice(0, len))) { found.push(term); break; }
@@ -148,12 +149,13 @@ export function typoTerms(terms, analysed, shardKey) {
   return found;
 }
 
-/* Results of one word in one source: the exact stem (and its singular's), and the word as a
+/* Results of one word in one source: the exact stem (and its singular's, its folded form's), and the word as a
    prefix (3 letters or more), with less weight. When nothing matches as typed, one typo. */
 export function searchWord(lunr, source, analysed, shardKey) {
   const found = source.index(source.wordTerms(analysed)).query(function (q) {
     q.term(analysed.term, { usePipeline: false, boost: 10 });
     if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
+    if (analysed.also) q.term(analysed.also, { usePipeline: false, boost: 10 });
     if (analysed.folded.length >= 3) {
       q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: lunr.Query.wildcard.TRAILING });
     }

@@ -43,7 +43,8 @@ export class Loader {
     this.chunks = {};
   }
 
-  /* lunr, lunr-languages (stemmer support, then French), loaded once; then a query on a tiny
+  /* lunr, then lunr-languages' stemmer support and language (none for English), loaded once,
+     in order; then a query on a tiny
      index compiles lunr's query code while the shards download. */
   ensureLunr() {
     const self = this;
