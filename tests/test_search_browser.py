@@ -270,6 +270,8 @@ def test_the_english_site_finds_a_record_by_its_translation_and_by_its_french_te
     assert "PiNG" in search(page, languages_url + "/en/search/?q=soldering")
     first = page.locator("#search-results li", has_text="PiNG").first
     assert "A popular education association" in first.inner_text()
+    assert page.locator("#search-status").inner_text() == "1 result for “soldering”"  # the catalogue's
+    assert first.locator(".search-result-meta").inner_text().startswith("Organisation")
     assert "PiNG" in search(page, languages_url + "/en/search/?q=fabrication")
     assert "PiNG" in search(page, languages_url + "/es/buscar/?q=fabrication")
     assert "PiNG" not in search(page, languages_url + "/es/buscar/?q=soldering")

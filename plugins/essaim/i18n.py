@@ -62,6 +62,37 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
+# The order gettext numbers a language's plural forms in: CLDR's categories, as Babel writes them.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+@cache
+def script_messages(language: str) -> dict[str, str | dict[str, str]]:
+    """The JavaScript's messages in `language` (theme/static/js/messages.js reads them from the
+    page): {French text: translation}, a plural's translation as {CLDR category: text} for
+    Intl.PluralRules. Empty for the source language, and without untranslated or fuzzy entries
+    (the French text stays)."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    from babel import Locale
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as handle:
+        catalogue = read_po(handle, locale=language, domain=DOMAIN)
+    categories = [c for c in PLURAL_CATEGORIES if c in Locale.parse(language).plural_form.tags | {"other"}]
+    found: dict[str, str | dict[str, str]] = {}
+    for message in catalogue:
+        if not message.id or message.fuzzy or not any(path.endswith(".js") for path, _ in message.locations):
+            continue
+        if isinstance(message.id, tuple):
+            forms = dict(zip(categories, message.string, strict=False))
+            if all(forms.values()):
+                found[message.id[0]] = forms
+        elif message.string:
+            found[message.id] = message.string
+    return found
+
+
 _active: list = [SOURCE_LANGUAGE, FrenchSource()]  # the build's language and its translations
 
 

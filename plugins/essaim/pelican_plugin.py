@@ -24,7 +24,7 @@ from .exchange.generator import ExchangeGenerator
 from .federation.generator import FederationGenerator
 from .figures.generator import FiguresGenerator
 from .forked import abandon_pending, finish_pending
-from .i18n import SOURCE_LANGUAGE, activate, translations
+from .i18n import SOURCE_LANGUAGE, activate, script_messages, translations
 from .internals import quick_paths
 from .map.generator import MapGenerator
 from .opendata.generator import OpenDataGenerator
@@ -158,6 +158,7 @@ def install_translations(generator) -> None:
     language = generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)
     activate(language)  # and the Python code's strings (wording.py, the parts' titles)
     generator.env.install_gettext_translations(translations(language), newstyle=True)
+    generator.env.globals["script_messages"] = script_messages(language)  # base.html, for js/messages.js
 
 
 def get_generators(pelican) -> list[type]:

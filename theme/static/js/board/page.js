@@ -3,6 +3,7 @@
    Without JavaScript the page lists everything it lists now (filter.js has the logic). */
 
 import { FILTERS, apply } from "./filter.js";
+import { format, ngettext } from "../messages.js";
 
 const form = document.getElementById("board-filters");
 if (form) start(form);
@@ -41,8 +42,13 @@ function start(form) {
     }
     const shown = result.shown.filter(Boolean).length;
     const parts = [];
-    if (FILTERS.some((name) => filters[name])) parts.push(shown + (shown > 1 ? " offres ou besoins correspondent aux filtres." : " offre ou besoin correspond aux filtres."));
-    if (result.expired) parts.push(result.expired + (result.expired > 1 ? " offres ou besoins arrivés à échéance depuis la mise à jour du site ne sont plus affichés." : " offre ou besoin arrivé à échéance depuis la mise à jour du site n'est plus affiché."));
+    if (FILTERS.some((name) => filters[name])) {
+      parts.push(format(ngettext("%(count)s offre ou besoin correspond aux filtres.", "%(count)s offres ou besoins correspondent aux filtres.", shown), { count: shown }));
+    }
+    if (result.expired) {
+      parts.push(format(ngettext("%(count)s offre ou besoin arrivé à échéance depuis la mise à jour du site n'est plus affiché.",
+        "%(count)s offres ou besoins arrivés à échéance depuis la mise à jour du site ne sont plus affichés.", result.expired), { count: result.expired }));
+    }
     status.textContent = parts.join(" ");
     const query = new URLSearchParams();
     for (const name of FILTERS) if (filters[name]) query.set(name, filters[name]);

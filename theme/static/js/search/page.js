@@ -8,9 +8,10 @@ import { Loader } from "./loading.js";
 import { Facets, dayOf } from "./facets.js";
 import { WholeIndex, match } from "./engine.js";
 import { hoursNow } from "../hours/client.js";
+import { format, gettext, ngettext } from "../messages.js";
 
 const PAGE = 20;
-const KIND_LABELS = ["Acteur", "Initiative", "Événement", "Offre ou besoin"];
+const KIND_LABELS = [gettext("Acteur"), gettext("Initiative"), gettext("Événement"), gettext("Offre ou besoin")];
 const MOST = { city: 50 };  /* the most frequent values a long list shows (type the others) */
 
 const form = document.getElementById("search-form");
@@ -129,7 +130,7 @@ function start(form) {
     if (names.length) {
       const tags = document.createElement("p");
       tags.className = "search-result-themes";
-      tags.textContent = "Thèmes : " + names.join(", ");
+      tags.textContent = format(gettext("Thèmes : %(themes)s"), { themes: names.join(", ") });
       item.appendChild(tags);
     }
     return item;
@@ -160,11 +161,11 @@ function start(form) {
   }
 
   function describe(count) {
-    if (!state.q.trim() && !filtered()) return "Tapez un mot, ou choisissez un filtre pour parcourir l'annuaire.";
-    let text = count === 0 ? "Aucun résultat" : count === 1 ? "1 résultat" : count + " résultats";
-    if (state.q.trim()) text += " pour « " + state.q.trim() + " »";
-    if (filtered()) text += " (filtres actifs)";
-    if (count === 0) text += ". Essayez un autre mot, ou retirez un filtre.";
+    if (!state.q.trim() && !filtered()) return gettext("Tapez un mot, ou choisissez un filtre pour parcourir l'annuaire.");
+    let text = count === 0 ? gettext("Aucun résultat") : format(ngettext("%(count)s résultat", "%(count)s résultats", count), { count: count });
+    if (state.q.trim()) text += format(gettext(" pour « %(query)s »"), { query: state.q.trim() });
+    if (filtered()) text += gettext(" (filtres actifs)");
+    if (count === 0) text += gettext(". Essayez un autre mot, ou retirez un filtre.");
     return text;
   }
 
@@ -200,7 +201,7 @@ function start(form) {
         });
       });
     }).catch(function (error) {
-      statusBox.textContent = "La recherche est indisponible pour le moment (" + error.message + ").";
+      statusBox.textContent = format(gettext("La recherche est indisponible pour le moment (%(error)s)."), { error: error.message });
       throw error;
     });
   }

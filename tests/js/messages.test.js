@@ -1,0 +1,40 @@
+/* node --test: theme/static/js/messages.js, the JavaScript's gettext: a translation found by its
+   French text, plurals by the language's CLDR categories, French as the fallback. The catalogue
+   is the one the build embeds (essaim.i18n.script_messages, asked of Python). */
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+import { format, gettext, ngettext, useMessages } from "../../theme/static/js/messages.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const python = process.env.ESSAIM_PYTHON || path.join(repo, ".venv/bin/python");
+const catalogue = (language) => JSON.parse(execFileSync(python, ["-c",
+  `import json; from essaim.i18n import script_messages; print(json.dumps(script_messages("${language}")))`], { encoding: "utf-8" }));
+const count = (n) => format(ngettext("%(count)s résultat", "%(count)s résultats", n), { count: n });
+
+test("French, the source: the text as written, the singular for 0 and 1", () => {
+  useMessages(catalogue("fr"), "fr");
+  assert.equal(gettext("Aucun résultat"), "Aucun résultat");
+  assert.deepEqual([0, 1, 2].map(count), ["0 résultat", "1 résultat", "2 résultats"]);
+});
+
+test("English and Spanish: the catalogue's translation, plurals by CLDR category", () => {
+  useMessages(catalogue("en"), "en");
+  assert.equal(gettext("Aucun résultat"), "No results");
+  assert.deepEqual([1, 2].map(count), ["1 result", "2 results"]);
+  useMessages(catalogue("es"), "es");
+  assert.equal(gettext("Aucun résultat"), "Ningún resultado");
+  assert.deepEqual([1, 5, 1000000].map(count), ["1 resultado", "5 resultados", "1000000 resultados"]);
+  assert.equal(format(gettext(" pour « %(query)s »"), { query: "<b>" }), " para «<b>»");
+});
+
+test("a text the catalogue lacks stays French; a placeholder without a value stays as it is", () => {
+  useMessages({}, "en");
+  assert.equal(gettext("Pas encore traduit"), "Pas encore traduit");
+  assert.equal(format("%(a)s et %(b)s", { a: 1 }), "1 et %(b)s");
+});

@@ -1,0 +1,42 @@
+/* The JavaScript's messages in the page's language, gettext-style: `gettext("Aucun résultat")`
+   is the French source (Babel extracts these calls into the catalogues, `invoke i18n-extract`);
+   a page in another language carries its translations as JSON (<script id="essaim-messages">,
+   written at build time from the catalogues by essaim.i18n.script_messages). A plural's
+   translation is one text per CLDR category ("one", "many", "other"), chosen with
+   Intl.PluralRules; French, the source, has none and takes the singular for 0 and 1. */
+
+let catalogue = null, language = "fr";
+
+function messages() {
+  if (catalogue === null) {
+    const holder = typeof document !== "undefined" ? document.getElementById("essaim-messages") : null;
+    catalogue = holder ? JSON.parse(holder.textContent) : {};
+    language = typeof document !== "undefined" && document.documentElement.lang || "fr";
+  }
+  return catalogue;
+}
+
+/* A catalogue given directly (tests, a worker told by its page). */
+export function useMessages(messagesByText, lang) {
+  catalogue = messagesByText || {};
+  language = lang || "fr";
+}
+
+export function gettext(text) {
+  const found = messages()[text];
+  return typeof found === "string" && found ? found : text;
+}
+
+export function ngettext(singular, plural, count) {
+  const found = messages()[singular];
+  if (found && typeof found === "object") {
+    const text = found[new Intl.PluralRules(language).select(count)] || found.other;
+    if (text) return text;
+  }
+  return count <= 1 ? singular : plural;
+}
+
+/* `%(name)s` placeholders (as in the Python and the templates' messages) filled in. */
+export function format(text, values) {
+  return text.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? String(values[name]) : whole; });
+}
