@@ -173,22 +173,22 @@ def pipeline(language: str) -> Pipeline:
 # The French pipeline, for what is always French (matching offers and needs, the tests).
 def stop_words() -> frozenset[str]:
     """The French stop words of lunr.fr.js."""
-    return _stop_words("fr")
+    return PIPELINES["fr"].stop_words()
 
 
 def fold(word: str) -> str:
     """Fold French accents and ligatures as lunr.fr.accentFold does."""
-    return word.translate(_FOLD_TABLE)
+    return PIPELINES["fr"].fold(word)
 
 
 def stem(word: str) -> str:
     """Snowball French stem of a folded word."""
-    return _stemmer("fr")(word)
+    return PIPELINES["fr"].stem(word)
 
 
 def term(word: str) -> str | None:
     """The French index term of one lower-cased word, or None (empty, or a stop word)."""
-    found = _index_terms(PIPELINES["fr"], word)
+    found = PIPELINES["fr"].index_terms(word)
     return found[0] if found else None
 
 

@@ -47,15 +47,23 @@ class FrenchSource(gettext.NullTranslations):
 
 
 @cache
+def _catalogue(language: str):
+    """A language's `.po` catalogue as Babel reads it (once per process: the templates' and the
+    JavaScript's messages both come from it)."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as handle:
+        return read_po(handle, locale=language, domain=DOMAIN)
+
+
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The interface's strings in `language` (the source language: each string as written)."""
     if language == SOURCE_LANGUAGE:
         return FrenchSource()
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
-    with catalogue_path(language).open("rb") as handle:
-        catalogue = read_po(handle, locale=language, domain=DOMAIN)
+    catalogue = _catalogue(language)
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)  # fuzzy entries left out, as pybabel compile does
     compiled.seek(0)
@@ -75,10 +83,8 @@ def script_messages(language: str) -> dict[str, str | dict[str, str]]:
     if language == SOURCE_LANGUAGE:
         return {}
     from babel import Locale
-    from babel.messages.pofile import read_po
 
-    with catalogue_path(language).open("rb") as handle:
-        catalogue = read_po(handle, locale=language, domain=DOMAIN)
+    catalogue = _catalogue(language)
     categories = [c for c in PLURAL_CATEGORIES if c in Locale.parse(language).plural_form.tags | {"other"}]
     found: dict[str, str | dict[str, str]] = {}
     for message in catalogue:

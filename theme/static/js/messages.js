@@ -16,7 +16,7 @@ function messages() {
   return catalogue;
 }
 
-/* A catalogue given directly (tests, a worker told by its page). */
+/* A catalogue given directly, where there is no page to read it from (node --test). */
 export function useMessages(messagesByText, lang) {
   catalogue = messagesByText || {};
   language = lang || "fr";
