@@ -16,6 +16,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,6 +197,16 @@ def local_server(handler) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def in_language(output: Path, french: str, language: str) -> str:
+    """The address of a French page type in another language: where the French page's language
+    switcher leads (the printed directory is made once, in French)."""
+    path, _, query = french.partition("?")
+    file = output / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
+    tree = lxml_html.fromstring(file.read_bytes())
+    links = {a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages wrap']//a")}
+    return (links.get(language) or f"/{language}{path}") + (f"?{query}" if query else "")
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from lxml import html as lxml_html
 
-from conftest import REPO, actor_text, build, serve, write
+from conftest import REPO, actor_text, build, in_language, serve, write
 
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -66,16 +65,6 @@ def languages_url(languages_output):
     server, url = serve(languages_output)
     yield url
     server.shutdown()
-
-
-def in_language(output, french: str, language: str) -> str:
-    """The address of a French page type in another language: where the French page's language
-    switcher leads (the printed directory is made once, in French)."""
-    path, _, query = french.partition("?")
-    file = output / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
-    tree = lxml_html.fromstring(file.read_bytes())
-    links = {a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages wrap']//a")}
-    return (links.get(language) or f"/{language}{path}") + (f"?{query}" if query else "")
 
 
 @pytest.mark.browser

@@ -18,7 +18,7 @@ from essaim.i18n import catalogue_path, languages, translations
 from essaim.records.territory import read_territory
 
 TRANSLATED = ("en", "es")
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")  # gettext's, and the checks' str.format blanks
 
 
 def template_messages() -> dict[str | tuple[str, str], list[str]]:

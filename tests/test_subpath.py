@@ -36,7 +36,8 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
-            if name in ("href", "src", "data-geojson", "data-hours-client") and value:
+            links = ("href", "src", "data-geojson", "data-hours-client", "data-leaflet", "data-map")
+            if name in links and value:
                 self.links.append(value)
             elif name in ("data-scripts", "data-css") and value:  # what the map and mini maps load
                 self.links.extend(json.loads(value) if value.startswith("[") else [value])

@@ -1,12 +1,16 @@
 /* node --test: « Ouvert maintenant » (theme/static/js/hours/status.js) with the real
    opening_hours library from node_modules, at fixed instants: the territory's wall clock
-   whatever the visitor's zone, the next change said as a visitor reads it, public holidays. */
+   whatever the visitor's zone, the next change said as a visitor reads it, public holidays;
+   in French, the source, and in the English and Spanish of the catalogues. */
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import OpeningHours from "opening_hours";
 
 import { clock, describe, describeAll, place, wallClock, when } from "../../theme/static/js/hours/status.js";
+import { gridToOSM } from "../../theme/static/js/hours/grid.js";
+import { useMessages } from "../../theme/static/js/messages.js";
+import { catalogue } from "./catalogue.js";
 
 const WEEK = "Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off";
 const at = (text) => new Date(text);  /* local fields: a wallClock date, as the worker makes */
@@ -64,4 +68,24 @@ test("clock and when write French times", () => {
   assert.equal(clock(at("2026-12-07T09:05")), "9 h 05");
   assert.equal(clock(at("2026-12-07T14:00")), "14 h");
   assert.equal(when(at("2026-12-08T00:00"), at("2026-12-07T20:00")), "demain à minuit");
+});
+
+test("in English and Spanish: the page's catalogue, the language's days, months and times", () => {
+  const spaced = (text) => text.replace(/\u202f/g, " ");  /* ICU puts a narrow space before AM */
+  try {
+    useMessages(catalogue("en"), "en");
+    assert.deepEqual(say(WEEK, "2026-12-07T10:00"), { open: true, text: "Open now · closes at 12:00 PM" });
+    assert.equal(spaced(say(WEEK, "2026-12-07T19:00").text), "Closed now · opens tomorrow at 9:00 AM");
+    assert.equal(spaced(say(WEEK, "2026-12-12T13:00").text), "Closed now · opens Monday at 9:00 AM");
+    assert.equal(spaced(say("Mo-Fr 09:30-17:00; Jan off", "2026-12-31T18:00").text), "Closed now · opens on February 1 at 9:30 AM");
+    assert.equal(when(at("2026-12-08T00:00"), at("2026-12-07T20:00")), "tomorrow at midnight");
+    assert.equal(gridToOSM([[["18:00", "09:00"]]], false).error, "the closing time must come after the opening time");
+    useMessages(catalogue("es"), "es");
+    assert.equal(say(WEEK, "2026-12-07T19:00").text, "Cerrado ahora · abre mañana a las 9:00");
+    assert.equal(say(WEEK, "2026-12-12T13:00").text, "Cerrado ahora · abre el lunes a las 9:00");
+    assert.equal(say("Mo-Fr 09:30-17:00; Jan off", "2026-12-31T18:00").text, "Cerrado ahora · abre el 1 de febrero a las 9:30");
+    assert.equal(say('Tu 14:00-17:00 "sur rendez-vous"', "2026-12-08T15:00").text, "Apertura por confirmar (sur rendez-vous)");
+  } finally {
+    useMessages({}, "fr");
+  }
 });

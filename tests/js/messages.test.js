@@ -1,20 +1,12 @@
 /* node --test: theme/static/js/messages.js, the JavaScript's gettext: a translation found by its
    French text, plurals by the language's CLDR categories, French as the fallback. The catalogue
-   is the one the build embeds (essaim.i18n.script_messages, asked of Python). */
+   is the one the build embeds (catalogue.js). */
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-
 import { format, gettext, ngettext, useMessages } from "../../theme/static/js/messages.js";
+import { catalogue } from "./catalogue.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-const python = process.env.ESSAIM_PYTHON || path.join(repo, ".venv/bin/python");
-const catalogue = (language) => JSON.parse(execFileSync(python, ["-c",
-  `import json; from essaim.i18n import script_messages; print(json.dumps(script_messages("${language}")))`], { encoding: "utf-8" }));
 const count = (n) => format(ngettext("%(count)s résultat", "%(count)s résultats", n), { count: n });
 
 test("French, the source: the text as written, the singular for 0 and 1", () => {

@@ -54,7 +54,12 @@ OFFERS_NEEDS = Field(
     '[{kind: need, category: locaux, text: "Un local pour notre atelier du samedi"}]',
 )
 OFFER_NEED_ROWS = 3  # rows the form draws; a file may hold more
-OFFER_NEED_LABELS = {"kind": "type", "category": "catégorie", "text": "texte", "until": "jusqu'au"}
+OFFER_NEED_LABELS = {
+    "kind": N_("type"),
+    "category": N_("catégorie"),
+    "text": N_("texte"),
+    "until": N_("jusqu'au"),
+}
 
 FIELDS: dict[str, list[Field]] = {
     "actor": [

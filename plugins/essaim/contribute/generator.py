@@ -101,10 +101,7 @@ class ContributeGenerator(Part):
         themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
         key = make_key(self.build_key(), actors, themes, site.categories)
         forge = territory.forge or {}
-        messages = {
-            pattern: message.replace(", entre guillemets", "").replace(" entre guillemets", "")
-            for pattern, message in pattern_messages().items()
-        }
+        messages = pattern_messages(_, in_form=True)
         common = {
             **self.context,
             "kind_slugs": KIND_SLUGS,
@@ -121,14 +118,15 @@ class ContributeGenerator(Part):
                 "reserved_slugs": sorted(reserved_slugs(kind)),
                 "schema": bundled(f"{kind}.json"),
                 "messages": messages,
-                "texts": MESSAGES,  # the sentences of `essaim validate`, with their blanks
-                "type_names": TYPE_NAMES,
+                # the sentences of `essaim validate`, with their blanks, in the page's language
+                "texts": {name: _(text) for name, text in MESSAGES.items()},
+                "type_names": {name: _(text) for name, text in TYPE_NAMES.items()},
                 "forge": forge,
                 "contact_email": territory.contact_email or "",
                 "fields": [
                     {k: f[k] for k in ("key", "id", "label", "widget", "required")} for f in form_fields(kind)
                 ],
-                "offer_need_labels": OFFER_NEED_LABELS,
+                "offer_need_labels": {key: _(text) for key, text in OFFER_NEED_LABELS.items()},
             }
             pages.append(
                 (

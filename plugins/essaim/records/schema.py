@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -29,36 +30,49 @@ SCHEMA_FILES = (
     "offers-needs.json",
 )
 
+
+def N_(text: str) -> str:
+    """Mark a French sentence for the interface's catalogues (Babel extracts `N_()`): the form
+    (contribute/) shows these checks in the page's language; `essaim validate` speaks French."""
+    return text
+
+
+def _same(text: str) -> str:
+    return text
+
+
 TYPE_NAMES = {
-    "string": "du texte",
-    "integer": "un nombre entier",
-    "number": "un nombre",
-    "array": "une liste (une ligne « - valeur » par élément, ou [a, b])",
-    "object": "un groupe de champs indentés",
-    "boolean": "true ou false",
-    "null": "vide",
+    "string": N_("du texte"),
+    "integer": N_("un nombre entier"),
+    "number": N_("un nombre"),
+    "array": N_("une liste (une ligne « - valeur » par élément, ou [a, b])"),
+    "object": N_("un groupe de champs indentés"),
+    "boolean": N_("true ou false"),
+    "null": N_("vide"),
 }
 
 
 # The French sentences a schema error becomes, with their blanks; the same text for `essaim
 # validate` and for the "Proposer une fiche" form, which gets them from the build.
 MESSAGES = {
-    "type": "« {name} » doit être {wanted}",
-    "enum": "valeur « {value} » inconnue pour « {name} » : choisissez parmi {choices}",
-    "pattern": "« {name} » {message} (reçu : « {value} »)",
-    "other_pattern": "n'a pas la forme attendue",
-    "maxLength": "« {name} » est trop long : {count} caractères, {limit} au plus",
-    "minLength": "« {name} » est vide : écrivez au moins un caractère ou retirez la ligne",
-    "minItems": "« {name} » doit contenir au moins {limit} élément(s)",
-    "maxItems": "« {name} » contient {count} éléments, {limit} au plus : gardez les principaux",
-    "uniqueItems": "« {name} » contient deux fois la même valeur",
-    "minimum": "« {name} » vaut {value}, hors des limites permises (au moins {limit})",
-    "maximum": "« {name} » vaut {value}, hors des limites permises (au plus {limit})",
+    "type": N_("« {name} » doit être {wanted}"),
+    "enum": N_("valeur « {value} » inconnue pour « {name} » : choisissez parmi {choices}"),
+    "pattern": N_("« {name} » {message} (reçu : « {value} »)"),
+    "other_pattern": N_("n'a pas la forme attendue"),
+    "maxLength": N_("« {name} » est trop long : {count} caractères, {limit} au plus"),
+    "minLength": N_("« {name} » est vide : écrivez au moins un caractère ou retirez la ligne"),
+    "minItems": N_("« {name} » doit contenir au moins {limit} élément(s)"),
+    "maxItems": N_("« {name} » contient {count} éléments, {limit} au plus : gardez les principaux"),
+    "uniqueItems": N_("« {name} » contient deux fois la même valeur"),
+    "minimum": N_("« {name} » vaut {value}, hors des limites permises (au moins {limit})"),
+    "maximum": N_("« {name} » vaut {value}, hors des limites permises (au plus {limit})"),
     # Not from the schema, said by essaim validate (checks.py) and the proposal form alike:
-    "siret_checksum": "le SIRET « {value} » n'est pas valide (clé de contrôle fausse) : recopiez-le "
-    "depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr",
+    "siret_checksum": N_(
+        "le SIRET « {value} » n'est pas valide (clé de contrôle fausse) : recopiez-le "
+        "depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr"
+    ),
     # The form's own sentence for a required field (a file is told which line to add instead):
-    "required_in_form": "champ obligatoire « {name} » manquant : remplissez-le",
+    "required_in_form": N_("champ obligatoire « {name} » manquant : remplissez-le"),
 }
 
 
@@ -160,39 +174,60 @@ def territory_validator() -> Draft202012Validator:
     return Draft202012Validator(schema("territory.json"), registry=_registry())
 
 
-@cache
-def pattern_messages() -> dict[str, str]:
-    """French explanations of each pattern of the contract (also used by the form's checks)."""
+def pattern_messages(_: Callable[[str], str] = _same, in_form: bool = False) -> dict[str, str]:
+    """What each pattern of the contract wants, said to whoever breaks it: in French for
+    `essaim validate`; through `_` (the page's language) for the form, whose fields need no
+    quotes (`in_form`), where a file's SIRET and postcode do."""
     defs = schema("common.json")["$defs"]
     actor = schema("actor.json")["properties"]
     address = defs["address"]["properties"]
     territory = schema("territory.json")["properties"]
+    quoted = "" if in_form else _(", entre guillemets")
     return {
-        territory["base_url"]["pattern"]: "doit être l'adresse publique du site, commençant par "
-        "https:// et sans / final",
-        territory["forge"]["properties"]["repository"]["pattern"]: "doit être l'adresse https:// "
-        "du dépôt, sans / final",
-        territory["map"]["properties"]["attribution_url"]["pattern"]: "doit être une adresse web "
-        "commençant par https:// (ou http://), sans espace, guillemet ni chevron",
-        defs["url"]["pattern"]: "doit être une adresse web complète commençant par https:// (ou http://)",
-        defs["email"]["pattern"]: "doit être une adresse e-mail valide (nom@domaine.fr)",
-        defs["phone"]["pattern"]: "doit être un numéro de téléphone (chiffres, espaces, points, + au début)",
-        defs["date"]["pattern"]: "doit être une date au format AAAA-MM-JJ (par exemple 2026-03-05)",
-        defs["datetime"]["pattern"]: "doit être une date AAAA-MM-JJ ou une date et une heure "
-        "AAAA-MM-JJ HH:MM (par exemple 2026-03-05 18:30)",
-        schema("event.json")["properties"]["recurrence"]["pattern"]: "doit être une règle de "
-        "récurrence iCalendar, par exemple FREQ=MONTHLY;BYDAY=1TU (chaque premier mardi du mois)",
-        defs["slug"]["pattern"]: "doit être un identifiant en minuscules sans accents, avec des "
-        "tirets (par exemple « economie-circulaire »)",
-        actor["siret"]["pattern"]: "doit être un numéro SIRET de 14 chiffres, sans espaces, entre guillemets",
-        address["postcode"]["pattern"]: "doit être un code postal à 5 chiffres, entre guillemets "
-        '(par exemple "44000")',
-        address["insee_code"]["pattern"]: "doit être un code INSEE de commune à 5 caractères",
-        defs["logo"]["pattern"]: "doit être le chemin d'une image PNG, JPEG ou WebP du dossier "
-        "media/ du dépôt, par exemple media/logos/ma-structure.png",
-        defs["translation"]["properties"]["name"]["pattern"]: "doit contenir au moins un mot, pas "
-        "seulement des espaces",
+        territory["base_url"]["pattern"]: _(
+            "doit être l'adresse publique du site, commençant par https:// et sans / final"
+        ),
+        territory["forge"]["properties"]["repository"]["pattern"]: _(
+            "doit être l'adresse https:// du dépôt, sans / final"
+        ),
+        territory["map"]["properties"]["attribution_url"]["pattern"]: _(
+            "doit être une adresse web commençant par https:// (ou http://), "
+            "sans espace, guillemet ni chevron"
+        ),
+        defs["url"]["pattern"]: _("doit être une adresse web complète commençant par https:// (ou http://)"),
+        defs["email"]["pattern"]: _("doit être une adresse e-mail valide (nom@domaine.fr)"),
+        defs["phone"]["pattern"]: _(
+            "doit être un numéro de téléphone (chiffres, espaces, points, + au début)"
+        ),
+        defs["date"]["pattern"]: _("doit être une date au format AAAA-MM-JJ (par exemple 2026-03-05)"),
+        defs["datetime"]["pattern"]: _(
+            "doit être une date AAAA-MM-JJ ou une date et une heure AAAA-MM-JJ HH:MM "
+            "(par exemple 2026-03-05 18:30)"
+        ),
+        schema("event.json")["properties"]["recurrence"]["pattern"]: _(
+            "doit être une règle de récurrence iCalendar, par exemple FREQ=MONTHLY;BYDAY=1TU "
+            "(chaque premier mardi du mois)"
+        ),
+        defs["slug"]["pattern"]: _(
+            "doit être un identifiant en minuscules sans accents, avec des tirets "
+            "(par exemple « economie-circulaire »)"
+        ),
+        actor["siret"]["pattern"]: _("doit être un numéro SIRET de 14 chiffres, sans espaces") + quoted,
+        address["postcode"]["pattern"]: _("doit être un code postal à 5 chiffres")
+        + quoted
+        + _(' (par exemple "44000")'),
+        address["insee_code"]["pattern"]: _("doit être un code INSEE de commune à 5 caractères"),
+        defs["logo"]["pattern"]: _(
+            "doit être le chemin d'une image PNG, JPEG ou WebP du dossier media/ du dépôt, "
+            "par exemple media/logos/ma-structure.png"
+        ),
+        defs["translation"]["properties"]["name"]["pattern"]: _(
+            "doit contenir au moins un mot, pas seulement des espaces"
+        ),
     }
+
+
+french_pattern_messages = cache(pattern_messages)
 
 
 def field_label(path: LinePath) -> str:
@@ -297,7 +332,7 @@ def _translate(error: ValidationError, source: SourceRecord) -> list[Problem]:
             )
         ]
     if kind == "pattern":
-        message = pattern_messages().get(error.validator_value, MESSAGES["other_pattern"])
+        message = french_pattern_messages().get(error.validator_value, MESSAGES["other_pattern"])
         return [at(path, say("pattern", name=name, message=message, value=value))]
     if kind == "format":
         return [at(path, f"« {name} » : la date « {value} » n'existe pas")]

@@ -1,6 +1,10 @@
 /* Essaim: the agenda in the visitor's browser. A static site ages between two builds: events
    that have ended by the visitor's clock leave the upcoming list. Filters (theme, kind,
-   organizer) are kept in the URL so that a filtered agenda can be shared. No framework. */
+   organizer) are kept in the URL so that a filtered agenda can be shared. No framework. A
+   module: its messages come from messages.js. */
+
+import { format, ngettext } from "./messages.js";
+
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".agenda-item"));
@@ -38,8 +42,14 @@
     });
     var active = Object.keys(filters).some(function (k) { return filters[k]; });
     var parts = [];
-    if (active) { parts.push(shown + (shown > 1 ? " événements correspondent" : " événement correspond") + " aux filtres."); }
-    if (ended) { parts.push(ended + (ended > 1 ? " événements terminés depuis la mise à jour du site ne sont plus affichés." : " événement terminé depuis la mise à jour du site n'est plus affiché.")); }
+    if (active) {
+      parts.push(format(ngettext("%(count)s événement correspond aux filtres.",
+        "%(count)s événements correspondent aux filtres.", shown), { count: shown }));
+    }
+    if (ended) {
+      parts.push(format(ngettext("%(count)s événement terminé depuis la mise à jour du site n'est plus affiché.",
+        "%(count)s événements terminés depuis la mise à jour du site ne sont plus affichés.", ended), { count: ended }));
+    }
     if (status) { status.textContent = parts.join(" "); }
     var query = new URLSearchParams();
     Object.keys(filters).forEach(function (k) { if (filters[k]) { query.set(k, filters[k]); } });

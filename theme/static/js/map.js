@@ -1,5 +1,8 @@
 /* Essaim: the map. Progressive enhancement over the list of places by city; no framework.
-   Untrusted text (names, summaries) is only ever set with textContent. */
+   Untrusted text (names, summaries) is only ever set with textContent. A module (its messages
+   come from messages.js): it runs once the page is parsed, after the classic scripts before it. */
+
+import { format, gettext, ngettext } from "./messages.js";
 
 /* Leaflet shows the attribution as HTML: the link is made as an element, then serialised, so
    that neither the text nor the address (territory.yml's map.attribution_url) can add markup. */
@@ -74,7 +77,7 @@ function essaimScripts(urls, then) {
   offer.className = "map-offer";
   var button = document.createElement("button");
   button.type = "button";
-  button.textContent = "Afficher la carte interactive";
+  button.textContent = gettext("Afficher la carte interactive");
   var note = document.createElement("span");
   note.textContent = element.dataset.offerNote || "";
   offer.appendChild(button);
@@ -82,7 +85,7 @@ function essaimScripts(urls, then) {
   element.appendChild(offer);
   button.addEventListener("click", function () {
     button.disabled = true;
-    button.textContent = "Chargement de la carte…";
+    button.textContent = gettext("Chargement de la carte…");
     var query = new URLSearchParams(window.location.search);
     query.set("vue", "carte");
     window.history.replaceState(null, "", window.location.pathname + "?" + query.toString());
@@ -116,7 +119,7 @@ function essaimMap(element) {
     }).catch(function () { /* no worker: the map simply says nothing of now */ });
     return hoursAsked;
   }
-  var TYPE_LABELS = { actor: "Acteur", initiative: "Initiative", event: "Événement" };
+  var TYPE_LABELS = { actor: gettext("Acteur"), initiative: gettext("Initiative"), event: gettext("Événement") };
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
@@ -139,7 +142,8 @@ function essaimMap(element) {
     var box = document.createElement("div");
     var kind = document.createElement("p");
     kind.className = "popup-kind";
-    kind.textContent = TYPE_LABELS[p.type] + (p.city ? " · " + p.city : "") + (p.territory ? " · annuaire " + p.territory : "");
+    kind.textContent = TYPE_LABELS[p.type] + (p.city ? " · " + p.city : "") +
+      (p.territory ? " · " + format(gettext("annuaire %(territory)s"), { territory: p.territory }) : "");
     var title = document.createElement("a");
     title.href = p.url;
     title.textContent = p.name;
@@ -161,9 +165,9 @@ function essaimMap(element) {
     if (p.needs || p.offers) {
       var exchange = document.createElement("p");
       var parts = [];
-      if (p.needs) { parts.push(p.needs + (p.needs > 1 ? " besoins" : " besoin")); }
-      if (p.offers) { parts.push(p.offers + (p.offers > 1 ? " offres" : " offre")); }
-      exchange.textContent = "Coups de main : " + parts.join(", ");
+      if (p.needs) { parts.push(format(ngettext("%(count)s besoin", "%(count)s besoins", p.needs), { count: p.needs })); }
+      if (p.offers) { parts.push(format(ngettext("%(count)s offre", "%(count)s offres", p.offers), { count: p.offers })); }
+      exchange.textContent = format(gettext("Coups de main : %(exchanges)s"), { exchanges: parts.join(", ") });
       box.appendChild(exchange);
     }
     return box;
@@ -210,8 +214,8 @@ function essaimMap(element) {
       var show = document.createElement("button");
       show.type = "button";
       show.className = "show-on-map";
-      show.textContent = "Voir sur la carte";
-      show.setAttribute("aria-label", "Voir sur la carte : " + p.name);
+      show.textContent = gettext("Voir sur la carte");
+      show.setAttribute("aria-label", format(gettext("Voir sur la carte : %(name)s"), { name: p.name }));
       show.addEventListener("click", function () {
         cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
       });
@@ -220,7 +224,7 @@ function essaimMap(element) {
       item.appendChild(show);
       list.appendChild(item);
     });
-    if (status) { status.textContent = "(" + visible.length + " dans la vue)"; }
+    if (status) { status.textContent = format(gettext("(%(count)s dans la vue)"), { count: visible.length }); }
   }
 
   function updateState() {

@@ -16,7 +16,18 @@ function messages() {
   return catalogue;
 }
 
-/* A catalogue given directly, where there is no page to read it from (node --test). */
+/* The page's catalogue and language, for what has no page to read them from (a worker). */
+export function current() {
+  return { messages: messages(), language: language };
+}
+
+/* The language the messages speak ("fr", the source, when the page says none). */
+export function currentLanguage() {
+  messages();
+  return language;
+}
+
+/* A catalogue given directly, where there is no page to read it from (node --test, a worker). */
 export function useMessages(messagesByText, lang) {
   catalogue = messagesByText || {};
   language = lang || "fr";

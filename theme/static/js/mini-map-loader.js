@@ -1,5 +1,6 @@
 /* Essaim: a record page's small map loads Leaflet (CSS and script) and map.js only when it
-   comes near the screen: the page itself renders without waiting for them. */
+   comes near the screen: the page itself renders without waiting for them. map.js is a module,
+   added once Leaflet (a classic script) has run. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -17,13 +18,15 @@
     css.onload = css.onerror = scripts;
     document.head.appendChild(css);
   }
+  function add(src, type, then) {
+    var script = document.createElement("script");
+    if (type) script.type = type;
+    script.src = src;
+    if (then) script.onload = then;
+    document.head.appendChild(script);
+  }
   function scripts() {
-    JSON.parse(me.getAttribute("data-scripts")).forEach(function (src) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.async = false;  /* in order: Leaflet, then map.js */
-      document.head.appendChild(script);
-    });
+    add(me.getAttribute("data-leaflet"), "", function () { add(me.getAttribute("data-map"), "module"); });
   }
   if (!("IntersectionObserver" in window)) { load(); return; }
   var observer = new IntersectionObserver(function (entries) {

@@ -1,6 +1,10 @@
 /* Essaim: "Proposer une fiche". Checks the form against the record's JSON Schema (embedded in
    the page, the contract of essaim validate), with the same French messages, then writes the
-   Markdown file and offers to open it on the forge, download it or e-mail it. No framework. */
+   Markdown file and offers to open it on the forge, download it or e-mail it. No framework. A
+   module: its own messages come from messages.js, the checks' sentences from the build. */
+
+import { format, gettext, ngettext } from "./messages.js";
+
 (function () {
   "use strict";
 
@@ -137,7 +141,7 @@
       if (node.uniqueItems && new Set(value).size !== value.length) errors.push(say("uniqueItems", { name: label }));
       if (node.items) {
         value.forEach(function (item, index) {
-          var itemLabel = node.items.properties ? label + " n° " + (item.row || index + 1) : label;
+          var itemLabel = node.items.properties ? format(gettext("%(label)s n° %(row)s"), { label: label, row: item.row || index + 1 }) : label;
           errors = errors.concat(check(node.items, item, itemLabel));
         });
       }
@@ -189,7 +193,8 @@
     summary.hidden = !found.length;
     if (!found.length) return;
     var title = document.createElement("h2");
-    title.textContent = found.length === 1 ? "La fiche a 1 erreur à corriger" : "La fiche a " + found.length + " erreurs à corriger";
+    title.textContent = format(ngettext("La fiche a %(count)s erreur à corriger", "La fiche a %(count)s erreurs à corriger",
+      found.length), { count: found.length });
     var list = document.createElement("ul");
     found.forEach(function (problem) {
       var error = document.getElementById(problem.field.id + "-error");
@@ -278,8 +283,8 @@
     if (forge) forge.href = forgeURL(path, text);
     var mail = document.getElementById("propose-mail");
     if (mail) {
-      mail.href = "mailto:" + settings.contact_email + "?subject=" + encodeURIComponent("Nouvelle fiche : " + name) +
-        "&body=" + encodeURIComponent("Fichier " + path + " :\n\n" + text);
+      mail.href = "mailto:" + settings.contact_email + "?subject=" + encodeURIComponent(format(gettext("Nouvelle fiche : %(name)s"), { name: name })) +
+        "&body=" + encodeURIComponent(format(gettext("Fichier %(path)s :"), { path: path }) + "\n\n" + text);
     }
     document.getElementById("propose-download").onclick = function () {
       var link = document.createElement("a");
@@ -297,10 +302,11 @@
   function showFailure(error) {
     result.hidden = true;
     var title = document.createElement("h2"), text = document.createElement("p");
-    title.textContent = "La fiche n'a pas pu être préparée";
-    text.textContent = "Le formulaire a rencontré une erreur inattendue (" + (error && error.message || error) + ") : " +
-      (settings.contact_email ? "envoyez les informations de la fiche à " + settings.contact_email : "signalez-le à l'équipe de l'annuaire") +
-      ", ou vérifiez les champs et réessayez.";
+    title.textContent = gettext("La fiche n'a pas pu être préparée");
+    var why = { error: String(error && error.message || error), email: settings.contact_email };
+    text.textContent = format(settings.contact_email ?
+      gettext("Le formulaire a rencontré une erreur inattendue (%(error)s) : envoyez les informations de la fiche à %(email)s, ou vérifiez les champs et réessayez.") :
+      gettext("Le formulaire a rencontré une erreur inattendue (%(error)s) : signalez-le à l'équipe de l'annuaire, ou vérifiez les champs et réessayez."), why);
     summary.replaceChildren(title, text);
     summary.hidden = false;
     summary.focus();

@@ -4,6 +4,8 @@
    library loaded, has not answered within TIMEOUT_MS (the library can loop on some odd
    expressions: the worker is then stopped, and the page simply says nothing of "now"). */
 
+import { current } from "../messages.js";
+
 const TIMEOUT_MS = 5000;
 let worker = null, asked = 0, broken = false;
 const waiting = new Map();
@@ -41,6 +43,8 @@ export function hoursNow(config, values) {
   return new Promise(function (resolve) {
     const done = function (answers) { clearTimeout(done.timer); resolve(answers || nothing(values)); };
     waiting.set(id, done);
-    worker.postMessage({ id: id, libs: config.libs, values: values, timeZone: config.timeZone, country: config.country });
+    const { messages, language } = current();
+    worker.postMessage({ id: id, libs: config.libs, values: values, timeZone: config.timeZone, country: config.country,
+      messages: messages, language: language });
   });
 }

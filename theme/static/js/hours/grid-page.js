@@ -1,6 +1,7 @@
 /* Essaim: the form's weekly grid. Each change writes the opening-hours field in OSM syntax
    (grid.js); the field stays editable for what the grid cannot say. */
 
+import { format, gettext } from "../messages.js";
 import { gridToOSM } from "./grid.js";
 
 const grid = document.querySelector("[data-hours-grid]");
@@ -20,7 +21,7 @@ if (grid) {
     if (found.error) {
       const row = grid.querySelector("[data-day='" + found.day + "']");
       row.setAttribute("aria-invalid", "true");
-      error.textContent = row.querySelector("th").textContent + " : " + found.error + ".";
+      error.textContent = format(gettext("%(day)s : %(error)s."), { day: row.querySelector("th").textContent, error: found.error });
       error.hidden = false;
       return;
     }

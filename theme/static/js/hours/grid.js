@@ -2,19 +2,21 @@
    are the same are written together (`Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00`), public
    holidays closed when asked (`PH off`). No DOM: node --test runs it. */
 
+import { gettext } from "../messages.js";
+
 export const DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /* One day's spans [[start, end], ...] (HH:MM from <input type=time>) → `09:00-12:00,14:00-18:00`,
-   or a French sentence saying what is wrong. A span ending at 00:00 ends at midnight (24:00). */
+   or a sentence saying what is wrong. A span ending at 00:00 ends at midnight (24:00). */
 export function daySpans(spans) {
   const kept = [];
   for (const [start, end] of spans) {
     if (!start && !end) continue;
-    if (!TIME.test(start || "") || !TIME.test(end || "")) return { error: "indiquez l'heure d'ouverture et celle de fermeture" };
+    if (!TIME.test(start || "") || !TIME.test(end || "")) return { error: gettext("indiquez l'heure d'ouverture et celle de fermeture") };
     const close = end === "00:00" ? "24:00" : end;
-    if (close <= start) return { error: "l'heure de fermeture doit venir après celle d'ouverture" };
-    if (kept.length && start < kept[kept.length - 1][1]) return { error: "les plages se chevauchent : la seconde doit commencer après la fin de la première" };
+    if (close <= start) return { error: gettext("l'heure de fermeture doit venir après celle d'ouverture") };
+    if (kept.length && start < kept[kept.length - 1][1]) return { error: gettext("les plages se chevauchent : la seconde doit commencer après la fin de la première") };
     kept.push([start, close]);
   }
   return { text: kept.map(function (s) { return s[0] + "-" + s[1]; }).join(",") };

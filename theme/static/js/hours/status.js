@@ -5,11 +5,13 @@
 
    The library reads a Date's local fields (getHours...). `wallClock` makes a Date whose local
    fields are the territory's wall clock at that instant, so that a visitor abroad reads the
-   hours of the place, not of where they are; the dates it returns are read the same way. */
+   hours of the place, not of where they are; the dates it returns are read the same way.
 
-const WEEKDAYS = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-  "septembre", "octobre", "novembre", "décembre"];
+   The sentences are the page's language (messages.js; a worker is handed the page's catalogue);
+   days, months and times are the language's own (Intl), but French says « 18 h » and « 1er ». */
+
+import { currentLanguage, format, gettext } from "../messages.js";
+
 const DAY = 86400000;
 
 export function wallClock(date, timeZone) {
@@ -23,8 +25,16 @@ export function wallClock(date, timeZone) {
 
 export function clock(date) {
   const h = date.getHours(), m = date.getMinutes();
-  if (h === 0 && m === 0) return "minuit";
+  if (h === 0 && m === 0) return gettext("minuit");
+  if (currentLanguage() !== "fr") return new Intl.DateTimeFormat(currentLanguage(), { hour: "numeric", minute: "2-digit" }).format(date);
   return m ? h + " h " + String(m).padStart(2, "0") : h + " h";
+}
+
+/* « 5 janvier », « 1er janvier »; "January 5", "5 de enero". */
+function dayAndMonth(date) {
+  const language = currentLanguage();
+  if (language !== "fr") return new Intl.DateTimeFormat(language, { day: "numeric", month: "long" }).format(date);
+  return (date.getDate() === 1 ? "1er" : String(date.getDate())) + " " + new Intl.DateTimeFormat("fr", { month: "long" }).format(date);
 }
 
 function midnight(date) {
@@ -34,12 +44,14 @@ function midnight(date) {
 /* « à 18 h », « demain à 9 h », « lundi à 9 h », « le 5 janvier à 9 h ». */
 export function when(next, now) {
   const days = Math.round((midnight(next) - midnight(now)) / DAY);
-  const at = next.getHours() === 0 && next.getMinutes() === 0 ? "à minuit" : "à " + clock(next);
+  const at = next.getHours() === 0 && next.getMinutes() === 0 ? gettext("à minuit") : format(gettext("à %(time)s"), { time: clock(next) });
   if (days === 0) return at;
-  if (days === 1) return "demain " + at;
-  if (days < 7) return WEEKDAYS[next.getDay()] + " " + at;
-  const day = next.getDate() === 1 ? "1er" : String(next.getDate());
-  return "le " + day + " " + MONTHS[next.getMonth()] + " " + at;
+  if (days === 1) return format(gettext("demain %(at)s"), { at: at });
+  if (days < 7) {
+    const weekday = new Intl.DateTimeFormat(currentLanguage(), { weekday: "long" }).format(next);
+    return format(gettext("%(weekday)s %(at)s"), { weekday: weekday, at: at });
+  }
+  return format(gettext("le %(date)s %(at)s"), { date: dayAndMonth(next), at: at });
 }
 
 /* What a place's hours say at `now` (a wallClock date): {open: true, false or null (unknown),
@@ -49,14 +61,13 @@ export function describe(hours, now) {
   const unknown = hours.getUnknown(now), open = hours.getState(now);
   const comment = hours.getComment(now);
   const next = hours.getNextChange(now, horizon);
-  const later = next ? " · " + (open ? "ferme " : unknown ? "" : "ouvre ") + when(next, now) : "";
-  if (unknown) {
-    return { open: null, text: "Ouverture à confirmer" + (comment ? " (" + comment + ")" : "") };
-  }
-  if (open) {
-    return { open: true, text: "Ouvert maintenant" + (comment ? " (" + comment + ")" : "") + later };
-  }
-  return { open: false, text: "Fermé maintenant" + (comment ? " (" + comment + ")" : "") + later };
+  const change = next ? when(next, now) : "";
+  const later = !next ? "" : " · " + (open ? format(gettext("ferme %(when)s"), { when: change }) :
+    unknown ? change : format(gettext("ouvre %(when)s"), { when: change }));
+  const note = comment ? " (" + comment + ")" : "";
+  if (unknown) return { open: null, text: gettext("Ouverture à confirmer") + note };
+  if (open) return { open: true, text: gettext("Ouvert maintenant") + note + later };
+  return { open: false, text: gettext("Fermé maintenant") + note + later };
 }
 
 /* The address object the library wants for public holidays (PH) and sun times. */

@@ -1,8 +1,9 @@
 /* Essaim: a module worker that reads opening hours off the page's main thread (the library is
    large: the page never waits for it). Asked {libs, values, timeZone, country}, it loads the
    libraries once (SunCalc first: opening_hours finds it as a global) and answers each value's
-   description (status.js). */
+   description (status.js), in the page's language (its catalogue comes with the question). */
 
+import { useMessages } from "../messages.js";
 import { describeAll } from "./status.js";
 
 let ready = null;
@@ -14,6 +15,7 @@ function load(libs) {
 
 self.onmessage = function (event) {
   const ask = event.data;
+  useMessages(ask.messages, ask.language);
   load(ask.libs).then(function () {
     self.postMessage({ id: ask.id, started: true });  /* the page times the reading, not the download */
     self.postMessage({ id: ask.id, answers: describeAll(self.opening_hours, ask.values, ask.timeZone, ask.country, new Date()) });
