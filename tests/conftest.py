@@ -218,6 +218,14 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
+def languages_url(languages_output: Path) -> Iterator[str]:
+    """Base URL of the three-language demo served over HTTP on loopback."""
+    server, url = serve(languages_output)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
 def demo_url(demo_output: Path) -> Iterator[str]:
     """Base URL of the demo site served over HTTP on loopback."""
     server, url = serve(demo_output)

@@ -60,13 +60,6 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-@pytest.fixture(scope="session")
-def languages_url(languages_output):
-    server, url = serve(languages_output)
-    yield url
-    server.shutdown()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import in_language, serve
+from conftest import in_language
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -46,13 +46,6 @@ FRENCH = re.compile(
     r"\b(Afficher|Voir sur la carte|dans la vue|Coups de main|Ouvert|Fermé|erreurs? à corriger|doit être"
     r"|champ obligatoire)\b"
 )
-
-
-@pytest.fixture(scope="module")
-def languages_url(languages_output):
-    server, url = serve(languages_output)
-    yield url
-    server.shutdown()
 
 
 @pytest.mark.browser

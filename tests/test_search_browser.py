@@ -254,15 +254,6 @@ def test_offers_and_needs_are_found_with_their_type_and_category(page, demo_url)
     assert page.console_errors == []
 
 
-@pytest.fixture(scope="module")
-def languages_url(languages_output):
-    from conftest import serve
-
-    server, url = serve(languages_output)
-    yield url
-    server.shutdown()
-
-
 def test_the_english_site_finds_a_record_by_its_translation_and_by_its_french_text(page, languages_url):
     """PiNG's English description says « soldering », its French one « fabrication »: the
     English site's search finds it by either; the Spanish site, which has no Spanish text for
