@@ -101,7 +101,13 @@ class ContributeGenerator(Part):
         themes = [(slug, theme.label) for slug, theme in directory.themes.items()]
         key = make_key(self.build_key(), actors, themes, site.categories)
         forge = territory.forge or {}
-        messages = pattern_messages(_, in_form=True)
+        # the sentences of `essaim validate`, with their blanks, in the page's language
+        checks = {
+            "messages": pattern_messages(_, in_form=True),
+            "texts": {name: _(text) for name, text in MESSAGES.items()},
+            "type_names": {name: _(text) for name, text in TYPE_NAMES.items()},
+            "offer_need_labels": {name: _(text) for name, text in OFFER_NEED_LABELS.items()},
+        }
         common = {
             **self.context,
             "kind_slugs": KIND_SLUGS,
@@ -117,16 +123,10 @@ class ContributeGenerator(Part):
                 "title_key": TITLE_KEY[kind],
                 "reserved_slugs": sorted(reserved_slugs(kind)),
                 "schema": bundled(f"{kind}.json"),
-                "messages": messages,
-                # the sentences of `essaim validate`, with their blanks, in the page's language
-                "texts": {name: _(text) for name, text in MESSAGES.items()},
-                "type_names": {name: _(text) for name, text in TYPE_NAMES.items()},
+                **checks,
                 "forge": forge,
                 "contact_email": territory.contact_email or "",
-                "fields": [
-                    {k: f[k] for k in ("key", "id", "label", "widget", "required")} for f in form_fields(kind)
-                ],
-                "offer_need_labels": {key: _(text) for key, text in OFFER_NEED_LABELS.items()},
+                "fields": [{k: f[k] for k in ("key", "id", "label", "widget", "required")} for f in fields],
             }
             pages.append(
                 (

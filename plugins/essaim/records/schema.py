@@ -37,10 +37,6 @@ def N_(text: str) -> str:
     return text
 
 
-def _same(text: str) -> str:
-    return text
-
-
 TYPE_NAMES = {
     "string": N_("du texte"),
     "integer": N_("un nombre entier"),
@@ -174,7 +170,7 @@ def territory_validator() -> Draft202012Validator:
     return Draft202012Validator(schema("territory.json"), registry=_registry())
 
 
-def pattern_messages(_: Callable[[str], str] = _same, in_form: bool = False) -> dict[str, str]:
+def pattern_messages(_: Callable[[str], str] = N_, in_form: bool = False) -> dict[str, str]:
     """What each pattern of the contract wants, said to whoever breaks it: in French for
     `essaim validate`; through `_` (the page's language) for the form, whose fields need no
     quotes (`in_form`), where a file's SIRET and postcode do."""

@@ -1,5 +1,5 @@
 /* Essaim: "Proposer une fiche". Checks the form against the record's JSON Schema (embedded in
-   the page, the contract of essaim validate), with the same French messages, then writes the
+   the page, the contract of essaim validate), with the same messages, then writes the
    Markdown file and offers to open it on the forge, download it or e-mail it. No framework. A
    module: its own messages come from messages.js, the checks' sentences from the build. */
 

@@ -14,6 +14,15 @@ import { currentLanguage, format, gettext } from "../messages.js";
 
 const DAY = 86400000;
 
+/* One Intl formatter per language and kind, made once: the worker describes every place of the
+   map in one go, and making a formatter costs far more than using one. */
+const formatters = new Map();
+function formatter(kind, options) {
+  const language = currentLanguage(), key = language + " " + kind;
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(language, options));
+  return formatters.get(key);
+}
+
 export function wallClock(date, timeZone) {
   const parts = {};
   for (const part of new Intl.DateTimeFormat("en-US", {
@@ -26,15 +35,14 @@ export function wallClock(date, timeZone) {
 export function clock(date) {
   const h = date.getHours(), m = date.getMinutes();
   if (h === 0 && m === 0) return gettext("minuit");
-  if (currentLanguage() !== "fr") return new Intl.DateTimeFormat(currentLanguage(), { hour: "numeric", minute: "2-digit" }).format(date);
+  if (currentLanguage() !== "fr") return formatter("time", { hour: "numeric", minute: "2-digit" }).format(date);
   return m ? h + " h " + String(m).padStart(2, "0") : h + " h";
 }
 
 /* « 5 janvier », « 1er janvier »; "January 5", "5 de enero". */
 function dayAndMonth(date) {
-  const language = currentLanguage();
-  if (language !== "fr") return new Intl.DateTimeFormat(language, { day: "numeric", month: "long" }).format(date);
-  return (date.getDate() === 1 ? "1er" : String(date.getDate())) + " " + new Intl.DateTimeFormat("fr", { month: "long" }).format(date);
+  if (currentLanguage() !== "fr") return formatter("date", { day: "numeric", month: "long" }).format(date);
+  return (date.getDate() === 1 ? "1er" : String(date.getDate())) + " " + formatter("month", { month: "long" }).format(date);
 }
 
 function midnight(date) {
@@ -48,7 +56,7 @@ export function when(next, now) {
   if (days === 0) return at;
   if (days === 1) return format(gettext("demain %(at)s"), { at: at });
   if (days < 7) {
-    const weekday = new Intl.DateTimeFormat(currentLanguage(), { weekday: "long" }).format(next);
+    const weekday = formatter("weekday", { weekday: "long" }).format(next);
     return format(gettext("%(weekday)s %(at)s"), { weekday: weekday, at: at });
   }
   return format(gettext("le %(date)s %(at)s"), { date: dayAndMonth(next), at: at });

@@ -1,7 +1,8 @@
 /* Essaim: a module worker that reads opening hours off the page's main thread (the library is
-   large: the page never waits for it). Asked {libs, values, timeZone, country}, it loads the
-   libraries once (SunCalc first: opening_hours finds it as a global) and answers each value's
-   description (status.js), in the page's language (its catalogue comes with the question). */
+   large: the page never waits for it). Asked {libs, values, timeZone, country, messages,
+   language}, it loads the libraries once (SunCalc first: opening_hours finds it as a global)
+   and answers each value's description (status.js), in the page's language (`messages` is the
+   page's catalogue). */
 
 import { useMessages } from "../messages.js";
 import { describeAll } from "./status.js";
