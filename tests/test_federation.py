@@ -91,7 +91,8 @@ def test_pull_snapshots_each_peer_with_provenance_then_the_build_includes_them(p
     assert len(provenance["datasets"]["actors"]["sha256"]) == 64 and provenance["pulled_at"]
     output = build(tmp_path)
     meta = json.loads((output / "search/meta.json").read_text(encoding="utf-8"))
-    assert [name for _, name in meta["labels"]["territories"]] == [
+    facet = json.loads((output / "search/facet-territory.json").read_text(encoding="utf-8"))
+    assert [name for _, name in facet["labels"]] == [
         "Essaim Nantes",
         "Annuaire de Rezé",
         "Annuaire de Saint-Herblain",

@@ -516,8 +516,8 @@ def test_a_peer_that_declares_our_name_is_shown_with_its_address(tmp_path):
     territory(tmp_path, [url], "      include: [actors]\n")
     snapshot(tmp_path, url, "Essaim Nantes", actors=[actor(url, "voisin")])
     output = build(tmp_path)
-    meta = json.loads((output / "search/meta.json").read_text(encoding="utf-8"))
-    assert "Essaim Nantes (reze.example.org)" in json.dumps(meta, ensure_ascii=False)
+    facet = json.loads((output / "search/facet-territory.json").read_text(encoding="utf-8"))
+    assert "Essaim Nantes (reze.example.org)" in [name for _, name in facet["labels"]]
 
 
 def test_two_peers_in_sub_folders_of_one_host_never_share_a_uid():

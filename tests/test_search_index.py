@@ -1,4 +1,6 @@
-"""The search index files: the same postings and field lengths as lunr.py's Builder, sharded."""
+"""The search index files: the same postings and field lengths as lunr.py's Builder, sharded;
+the facets' files; what a query downloads before its first results does not grow with the
+directory."""
 
 from __future__ import annotations
 
@@ -12,7 +14,18 @@ from essaim.analysis import SEPARATOR, fold, stem, stop_words, trim
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
 from essaim.search.documents import documents
-from essaim.search.index import BOOSTS, CHUNK_SIZE, FIELDS, SearchDocument, build, pack, shard_key, unpack
+from essaim.search.index import (
+    BOOSTS,
+    CHUNK_SIZE,
+    FIELDS,
+    KINDS,
+    SearchDocument,
+    build,
+    decode,
+    pack,
+    shard_key,
+    unpack,
+)
 from essaim.urls import Urls
 
 
@@ -53,28 +66,20 @@ def register_lunr_py_pipeline() -> None:
         Pipeline.register_function(function, label)
 
 
-def decode(encoded: list[int]) -> dict[int, int]:
-    postings, doc, i = {}, 0, 0
-    while i < len(encoded):
-        doc += encoded[i] >> 1
-        if encoded[i] & 1:
-            i += 1
-            postings[doc] = encoded[i]
-        else:
-            postings[doc] = 1
-        i += 1
-    return postings
-
-
-def our_postings(files: dict[str, str]) -> dict[str, list[dict[int, int]]]:
-    found = {}
+def our_postings(files: dict[str, str]) -> tuple[dict[str, list[dict[int, int]]], dict[str, int]]:
+    """{term: per field {document: frequency}} and {field/document: length}, read from the shards."""
+    found, lengths = {}, {}
     for name, text in files.items():
         if name.startswith("shard-"):
             shard = json.loads(text)
             for term, per_field in zip(shard["terms"], shard["postings"], strict=True):
-                assert shard_key(term) == name[6:-5], f"{term} is in {name}"
-                found[term] = [decode(p) if p else {} for p in per_field]
-    return found
+                assert name[6:-5].split("-")[0] == shard_key(term), f"{term} is in {name}"
+                found[term] = [{}, {}, {}]
+                for field, (position, encoded) in zip(FIELDS, enumerate(per_field), strict=True):
+                    for document, frequency, length in decode(encoded or []):
+                        found[term][position][document] = frequency
+                        assert lengths.setdefault(f"{field}/{document}", length) == length
+    return found, lengths
 
 
 def test_postings_and_lengths_are_those_of_lunr_py(demo):
@@ -102,18 +107,17 @@ def test_postings_and_lengths_are_those_of_lunr_py(demo):
         builder.add({"id": str(number), **{f: SEPARATOR.sub(" ", getattr(doc, f)) for f in FIELDS}})
     reference = builder.build()
 
-    ours = our_postings(files)
+    ours, lengths = our_postings(files)
     assert set(ours) == set(reference.inverted_index)
     for term, per_field in ours.items():
         for field, postings in zip(FIELDS, per_field, strict=True):
             assert set(postings) == {int(ref) for ref in reference.inverted_index[term][field]}, term
+    # Every document's field lengths travel with its postings (a field without terms has none).
+    assert lengths == {str(ref): length for ref, length in builder.field_lengths.items() if length}
     meta = json.loads(files["meta.json"])
-    assert isinstance(meta["lengths"], str)  # packed: one character per length
-    packed_lengths = unpack(meta["lengths"])
-    lengths = {
-        f"{field}/{n}": packed_lengths[n * 3 + i] for n in range(len(found)) for i, field in enumerate(FIELDS)
-    }
-    assert lengths == {str(ref): length for ref, length in builder.field_lengths.items()}
+    for position, field in enumerate(FIELDS):
+        total = sum(length for ref, length in builder.field_lengths.items() if ref.split("/")[0] == field)
+        assert meta["average"][position] == total / len(found)
     frequencies = {
         f"{field}/{doc}": {term: tf for term, per in ours.items() if (tf := per[i].get(doc))}
         for doc in range(len(found))
@@ -123,7 +127,7 @@ def test_postings_and_lengths_are_those_of_lunr_py(demo):
 
 
 def test_documents_are_in_name_order_with_their_cards(demo):
-    found, _, files = demo
+    found, labels, files = demo
     meta = json.loads(files["meta.json"])
     assert meta["count"] == len(found) == 26 + 8 + 14
     cards = [
@@ -132,22 +136,30 @@ def test_documents_are_in_name_order_with_their_cards(demo):
         for card in json.loads(files[f"docs-{n // CHUNK_SIZE}.json"])
     ]
     assert [c[0] for c in cards] == [d.name for d in found]
+    assert [KINDS[c[6]] for c in cards] == [d.kind for d in found]
     enercoop = next(c for c in cards if c[0] == "Enercoop Pays de la Loire")
     assert enercoop[1] == "acteurs/enercoop-pays-de-la-loire/" and enercoop[3] == "Nantes"
+    themes = dict(labels["themes"])
+    assert enercoop[7] == ", ".join(themes[t] for t in found[cards.index(enercoop)].themes) != ""
 
 
 def test_facets_point_to_their_labels(demo):
     found, labels, files = demo
     meta = json.loads(files["meta.json"])
-    kind, themes, forms = unpack(meta["kind"]), unpack(meta["themes"], multi=True), unpack(meta["legal_form"])
+    facet = {name: json.loads(files[f"facet-{name}.json"]) for name in meta["facets"]}
+    kind, forms = unpack(facet["type"]["values"]), unpack(facet["legal_form"]["values"])
+    themes = unpack(facet["theme"]["values"], multi=True)
     assert len(kind) == len(themes) == len(forms) == len(found)
     for number, doc in enumerate(found):
-        assert meta["kinds"][kind[number]] == doc.kind
-        assert [meta["labels"]["themes"][i][0] for i in themes[number]] == doc.themes
+        assert facet["type"]["labels"][kind[number]][0] == doc.kind
+        assert [facet["theme"]["labels"][i][0] for i in themes[number]] == doc.themes
         if doc.kind == "actor":
-            assert meta["labels"]["legal_forms"][forms[number]][0] == doc.legal_form
+            assert facet["legal_form"]["labels"][forms[number]][0] == doc.legal_form
         if doc.kind == "event":
-            assert meta["date"][str(number)] == doc.date and doc.date_label
+            assert facet["when"]["values"][str(number)] == doc.date and doc.date_label
+    assert {name: f["values"] for name, f in meta["facets"].items()} == {
+        name: len(f["labels"]) for name, f in facet.items()
+    }
 
 
 def test_a_shard_holds_the_terms_of_its_first_two_letters_only():
@@ -171,3 +183,42 @@ def test_columns_are_packed_one_character_per_value_and_read_back():
     assert unpack(pack([[3, 1], [], [0]]), multi=True) == [[3, 1], [], [0]]
     big = [5, 60_000]  # beyond one UTF-16 unit below the surrogates: left as a list
     assert pack(big) == big and unpack(pack(big)) == big
+
+
+def test_a_large_shard_key_is_cut_into_ranges_of_terms():
+    """A key whose postings pass the limit is cut into several shards, each named after the key,
+    listed in meta.json with its first term; a term larger than the limit has a shard of its own."""
+    words = [f"coop{letter}{other}" for letter in "abcdefgh" for other in "abcdefgh"]
+    docs = [SearchDocument("actor", " ".join(words[n::7]), "coopérative", "", f"a{n}/") for n in range(40)]
+    files = build(docs, {"themes": [], "legal_forms": [], "cities": [], "territories": []}, shard_limit=150)
+    meta = json.loads(files["meta.json"])
+    names = [name for name, _, _ in meta["shards"]]
+    assert names[:3] == ["co", "co-1", "co-2"] and all(n.startswith("co") for n in names)
+    terms = [json.loads(files[f"shard-{name}.json"])["terms"] for name in names]
+    assert [first for _, first, _ in meta["shards"]] == [t[0] for t in terms]
+    assert sum(terms, []) == sorted(sum(terms, []))  # contiguous ranges, in order
+    for name, part in zip(names, terms, strict=True):
+        assert len(files[f"shard-{name}.json"]) <= 150 + 60 or len(part) == 1
+    cooper = next(t for t in terms if "cooper" in t)  # in every document: larger than the limit
+    assert cooper == ["cooper"]
+
+
+def test_what_a_query_downloads_first_does_not_grow_with_the_directory():
+    """meta.json, and a rare word's shard, weigh the same for 200 and 4,000 documents: no column
+    of every document is downloaded before the first results (the facets' files come after)."""
+
+    def sizes(count: int) -> tuple[int, int]:
+        docs = [
+            SearchDocument(
+                "actor", f"Structure {n}", f"Coopérative numéro {n}", "", f"a{n}/", city=f"Ville {n % 97}"
+            )
+            for n in range(count)
+        ]
+        docs.append(SearchDocument("actor", "Zythologie", "", "", "z/"))
+        labels = {"themes": [], "legal_forms": [], "cities": [], "territories": []}
+        files = build(docs, labels)
+        return len(files["meta.json"]), len(files["shard-zy.json"])
+
+    small, large = sizes(200), sizes(4000)
+    assert large[1] - small[1] <= 2  # the rare word's postings: one document (its number is longer)
+    assert abs(large[0] - small[0]) < 200  # meta.json: a few numbers more (count, hashes)

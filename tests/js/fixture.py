@@ -2,7 +2,9 @@
 node --test tests of search.js (tests/js/search.test.js): the files as a browser downloads them,
 the documents they were built from, and what Python reads back from them (columns, postings,
 the index term of each word), so the JavaScript is checked against the Python that wrote them.
-`fixture.py en` (or `es`) builds the same documents in that language, analysed by its pipeline."""
+`fixture.py en` (or `es`) builds the same documents in that language, analysed by its pipeline;
+`fixture.py fr 120` cuts every shard key larger than 120 characters of JSON into several shards
+(as a national directory's common words are)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import json
 import sys
 
 from essaim.analysis import pipeline, words
-from essaim.search.index import FIELDS, SearchDocument, build, shard_key, unpack
+from essaim.search.index import FIELDS, SHARD_LIMIT, SearchDocument, build, decode, shard_key, unpack
 
 DOCUMENTS = [
     SearchDocument(
@@ -144,27 +146,25 @@ WORDS = [
 
 def main() -> None:
     language = sys.argv[1] if len(sys.argv) > 1 else "fr"
+    limit = int(sys.argv[2]) if len(sys.argv) > 2 else SHARD_LIMIT
     for n, document in enumerate(DOCUMENTS):
         document.territory = document.territory or "Nantes"
         if language in TEXTS:
             document.name, document.about, document.body = TEXTS[language][n]
     analysis = pipeline(language)
-    files = build(DOCUMENTS, LABELS, language)
-    meta = json.loads(files["meta.json"])
+    files = build(DOCUMENTS, LABELS, language, shard_limit=limit)
     shards = {name: json.loads(text) for name, text in files.items() if name.startswith("shard-")}
-    postings = {}  # term → per field, [doc, tf, ...] as Python reads the postings
-    for shard in shards.values():
+    postings = {}  # term → per field, [doc, tf, length, ...] as Python reads the postings
+    shard_of = {}  # term → the shard Python put it in
+    for name, shard in shards.items():
         for t, entry in zip(shard["terms"], shard["postings"], strict=True):
-            fields = []
-            for encoded in entry:
-                pairs, doc, i = [], 0, 0
-                while encoded and i < len(encoded):
-                    doc += encoded[i] >> 1
-                    tf = encoded[i + 1] if encoded[i] & 1 else 1
-                    i += 2 if encoded[i] & 1 else 1
-                    pairs += [doc, tf]
-                fields.append(pairs)
-            postings[t] = fields
+            postings[t] = [[n for posting in decode(encoded or []) for n in posting] for encoded in entry]
+            shard_of[t] = name.removeprefix("shard-").removesuffix(".json")
+    facets = {
+        name.removeprefix("facet-").removesuffix(".json"): json.loads(text)
+        for name, text in files.items()
+        if name.startswith("facet-")
+    }
     json.dump(
         {
             "files": {name: json.loads(text) for name, text in files.items()},
@@ -172,15 +172,15 @@ def main() -> None:
                 {"id": str(n), **{f: getattr(d, f) for f in FIELDS}} for n, d in enumerate(DOCUMENTS)
             ],
             "columns": {
-                "kind": unpack(meta["kind"]),
-                "themes": unpack(meta["themes"], multi=True),
-                "legal_form": unpack(meta["legal_form"]),
-                "city": unpack(meta["city"]),
-                "territory": unpack(meta["territory"]),
-                "lengths": unpack(meta["lengths"]),
+                "type": unpack(facets["type"]["values"]),
+                "theme": unpack(facets["theme"]["values"], multi=True),
+                "legal_form": unpack(facets["legal_form"]["values"]),
+                "city": unpack(facets["city"]["values"]),
+                "territory": unpack(facets["territory"]["values"]),
             },
             "postings": postings,
-            "shard_of": {t: shard_key(t) for t in postings},
+            "shard_of": shard_of,
+            "shard_keys": {t: shard_key(t) for t in postings},
             # Each word's distinct index terms (two where Spanish folding adds one).
             "terms": {w: [list(dict.fromkeys(analysis.index_terms(x))) for x in words(w)] for w in WORDS},
         },

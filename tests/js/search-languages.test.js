@@ -31,8 +31,9 @@ function load(language) {
   const analysis = createAnalysis(lunr, client);
   const sources = {};
   const sourceFor = (a) => {
-    const k = analysis.shardKey(a.term), shard = files["shard-" + k + ".json"];
-    return shard ? (sources[k] = sources[k] || new ShardSource(lunr, meta, shard)) : null;
+    const names = meta.table.forWord(a), id = names.join(" ");
+    if (!names.length) return null;
+    return (sources[id] = sources[id] || new ShardSource(lunr, meta, names.map((name) => files["shard-" + name + ".json"])));
   };
   const whole = new WholeIndex(lunr(function () {
     this.pipeline.reset();

@@ -1,7 +1,8 @@
 /* node --test: the pure parts of search.js (theme/static/js/search/), read against an index that
    Python built (tests/js/fixture.py): the same columns, postings, shard names and words on both
    sides, typo candidates, facet counts, and a query through rebuilt shards scoring as one lunr
-   index of the same documents. Run by `make test` (invoke test) before pytest. */
+   index of the same documents — with each shard key in one shard, and cut into several (as a
+   national directory's are). Run by `make test` (invoke test) before pytest. */
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,8 +13,8 @@ import lunr from "lunr";
 import stemmerSupport from "lunr-languages/lunr.stemmer.support.js";
 import french from "lunr-languages/lunr.fr.js";
 
-import { decode, readMeta, shardKey, unpack, unpackMulti } from "../../theme/static/js/search/columns.js";
-import { createAnalysis, guessShardKeys } from "../../theme/static/js/search/analysis.js";
+import { decode, readFacet, readMeta, shardKey, unpack, unpackMulti } from "../../theme/static/js/search/columns.js";
+import { createAnalysis, guessTerms } from "../../theme/static/js/search/analysis.js";
 import { ShardSource, WholeIndex, match, typoTerms, withinOneEdit } from "../../theme/static/js/search/engine.js";
 import { Facets, dayOf } from "../../theme/static/js/search/facets.js";
 
@@ -23,21 +24,38 @@ french(lunr);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const python = process.env.ESSAIM_PYTHON || path.join(repo, ".venv/bin/python");
-const fixture = JSON.parse(execFileSync(python, [path.join(here, "fixture.py")], { encoding: "utf-8" }));
-const files = fixture.files;
+function load(...args) {
+  const fixture = JSON.parse(execFileSync(python, [path.join(here, "fixture.py"), ...args], { encoding: "utf-8" }));
+  const files = fixture.files, meta = readMeta(structuredClone(files["meta.json"]));
+  const sources = {};
+  /* What the page searches a word in: the shards its terms can be in, as one source (`wide`:
+     with the shards beside the word's, as the page asks when nothing matched). */
+  const sourceFor = (a, wide) => {
+    const names = meta.table.forWord(a, wide), id = names.join(" ");
+    if (!names.length) return null;
+    return (sources[id] = sources[id] || new ShardSource(lunr, meta, names.map((name) => files["shard-" + name + ".json"])));
+  };
+  const search = (words) => {
+    const found = match(lunr, words, sourceFor, analysis.shardKey);
+    return found.length ? found : match(lunr, words, (a) => sourceFor(a, true), analysis.shardKey);
+  };
+  return { fixture, files, meta, sourceFor, search };
+}
+
+const whole = load("fr"), cut = load("fr", "40");
+const { fixture, files, meta } = whole;
 const client = files["meta.json"].client;
-const meta = readMeta(structuredClone(files["meta.json"]));
 const analysis = createAnalysis(lunr, client);
 const key = analysis.shardKey;
+const facetFile = (name) => readFacet(structuredClone(files["facet-" + name + ".json"]), client.facets.find((f) => f.name === name), meta.count, client);
 
-test("meta.json's columns read as Python reads them", () => {
-  for (const name of ["kind", "legal_form", "city", "territory"]) {
-    assert.deepEqual(Array.from(meta.columns[name]), fixture.columns[name], name);
+test("the facets' columns read as Python reads them", () => {
+  for (const name of ["type", "legal_form", "city", "territory"]) {
+    assert.deepEqual(Array.from(facetFile(name).column), fixture.columns[name], name);
   }
-  assert.deepEqual(Array.from(meta.lengths), fixture.columns.lengths);
-  const themes = meta.columns.themes, perDocument = [];
+  const themes = facetFile("theme").column, perDocument = [];
   for (let d = 0; d < meta.count; d++) perDocument.push(Array.from(themes.values.subarray(themes.start[d], themes.start[d + 1])));
-  assert.deepEqual(perDocument, fixture.columns.themes);
+  assert.deepEqual(perDocument, fixture.columns.theme);
 });
 
 test("a column written as a list (values out of the packed range) reads the same", () => {
@@ -49,19 +67,39 @@ test("a column written as a list (values out of the packed range) reads the same
   assert.deepEqual(Array.from(packed.start), [0, 1, 1]);
 });
 
-test("every term's postings decode to Python's (document, frequency) pairs, in the shard Python named", () => {
-  let checked = 0;
-  for (const [name, shard] of Object.entries(files)) {
-    if (!name.startsWith("shard-")) continue;
-    shard.terms.forEach((term, t) => {
-      assert.equal("shard-" + key(term) + ".json", name, term);
-      assert.equal(fixture.shard_of[term], key(term));
-      const fields = shard.postings[t].map((encoded) => (encoded ? decode(encoded) : []));
-      assert.deepEqual(fields, fixture.postings[term], term);
-      checked++;
-    });
-  }
-  assert.ok(checked > 20, `${checked} terms`);
+for (const [name, site] of [["one shard per key", whole], ["keys cut into several shards", cut]]) {
+  test(`${name}: every term's postings decode as Python reads them, in the shard the table finds`, () => {
+    let checked = 0;
+    for (const [file, shard] of Object.entries(site.files)) {
+      if (!file.startsWith("shard-")) continue;
+      shard.terms.forEach((term, t) => {
+        assert.equal("shard-" + site.fixture.shard_of[term] + ".json", file, term);
+        assert.equal(site.meta.table.of(term), site.fixture.shard_of[term], term);
+        const fields = shard.postings[t].map((encoded) => (encoded ? decode(encoded) : []));
+        assert.deepEqual(fields, site.fixture.postings[term], term);
+        checked++;
+      });
+    }
+    assert.ok(checked > 20, `${checked} terms`);
+  });
+
+  test(`${name}: a prefix's shards hold every term that begins with it`, () => {
+    const terms = Object.keys(site.fixture.postings);
+    for (const term of terms) {
+      for (let length = 2; length <= term.length; length++) {
+        const prefix = term.slice(0, length), names = site.meta.table.spanning(prefix);
+        const held = new Set(names.flatMap((n) => site.files["shard-" + n + ".json"].terms));
+        for (const other of terms) if (other.startsWith(prefix)) assert.ok(held.has(other), `${prefix} → ${other}`);
+        assert.ok(names.length <= 3, `${prefix}: ${names}`);
+      }
+    }
+    assert.equal(site.meta.table.of("zzz"), null);
+  });
+}
+
+test("keys cut into several shards: the cut fixture has them", () => {
+  assert.ok(cut.meta.shards.filter((s) => s[0].includes("-")).length >= 3);
+  assert.ok(!whole.meta.shards.some((s) => s[0].includes("-")));
 });
 
 test("shard keys: digits count as 0, other signs as _", () => {
@@ -92,8 +130,8 @@ test("highlighting cuts a text at the index's separators, apostrophes included",
   assert.deepEqual(analysis.pieces("a\u2009b c"), ["a", "\u2009", "b", " ", "c"]);
 });
 
-test("the shards a query needs are guessed from its words' first letters, accents folded", () => {
-  assert.deepEqual(guessShardKeys("Économie d'insertion, «vélo»", client), ["ec", "d", "in", "ve"]);
+test("the terms a query needs are guessed from its words' first letters, accents folded", () => {
+  assert.deepEqual(guessTerms("Économie d'insertion, «vélo»", client), ["econ", "economie", "d", "inse", "insertion", "velo"]);
 });
 
 test("one typo: a stem within one edit of the typed word's first letters, in the same shard", () => {
@@ -109,6 +147,7 @@ test("one typo: a stem within one edit of the typed word's first letters, in the
 
 test("facet counts: each value counted among the documents every other filter keeps", () => {
   const facets = new Facets(meta);
+  for (const facet of client.facets) facets.load(facet.name, facetFile(facet.name));
   const all = Array.from({ length: meta.count }, (_, doc) => ({ doc: doc, score: 0 }));
   const day = "2026-06-01";
   const valueOf = (name, doc) => {
@@ -135,29 +174,37 @@ test("facet counts: each value counted among the documents every other filter ke
   assert.equal(dayOf(new Date(2026, 0, 5)), "2026-01-05");
 });
 
+test("a facet not loaded yet counts nothing, and a filter on it is refused", () => {
+  const facets = new Facets(meta), all = [{ doc: 0, score: 0 }];
+  facets.load("type", facetFile("type"));
+  const result = facets.apply(all, { type: "actor" }, "2026-06-01");
+  assert.deepEqual(result.kept, all);
+  assert.equal(result.counts[facets.list.findIndex((f) => f.name === "city")], null);
+  assert.throws(() => facets.apply(all, { city: "nantes" }, "2026-06-01"));
+});
+
 test("queries through rebuilt shards score exactly as one lunr index of the same documents", () => {
-  const whole = new WholeIndex(lunr(function () {
+  const reference = new WholeIndex(lunr(function () {
     this.pipeline.reset();
     this.pipeline.add(...["trimmer-essaim", "stopWordFilter-fr", "accentFold-fr", "stemmer-fr"].map((label) => lunr.Pipeline.registeredFunctions[label]));
     this.ref("id");
     meta.fields.forEach((field, f) => this.field(field, { boost: meta.boosts[f] }));
     fixture.documents.forEach((d) => this.add(d));
   }));
-  const sources = {};
-  const sourceFor = (a) => {
-    const k = key(a.term), shard = files["shard-" + k + ".json"];
-    return shard ? (sources[k] = sources[k] || new ShardSource(lunr, meta, shard)) : null;
-  };
-  const queries = ["vélos", "réparer", "reparation velo", "covoitrage", "l'établi", "économie sociale", "2026", "zzz", "cargo"];
-  let found = 0;
-  for (const q of queries) {
-    const words = analysis.queryWords(q);
-    const sharded = match(lunr, words, sourceFor, key).map((m) => [m.doc, m.score]);
-    const reference = match(lunr, words, () => whole, key).map((m) => [m.doc, m.score]);
-    assert.deepEqual(sharded, reference, q);
-    if (sharded.length) found++;
+  const queries = ["vélos", "réparer", "reparation velo", "covoitrage", "l'établi", "économie sociale", "2026", "zzz", "cargo", "co"];
+  for (const site of [whole, cut]) {
+    let found = 0;
+    for (const q of queries) {
+      const words = analysis.queryWords(q);
+      const sharded = site.search(words).map((m) => [m.doc, m.score]);
+      const expected = match(lunr, words, () => reference, key).map((m) => [m.doc, m.score]);
+      assert.deepEqual(sharded, expected, q);
+      if (sharded.length) found++;
+    }
+    assert.ok(found >= queries.length - 3, `${found} queries with results`);
+    /* Verb and noun meet through the stem's prefix: "réparer" finds the bike workshop. */
+    assert.ok(match(lunr, analysis.queryWords("réparer"), site.sourceFor, key).some((m) => m.doc === 0));
+    /* A typo is found, even where it moves the word before the cut between two shards. */
+    assert.ok(site.search(analysis.queryWords("covoitrage")).length > 0);
   }
-  assert.ok(found >= queries.length - 2, `${found} queries with results`);
-  /* Verb and noun meet through the stem's prefix: "réparer" finds the bike workshop. */
-  assert.ok(match(lunr, analysis.queryWords("réparer"), sourceFor, key).some((m) => m.doc === 0));
 });

@@ -94,10 +94,10 @@ class SearchGenerator(Part):
                     "index_stamp": stamp,
                     "search_shards": meta["shards"],
                     "search_client": meta["client"],
-                    "search_territories": len(meta["labels"]["territories"]),
+                    "search_territories": meta["facets"]["territory"]["values"],
                     "search_libraries": [f"{siteurl}/{path}" for path in scripts(site.territory.language)],
                     "search_hours": site.hours_config(f"{siteurl}/{self.settings['THEME_STATIC_DIR']}")
-                    if meta["hours_values"]
+                    if meta["hours"]
                     else None,
                 }
             )

@@ -1,26 +1,33 @@
 """The search index, built in Python, in a compact form that search.js turns back into lunr
 indexes (one per shard) before `lunr.Index.load`.
 
-What a visitor downloads (everything under `search/`):
+What a visitor downloads (everything under `search/`), and when: a query's first results need
+meta.json, the shards of its words, the facet files of its filters and the result cards on
+screen; the other facet files (the filters' counts) come after the first results. Nothing
+downloaded before them grows with the number of records, except the postings of the words typed.
 
-- `meta.json`: what every query needs — the fields and their boosts, each document's field
-  lengths (BM25 needs them), the facets of every document (type, themes, legal form, city, date),
-  the labels of facet values, and the list of shards with a content hash each. The per-document
-  columns are packed (see `pack`): one string each instead of a list of numbers, which a browser
-  parses many times faster (80 ms → a few at 50,000 documents).
-- `shard-<cc>.json`: the postings of the terms that begin with the two characters `cc` (a–z,
-  0 for a digit, _ for the rest). A query word only needs the shard of its first two letters:
-  prefix searches (three letters or more) and typo tolerance stay within it, so a typo in the
-  first two letters is not tolerated. Small shards keep the first download small; search.js then
-  builds a lunr index of only the terms a query word can match (its cost follows their postings).
-- `docs-<n>.json`: what a result shows (name, URL, summary, city, date), 32 documents per file,
-  fetched for the results on screen only.
+- `meta.json`: the fields and their boosts, each field's mean length (BM25 needs it), the list
+  of shards (name, first term, content hash), the facet files (content hash, number of values)
+  and the constants search.js shares with this module.
+- `shard-<name>.json`: the postings of a range of terms. Terms are grouped by their first two
+  characters (a–z, 0 for a digit, _ for the rest), the shard key; a key whose postings are
+  large is cut into several shards (`co`, `co-1`…), found by their first terms. A query word
+  only needs the shards its terms can be in: prefix searches (three letters or more) read the
+  shards the prefix spans; typo tolerance looks within the word's shard, so a typo in the
+  first two letters is not tolerated (nor, in a cut key, one that moves the word to another
+  shard). Each posting carries its document's field length, so no column of every document's
+  lengths is downloaded.
+- `facet-<name>.json`: one facet's values (labels, in display order) and every document's
+  value (packed, see `pack`).
+- `docs-<n>.json`: what a result shows (name, URL, summary, city, date, directory, type,
+  themes), 32 documents per file, fetched for the results on screen only.
 
-Postings hold term frequencies, not scores: search.js computes lunr's BM25 field vectors with
-lunr's own formula (k1 = 1.2, b = 0.75, three decimals), so an index rebuilt from these files
-answers exactly as a lunr.js `Builder` fed the same documents would (tests/test_search_browser.py
-checks this). Field vectors only hold the terms built: lunr 2 divides a score by the query
-vector's magnitude, never the document's, so a few terms score as the whole index would.
+Postings hold term frequencies and lengths, not scores: search.js computes lunr's BM25 field
+vectors with lunr's own formula (k1 = 1.2, b = 0.75, three decimals), so an index rebuilt from
+these files answers exactly as a lunr.js `Builder` fed the same documents would
+(tests/test_search_browser.py checks this). Field vectors only hold the terms built: lunr 2
+divides a score by the query vector's magnitude, never the document's, so a few terms score as
+the whole index would.
 """
 
 from __future__ import annotations
@@ -39,16 +46,19 @@ FIELDS = ("name", "about", "body")
 # A match in the name beats one in the themes/summary, which beats one in the body.
 BOOSTS = (10, 3, 1)
 CHUNK_SIZE = 32
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# A shard key's terms are cut into several shards when their JSON is larger: a common word's
+# postings grow with the directory, the other words of its shard should not come with them.
+SHARD_LIMIT = 60_000
 KINDS = ("actor", "initiative", "event", "offer_need")
 PACK_OFFSET = 0x30  # packed value v is the character v + 0x30 (so -1 is "/")
 PACK_LIMIT = 0xD7FF - PACK_OFFSET  # below the surrogates: one UTF-16 unit per value
 PACK_END = " "  # ends each document's values in a packed multi-valued column
 SHARD_PREFIX = 2  # a term's shard is named after its first two letters
-# The facets of the search page, in the order of its filters: the URL parameter, the column of
-# meta.json holding each document's value (a position in labels[<labels>], -1 for none), whether
-# a document may have several. "when" is computed in the browser from "date" for the visitor's
-# day (a static site ages between two builds).
+# The facets of the search page, in the order of its filters: the URL parameter (and the name of
+# its file, facet-<name>.json), the column of each document's value (a position in the file's
+# labels, taken from <labels>; -1 for none), whether a document may have several. "when" is
+# computed in the browser from "date" for the visitor's day (a static site ages between builds).
 FACETS = (
     {"name": "type", "column": "kind", "labels": "types"},
     {"name": "category", "column": "category", "labels": "categories"},
@@ -112,6 +122,21 @@ def unpack(packed: str | list, multi: bool = False) -> list:
     return [ord(c) - PACK_OFFSET for c in packed]
 
 
+def decode(encoded: list[int]) -> list[tuple[int, int, int]]:
+    """One term's postings in one field as (document, frequency, field length), as search.js
+    reads them (for tests and tools reading the shards)."""
+    found, document, i = [], 0, 0
+    while i < len(encoded):
+        document += encoded[i] >> 1
+        frequency = 1
+        if encoded[i] & 1:
+            i += 1
+            frequency = encoded[i]
+        found.append((document, frequency, encoded[i + 1]))
+        i += 2
+    return found
+
+
 def _key_letter(character: str) -> str:
     if "a" <= character <= "z":
         return character
@@ -156,24 +181,23 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def build(
-    documents: list[SearchDocument],
-    labels: dict[str, list[tuple[str, str]]],
-    language: str = "fr",
-) -> dict[str, str]:
-    """The files of the search index, {path under search/: JSON text}, its words analysed by
-    `language`'s pipeline (analysis.py).
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
 
-    `documents` come in display order (the order of an empty-query browse); `labels` gives the
-    facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
 
-    Postings are written as they are found, documents in increasing order: each is the gap from
-    the previous document, doubled, +1 when the term frequency (then written next) is above 1.
-    """
-    lengths: list[int] = []
+def _postings(
+    documents: list[SearchDocument], language: str
+) -> tuple[dict[str, tuple[list[int], list[int], list[int]]], list[int]]:
+    """Every term's postings per field, and the sum of each field's lengths (BM25's average).
+
+    Postings are written as they are found, documents in increasing order: for each document,
+    the gap from the previous one, doubled, +1 when the term frequency (then written next) is
+    above 1, then the length of that document's field. A document's lengths travel with its
+    postings: a query downloads those of the documents it matches, not a column of them all."""
     postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
     previous: dict[str, list[int]] = {}  # last document of each term, per field
     terms_of: dict[str, tuple[str, ...]] = {}  # word → terms: a directory's vocabulary is small
+    totals = [0] * len(FIELDS)
     index_terms = pipeline(language).index_terms
     split = SEPARATOR.split
     for number, document in enumerate(documents):
@@ -187,7 +211,7 @@ def build(
                 for found_term in word_terms:
                     found[found_term] = found.get(found_term, 0) + count
                     length += count
-            lengths.append(length)
+            totals[position] += length
             for found_term, frequency in found.items():
                 entry = postings.get(found_term)
                 if entry is None:
@@ -197,60 +221,151 @@ def build(
                 gap = number - last[position]
                 last[position] = number
                 if frequency > 1:
-                    entry[position].extend((gap * 2 + 1, frequency))
+                    entry[position].extend((gap * 2 + 1, frequency, length))
                 else:
-                    entry[position].append(gap * 2)
+                    entry[position].extend((gap * 2, length))
+    return postings, totals
 
-    shards: dict[str, dict[str, list]] = {}
-    for term in sorted(postings):
-        shard = shards.setdefault(shard_key(term), {"terms": [], "postings": []})
-        shard["terms"].append(term)
-        shard["postings"].append([p or 0 for p in postings[term]])
-    files = {f"shard-{key}.json": _json({"v": FORMAT_VERSION, **shard}) for key, shard in shards.items()}
 
+def _shards(
+    postings: dict[str, tuple[list[int], list[int], list[int]]], limit: int
+) -> list[tuple[str, str, str]]:
+    """The shard files, [(name, first term, JSON text)] by key, then term. Each shard key (the
+    first two letters) is one shard, named after it, while its JSON stays within `limit`
+    characters; a larger one is cut into ranges of terms (`co`, `co-1`, `co-2`…), each within
+    `limit` unless a single term's postings are larger. search.js finds a term's shard by its
+    key and the first terms."""
+    shards: list[tuple[str, str, str]] = []
+    group: list[tuple[str, str]] = []  # (term, its postings as JSON) of the current key
+
+    def close() -> None:
+        key = shard_key(group[0][0])
+        parts: list[list[tuple[str, str]]] = [[]]
+        size = 0
+        for entry in group:
+            cost = len(entry[0]) + len(entry[1]) + 6
+            if parts[-1] and size + cost > limit:
+                parts.append([])
+                size = 0
+            parts[-1].append(entry)
+            size += cost
+        for number, part in enumerate(parts):
+            text = (
+                f'{{"v":{FORMAT_VERSION},"terms":{_json([t for t, _ in part])},"postings":['
+                + ",".join(p for _, p in part)
+                + "]}"
+            )
+            shards.append((key if number == 0 else f"{key}-{number}", part[0][0], text))
+
+    # By key, then as JavaScript compares strings (UTF-16 code units), so that search.js's
+    # binary searches agree with this order.
+    for term in sorted(postings, key=lambda t: (shard_key(t), t.encode("utf-16-be"))):
+        if group and shard_key(term) != shard_key(group[0][0]):
+            close()
+            group = []
+        group.append((term, _json([p or 0 for p in postings[term]])))
+    if group:
+        close()
+    return shards
+
+
+def _columns(
+    documents: list[SearchDocument], labels: dict[str, list[tuple[str, str]]]
+) -> dict[str, dict[str, Any]]:
+    """Each facet's file: its values in display order (labels) and each document's (packed: a
+    position in labels, -1 for none), fetched when a filter or the filters' counts need it."""
+    index_of = {name: {slug: i for i, (slug, _) in enumerate(values)} for name, values in labels.items()}
+    hours_values = sorted({d.hours for d in documents if d.hours})  # many places share theirs
+    hours_of = {value: i for i, value in enumerate(hours_values)}
+    label_lists = {
+        "types": [(value, _(text)) for value, text in TYPE_LABELS],
+        "categories": [],
+        **labels,
+        "when": [(value, _(text)) for value, text in WHEN_LABELS],
+        "open": [(value, _(text)) for value, text in OPEN_LABELS],
+    }
+    values = {
+        "kind": lambda: pack([KINDS.index(d.kind) for d in documents]),
+        "category": lambda: pack([index_of.get("categories", {}).get(d.category, -1) for d in documents]),
+        "themes": lambda: pack(
+            [[index_of["themes"][t] for t in d.themes if t in index_of["themes"]] for d in documents]
+        ),
+        "legal_form": lambda: pack([index_of["legal_forms"].get(d.legal_form, -1) for d in documents]),
+        "city": lambda: pack(
+            [index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]
+        ),
+        "date": lambda: {str(i): d.date for i, d in enumerate(documents) if d.date},
+        "territory": lambda: pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
+        "hours": lambda: pack([hours_of.get(d.hours, -1) for d in documents]),
+    }
+    columns = {}
+    for facet in FACETS:
+        column = {
+            "v": FORMAT_VERSION,
+            "labels": label_lists[facet["labels"]],
+            "values": values[facet["column"]](),
+        }
+        if facet.get("by_hours"):
+            column["hours_values"] = hours_values
+        columns[facet["name"]] = column
+    return columns
+
+
+def build(
+    documents: list[SearchDocument],
+    labels: dict[str, list[tuple[str, str]]],
+    language: str = "fr",
+    shard_limit: int = SHARD_LIMIT,
+) -> dict[str, str]:
+    """The files of the search index, {path under search/: JSON text}, its words analysed by
+    `language`'s pipeline (analysis.py).
+
+    `documents` come in display order (the order of an empty-query browse); `labels` gives the
+    facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
+    """
+    postings, totals = _postings(documents, language)
+    files: dict[str, str] = {}
+    shards = []
+    for name, first, text in _shards(postings, shard_limit):
+        files[f"shard-{name}.json"] = text
+        shards.append((name, first, _hash(text)))
+
+    theme_labels = dict(labels.get("themes", []))
     for start in range(0, len(documents), CHUNK_SIZE):
         chunk = [
-            [d.name, d.url_path, d.summary, d.city, d.date_label, d.territory if d.peer else ""]
+            [
+                d.name,
+                d.url_path,
+                d.summary,
+                d.city,
+                d.date_label,
+                d.territory if d.peer else "",
+                KINDS.index(d.kind),
+                ", ".join(theme_labels[t] for t in d.themes if t in theme_labels),
+            ]
             for d in documents[start : start + CHUNK_SIZE]
         ]
         files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
 
-    index_of = {name: {slug: i for i, (slug, _) in enumerate(values)} for name, values in labels.items()}
-    hours_values = sorted({d.hours for d in documents if d.hours})  # many places share theirs
-    hours_of = {value: i for i, value in enumerate(hours_values)}
+    facets = {}
+    for name, column in _columns(documents, labels).items():
+        text = _json(column)
+        files[f"facet-{name}.json"] = text
+        facets[name] = {"hash": _hash(text), "values": len(column["labels"])}
+    count = len(documents)
     meta = {
         "v": FORMAT_VERSION,
         "fields": FIELDS,
         "boosts": BOOSTS,
-        "count": len(documents),
+        "count": count,
         "chunk": CHUNK_SIZE,
-        "lengths": pack(lengths),
-        "kinds": KINDS,
-        "kind": pack([KINDS.index(d.kind) for d in documents]),
-        "themes": pack(
-            [[index_of["themes"][t] for t in d.themes if t in index_of["themes"]] for d in documents]
-        ),
-        "legal_form": pack([index_of["legal_forms"].get(d.legal_form, -1) for d in documents]),
-        "category": pack([index_of.get("categories", {}).get(d.category, -1) for d in documents]),
-        "city": pack([index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]),
-        "date": {str(i): d.date for i, d in enumerate(documents) if d.date},
-        "territory": pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
-        "hours": pack([hours_of.get(d.hours, -1) for d in documents]),
-        "hours_values": hours_values,
-        "labels": {
-            "types": [(value, _(text)) for value, text in TYPE_LABELS],
-            "categories": [],
-            **labels,
-            "when": [(value, _(text)) for value, text in WHEN_LABELS],
-            "open": [(value, _(text)) for value, text in OPEN_LABELS],
-        },
+        # Each field's mean length, as lunr.Builder computes it (the same division: the same float).
+        "average": [total / count if count else 0 for total in totals],
+        "hours": len({d.hours for d in documents if d.hours}),
         "client": client_constants(language),
-        "shards": {
-            name.removeprefix("shard-").removesuffix(".json"): hashlib.sha1(text.encode()).hexdigest()[:10]
-            for name, text in sorted(files.items())
-            if name.startswith("shard-")
-        },
+        "shards": shards,
+        "facets": facets,
     }
-    meta["stamp"] = hashlib.sha1(_json([meta, sorted(files.items())]).encode()).hexdigest()[:10]
+    meta["stamp"] = _hash(_json([meta, sorted(files.items())]))
     files["meta.json"] = _json(meta)
     return files

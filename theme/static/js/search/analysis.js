@@ -78,15 +78,17 @@ export function createAnalysis(lunr, client) {
   return { analyse: analyse, queryWords: queryWords, pieces: pieces, separator: separator, shardKey: function (term) { return shardKey(term, client); } };
 }
 
-/* The shards a text will need, guessed without lunr (a stem begins with the same letters as its
-   accent-folded word), so that they download while lunr and meta.json load. */
-export function guessShardKeys(text, client) {
-  const keys = [], separator = new RegExp("[" + client.separator + "]+");
+/* The index terms a text's words will likely need, guessed without lunr (a stem begins with
+   the accent-folded word's first letters: its first four, and the word itself), so that their
+   shards download while lunr and meta.json load. */
+export function guessTerms(text, client) {
+  const terms = [], separator = new RegExp("[" + client.separator + "]+");
   for (const word of text.toLowerCase().split(separator)) {
-    const start = word.replace(/^[^0-9a-zà-öø-ÿœæ]+/, "").slice(0, client.shard_prefix);
-    const folded = foldWith(client.folds, start).slice(0, client.shard_prefix);
-    const key = shardKey(folded, client);
-    if (key && keys.indexOf(key) < 0) keys.push(key);
+    const start = word.replace(/^[^0-9a-zà-öø-ÿœæ]+/, "").replace(/[^0-9a-zà-öø-ÿœæ]+$/, "");
+    const folded = foldWith(client.folds, start);
+    for (const term of [folded.slice(0, 4), folded]) {
+      if (term && terms.indexOf(term) < 0) terms.push(term);
+    }
   }
-  return keys;
+  return terms;
 }

@@ -13,7 +13,7 @@ const NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata:
    would: building only those keeps a large index's first query fast. */
 export function rebuild(lunr, meta, shard, selected) {
   const fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
-  const lengths = meta.lengths, average = meta.average, boosts = meta.boosts;
+  const average = meta.average, boosts = meta.boosts;
   const invertedIndex = [], perField = fields.map(function () { return []; });
   const positions = selected || shard.terms.map(function (_, t) { return t; });
   for (const t of positions) {
@@ -21,18 +21,18 @@ export function rebuild(lunr, meta, shard, selected) {
     let withTerm = 0;
     for (let f = 0; f < nf; f++) {
       const docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
-      for (let i = 0; i < pairs.length; i += 2) docs[pairs[i]] = NO_METADATA;
+      for (let i = 0; i < pairs.length; i += 3) docs[pairs[i]] = NO_METADATA;
       posting[fields[f]] = docs;
       decoded.push(pairs);
-      withTerm += pairs.length / 2;
+      withTerm += pairs.length / 3;
     }
     const x = (n - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
     for (let f = 0; f < nf; f++) {
       const pairs = decoded[f], vectors = perField[f], boost = boosts[f], avg = average[f];
-      for (let i = 0; i < pairs.length; i += 2) {
+      for (let i = 0; i < pairs.length; i += 3) {
         const doc = pairs[i], tf = pairs[i + 1];
         /* lunr.Builder#createFieldVectors, operation for operation (same rounding). */
-        let score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (lengths[doc * nf + f] / avg)) + tf);
+        let score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (pairs[i + 2] / avg)) + tf);
         score *= boost;
         score *= 1;
         let elements = vectors[doc];
@@ -65,14 +65,19 @@ export function lowerBound(terms, term) {
   return low;
 }
 
-/* What a word is searched in: one shard (its lunr index built for the terms asked, the last 64
-   kept), or a whole lunr index (tests compare the two). */
+/* What a word is searched in: the shards its terms can be in, in term order, as one (its lunr
+   index built for the terms asked, the last 64 kept), or a whole lunr index (tests compare the
+   two). */
 export class ShardSource {
-  constructor(lunr, meta, shard) {
+  constructor(lunr, meta, shards) {
     this.lunr = lunr;
     this.meta = meta;
-    this.shard = shard;
-    this.terms = shard.terms;  /* sorted, as index.py writes them */
+    const list = Array.isArray(shards) ? shards : [shards];
+    this.shard = list.length === 1 ? list[0] : {
+      terms: [].concat.apply([], list.map(function (s) { return s.terms; })),
+      postings: [].concat.apply([], list.map(function (s) { return s.postings; }))
+    };
+    this.terms = this.shard.terms;  /* sorted: index.py writes each shard's, and shards, in order */
     this.built = {};
     this.count = 0;
   }

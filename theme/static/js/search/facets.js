@@ -1,9 +1,11 @@
 /* Facets, driven by the table in meta.json (client.facets, written by index.py's FACETS): each
-   names its URL parameter, the column holding each document's value (a position in
-   meta.labels[labels], -1 for none), and whether a document may have several. "when" (upcoming
-   or past) is computed here for the visitor's day: a static site ages between two builds.
-   "open" (open now) is known once the page has asked the opening-hours worker (setOpen):
-   until then no document is open. No DOM: node --test runs it. */
+   names its URL parameter (and its file, facet-<name>.json), the column holding each document's
+   value (a position in the file's labels, -1 for none), and whether a document may have
+   several. A facet's file is loaded when a filter or the filters' counts need it (`load`);
+   until then it counts nothing. "when" (upcoming or past) is computed here for the visitor's
+   day: a static site ages between two builds. "open" (open now) is known once the page has
+   asked the opening-hours worker (setOpen): until then no document is open. No DOM: node
+   --test runs it. */
 
 const NO_FILTER = -2, NO_DOCUMENT = -3;  /* a filter on a value no document has matches nothing */
 
@@ -19,21 +21,50 @@ export class Facets {
         name: facet.name,
         multi: !!facet.multi,
         byDay: !!facet.by_day,
-        values: meta.labels[facet.labels].map(function (pair) { return pair[0]; }),
-        labels: meta.labels[facet.labels].map(function (pair) { return pair[1]; }),
         byHours: !!facet.by_hours,
-        column: facet.by_day ? null : facet.by_hours ? new Int32Array(meta.count).fill(-1) : meta.columns[facet.column],
-        dates: facet.by_day ? meta[facet.column] : null,
-        hours: facet.by_hours ? meta.columns[facet.column] : null
+        loaded: false,
+        values: [],
+        labels: [],
+        column: null,
+        dates: null,
+        hours: null,
+        hoursValues: []
       };
     });
     this.day = "";
   }
 
-  /* The "open" facet once known: `open[i]` says whether meta.hours_values[i] is open now. */
+  facet(name) {
+    return this.list.find(function (facet) { return facet.name === name; });
+  }
+
+  loaded(name) {
+    return this.facet(name).loaded;
+  }
+
+  /* A facet's file, as columns.readFacet read it. */
+  load(name, data) {
+    const facet = this.facet(name);
+    if (facet.loaded) return;
+    facet.values = data.labels.map(function (pair) { return pair[0]; });
+    facet.labels = data.labels.map(function (pair) { return pair[1]; });
+    if (facet.byDay) {
+      facet.dates = data.values;
+    } else if (facet.byHours) {
+      facet.hours = data.column;
+      facet.hoursValues = data.hours_values || [];
+      facet.column = new Int32Array(this.meta.count).fill(-1);
+    } else {
+      facet.column = data.column;
+    }
+    facet.loaded = true;
+    if (facet.byDay) this.day = "";  /* its column is computed at the next apply */
+  }
+
+  /* The "open" facet once known: `open[i]` says whether its hours_values[i] is open now. */
   setOpen(open) {
     for (const facet of this.list) {
-      if (!facet.byHours) continue;
+      if (!facet.byHours || !facet.loaded) continue;
       for (let d = 0; d < this.meta.count; d++) facet.column[d] = facet.hours[d] >= 0 && open[facet.hours[d]] ? 0 : -1;
     }
   }
@@ -43,7 +74,7 @@ export class Facets {
     if (day === this.day) return;
     const count = this.meta.count;
     for (const facet of this.list) {
-      if (!facet.byDay) continue;
+      if (!facet.byDay || !facet.loaded) continue;
       const column = new Int32Array(count).fill(-1);
       for (const doc of Object.keys(facet.dates)) column[doc] = facet.dates[doc] >= day ? 0 : 1;
       facet.column = column;
@@ -58,15 +89,17 @@ export class Facets {
     return false;
   }
 
-  /* The matches that pass every filter ({name: value}), and for each facet the count of each
-     value among the matches that pass every *other* filter (what choosing it would give). */
+  /* The matches that pass every filter ({name: value}; a filter's facet must be loaded), and for
+     each loaded facet the count of each value among the matches that pass every *other* filter
+     (what choosing it would give); null for a facet not loaded yet. */
   apply(matches, filters, day) {
     this.refresh(day);
     const list = this.list, n = list.length, wanted = [], counts = [], kept = [];
     for (const facet of list) {
       const at = filters[facet.name] ? facet.values.indexOf(filters[facet.name]) : NO_FILTER;
+      if (at !== NO_FILTER && !facet.loaded) throw new Error("facet not loaded: " + facet.name);
       wanted.push(at === -1 ? NO_DOCUMENT : at);
-      counts.push(new Int32Array(facet.values.length));
+      counts.push(facet.loaded ? new Int32Array(facet.values.length) : null);
     }
     for (const m of matches) {
       const d = m.doc;
@@ -77,7 +110,7 @@ export class Facets {
       if (fails > 1) continue;
       if (fails === 0) kept.push(m);
       for (let i = 0; i < n; i++) {
-        if (failed >= 0 && failed !== i) continue;
+        if ((failed >= 0 && failed !== i) || !counts[i]) continue;
         const facet = list[i], column = facet.column, count = counts[i];
         if (facet.multi) {
           for (let t = column.start[d]; t < column.start[d + 1]; t++) count[column.values[t]]++;

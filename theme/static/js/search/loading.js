@@ -1,9 +1,10 @@
 /* What search downloads, and when: lunr.js and lunr-languages (once, on first use), meta.json,
-   the shards a query needs (guessed from its first letters so they download while lunr loads),
-   and the result cards on screen. Then `find` answers a query with the engine. */
+   the shards a query needs (guessed from its words so they download while lunr loads), the
+   facet files a filter needs, and the result cards on screen. Then `find` answers a query with
+   the engine. */
 
-import { readMeta } from "./columns.js";
-import { createAnalysis, guessShardKeys } from "./analysis.js";
+import { ShardTable, readFacet, readMeta } from "./columns.js";
+import { createAnalysis, guessTerms } from "./analysis.js";
 import { ShardSource, match } from "./engine.js";
 
 /* Scripts inserted with async = false download in parallel and run in order. */
@@ -27,19 +28,21 @@ export function fetchJSON(url) {
 
 export class Loader {
   /* base: the index folder's URL; stamp: meta.json's; libs: lunr's scripts in order;
-     shardHashes: {key: hash} of every shard; client: the constants shared with index.py. */
-  constructor(base, stamp, libs, shardHashes, client) {
+     shards: meta.json's list of shards ([name, first term, hash]); client: the constants
+     shared with index.py. */
+  constructor(base, stamp, libs, shards, client) {
     this.base = base;
     this.stamp = stamp;
     this.libs = libs;
-    this.shardHashes = shardHashes;
+    this.table = new ShardTable(shards, client);
     this.client = client;
     this.lunrReady = null;
     this.metaReady = null;
     this.meta = null;
     this.analysis = null;
     this.rawShards = {};
-    this.shards = {};
+    this.sources = {};
+    this.facets = {};
     this.chunks = {};
   }
 
@@ -71,25 +74,45 @@ export class Loader {
     return this.metaReady;
   }
 
-  /* A shard's file, fetched as soon as its key is known (even before lunr has loaded). */
-  fetchShard(key) {
-    if (!this.rawShards[key]) this.rawShards[key] = fetchJSON(this.base + "shard-" + key + ".json?v=" + this.shardHashes[key]);
-    return this.rawShards[key];
+  /* A shard's file, fetched as soon as its name is known (even before lunr has loaded). */
+  fetchShard(name) {
+    if (!this.rawShards[name]) this.rawShards[name] = fetchJSON(this.base + "shard-" + name + ".json?v=" + this.table.hashes[name]);
+    return this.rawShards[name];
   }
 
   prefetch(text) {
-    for (const key of guessShardKeys(text, this.client)) if (key in this.shardHashes) this.fetchShard(key);
+    for (const term of guessTerms(text, this.client)) {
+      const name = this.table.of(term);
+      if (name) this.fetchShard(name);
+    }
   }
 
-  ensureShard(key) {
-    const self = this;
-    if (!(key in this.shardHashes)) return Promise.resolve(null);
-    if (!this.shards[key]) {
-      this.shards[key] = Promise.all([this.fetchShard(key), this.ensureLunr(), this.ensureMeta()]).then(function (loaded) {
-        return new ShardSource(self.lunr, loaded[2], loaded[0]);
+  /* What a word is searched in, its shards loaded (null when the index has none of them). */
+  ensureSource(analysed, wide) {
+    const self = this, names = this.table.forWord(analysed, wide), key = names.join(" ");
+    if (!names.length) return Promise.resolve(null);
+    if (!this.sources[key]) {
+      this.sources[key] = Promise.all([this.ensureLunr(), this.ensureMeta()].concat(names.map(function (name) {
+        return self.fetchShard(name);
+      }))).then(function (loaded) {
+        return new ShardSource(self.lunr, loaded[1], loaded.slice(2));
       });
     }
-    return this.shards[key];
+    return this.sources[key];
+  }
+
+  /* A facet's file (its values and each document's), fetched once. */
+  ensureFacet(name) {
+    const self = this;
+    if (!this.facets[name]) {
+      this.facets[name] = this.ensureMeta().then(function (meta) {
+        const facet = meta.client.facets.find(function (f) { return f.name === name; });
+        return fetchJSON(self.base + "facet-" + name + ".json?v=" + meta.facets[name].hash).then(function (data) {
+          return readFacet(data, facet, meta.count, meta.client);
+        });
+      });
+    }
+    return this.facets[name];
   }
 
   /* The result cards of documents number·chunk .. (number + 1)·chunk; `ready` once arrived. */
@@ -111,15 +134,15 @@ export class Loader {
     const self = this;
     this.prefetch(text);
     return Promise.all([this.ensureLunr(), this.ensureMeta()]).then(function () {
-      const analysis = self.analysis, words = analysis.queryWords(text);
+      const words = self.analysis.queryWords(text);
       if (!words.length) return null;
-      const sources = {};
-      for (const a of words) sources[analysis.shardKey(a.term)] = null;
-      return Promise.all(Object.keys(sources).map(function (key) {
-        return self.ensureShard(key).then(function (source) { sources[key] = source; });
-      })).then(function () {
-        return match(self.lunr, words, function (a) { return sources[analysis.shardKey(a.term)]; }, analysis.shardKey);
-      });
+      function search(wide) {
+        return Promise.all(words.map(function (a) { return self.ensureSource(a, wide); })).then(function (sources) {
+          return match(self.lunr, words, function (a) { return sources[words.indexOf(a)]; }, self.analysis.shardKey);
+        });
+      }
+      /* Nothing found: the words' neighbouring shards too (a typo across a cut between shards). */
+      return search(false).then(function (found) { return found.length ? found : search(true); });
     });
   }
 }

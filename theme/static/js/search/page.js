@@ -35,15 +35,24 @@ function start(form) {
   /* Which places are open now (the "open" facet): asked once, when first needed. */
   function knowHours() {
     if (!hoursKnown) {
-      const values = loader.meta.hours_values || [];
-      hoursKnown = hoursConfig && values.length
-        ? hoursNow(hoursConfig, values).then(function (answers) {
+      hoursKnown = hoursConfig
+        ? loadFacets(["open"]).then(function () {
+          const values = facets.facet("open").hoursValues;
+          return values.length ? hoursNow(hoursConfig, values) : [];
+        }).then(function (answers) {
           facets.setOpen(answers.map(function (answer) { return !!answer && answer.open === true; }));
           hoursDone = true;
         })
         : Promise.resolve().then(function () { hoursDone = true; });
     }
     return hoursKnown;
+  }
+
+  /* The facets' files `wanted` (names), each loaded once into `facets`. */
+  function loadFacets(wanted) {
+    return Promise.all(wanted.filter(function (name) { return !facets.loaded(name); }).map(function (name) {
+      return loader.ensureFacet(name).then(function (data) { facets.load(name, data); });
+    }));
   }
 
   function filtered() {
@@ -64,11 +73,12 @@ function start(form) {
     return window.location.pathname + (query ? "?" + query : "");
   }
 
-  /* Each select lists the values found, with their counts (a long list its most frequent). */
+  /* Each select lists the values found, with their counts (a long list its most frequent); a
+     facet whose file has not arrived yet keeps what it shows. */
   function renderFacets(counts) {
     facets.list.forEach(function (facet, i) {
       const select = document.getElementById("facet-" + facet.name);
-      if (!select) return;  /* "Territoire" only when the directory includes its neighbours */
+      if (!select || !counts[i]) return;  /* "Territoire" only when the directory includes its neighbours */
       const selected = state.filters[facet.name] || "", count = counts[i];
       let values = [];
       for (let v = 0; v < facet.values.length; v++) if (count[v] || facet.values[v] === selected) values.push(v);
@@ -105,7 +115,7 @@ function start(form) {
   }
 
   function renderResult(m, card) {
-    const meta = loader.meta, item = document.createElement("li");
+    const item = document.createElement("li");
     item.className = "search-result";
     const heading = document.createElement("h2"), link = document.createElement("a");
     link.href = safeURL(card[1]);
@@ -114,7 +124,7 @@ function start(form) {
     item.appendChild(heading);
     const about = document.createElement("p");
     about.className = "search-result-meta";
-    const details = [KIND_LABELS[meta.columns.kind[m.doc]]];
+    const details = [KIND_LABELS[card[6]]];
     if (card[4]) details.push(card[4]);
     if (card[3]) details.push(card[3]);
     if (card[5]) details.push("annuaire " + card[5]);
@@ -125,12 +135,10 @@ function start(form) {
       highlight(summary, card[2], m.terms);
       item.appendChild(summary);
     }
-    const themes = meta.columns.themes, labels = meta.labels.themes, names = [];
-    for (let t = themes.start[m.doc]; t < themes.start[m.doc + 1]; t++) names.push(labels[themes.values[t]][1]);
-    if (names.length) {
+    if (card[7]) {
       const tags = document.createElement("p");
       tags.className = "search-result-themes";
-      tags.textContent = format(gettext("Thèmes : %(themes)s"), { themes: names.join(", ") });
+      tags.textContent = format(gettext("Thèmes : %(themes)s"), { themes: card[7] });
       item.appendChild(tags);
     }
     return item;
@@ -169,13 +177,18 @@ function start(form) {
     return text;
   }
 
-  /* Search with the current state and show the first results. */
+  /* Search with the current state and show the first results: the filters' files needed
+     first, the others (the counts of every filter) once the results are on screen. */
   function run() {
     const mine = ++generation, started = performance.now();
-    return loader.find(state.q).then(function (found) {
+    let found;
+    return loader.find(state.q).then(function (matched) {
+      found = matched;
+      facets = facets || new Facets(loader.meta);
+      return loadFacets(names.filter(function (name) { return state.filters[name]; }));
+    }).then(function () {
       if (mine !== generation) return;
       const meta = loader.meta;
-      facets = facets || new Facets(meta);
       /* A filter on "Ouvert maintenant" waits for the opening-hours worker's answer. */
       if (hoursConfig && state.filters.open && !hoursDone) return knowHours().then(run);
       let matches = found || [];
@@ -193,12 +206,15 @@ function start(form) {
       statusBox.textContent = describe(current.length);
       window.essaimSearch.lastQueryMs = performance.now() - started;
       return showMore(false).then(function () {
-        /* Once the first results are shown (its library is large: never before them), the
-           counts of "Ouvert maintenant"; the results on screen stay as they are. */
-        if (hoursKnown || !hoursConfig) return;
-        knowHours().then(function () {
+        /* Once the first results are shown, every filter's counts; then (its library is large:
+           never before them) those of "Ouvert maintenant". The results on screen stay. */
+        function recount() {
           if (mine === generation) renderFacets(facets.apply(lastMatches, state.filters, dayOf(new Date())).counts);
-        });
+        }
+        const others = names.filter(function (name) { return !facets.loaded(name) && !(hoursConfig && name === "open"); });
+        const counted = others.length ? loadFacets(others).then(recount) : Promise.resolve();
+        if (hoursKnown || !hoursConfig) return counted;
+        return counted.then(function () { knowHours().then(recount); });
       });
     }).catch(function (error) {
       statusBox.textContent = format(gettext("La recherche est indisponible pour le moment (%(error)s)."), { error: error.message });
