@@ -1,4 +1,7 @@
-"""The Pelican generator of the map: /carte/, /carte/embed/, their GeoJSON and Leaflet."""
+"""The Pelican generator of the map: /carte/, /carte/embed/, their places and Leaflet.
+
+The places are one GeoJSON file, or, above `map.chunk_above` places (territory.yml), the files of
+a map cut at build time (tiles.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Record, slugify
 from ..vendor import vendor_files
+from .tiles import FOLDER, tile_files
 
 logger = logging.getLogger(__name__)
 PART = "map"
@@ -70,9 +74,11 @@ class MapGenerator(Part):
         )
         canonical = site.canonical
         geojson_path = f"{urls.path('map')}lieux.geojson"
+        cut_folder = f"{urls.path('map')}{FOLDER}"
         pages = [(template, slug, urls.save_as(urls.path("map", slug))) for template, slug in MAP_PAGES]
         sitemap = [urls.path("map", slug) for _, slug in MAP_PAGES]
-        if all(files.is_fresh(path, key) for path in [geojson_path, *(save_as for _, _, save_as in pages)]):
+        pages_fresh = all(files.is_fresh(save_as, key) for _, _, save_as in pages)
+        if pages_fresh and (files.is_fresh(geojson_path, key) or files.keep_all(cut_folder, key)):
             return sitemap  # nothing the map shows has changed: no feature to compute again
         features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
         if territory.feature("exchange"):  # the filter « Coups de main »: what each place asks or offers
@@ -86,7 +92,11 @@ class MapGenerator(Part):
                 )
                 if needs or offers:
                     found["properties"].update(needs=needs, offers=offers)
-        if not files.is_fresh(geojson_path, key):
+        cut = len(features) > territory.map["chunk_above"]
+        if cut:
+            for name, text in tile_files(features).items():  # lieux/… under the map's folder
+                files.write(urls.path("map") + name, text, key)
+        elif not files.is_fresh(geojson_path, key):
             files.write(
                 geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key
             )
@@ -101,12 +111,19 @@ class MapGenerator(Part):
         ]
         theme_url = f"{self.settings.get('SITEURL', '')}/{self.settings['THEME_STATIC_DIR']}"
         variables = {
-            "geojson_url": f"{self.settings.get('SITEURL', '')}/{geojson_path}",
+            "geojson_url": "" if cut else f"{self.settings.get('SITEURL', '')}/{geojson_path}",
+            "map_index_url": f"{self.settings.get('SITEURL', '')}/{cut_folder}index.json" if cut else "",
             # Without JavaScript: every place by city, or, for a large directory, links to the
             # city pages (a page listing thousands of places would weigh megabytes).
             "places_by_city": sorted(by_city.items()) if len(features) <= LIST_ALL_PLACES else [],
             "cities": cities,
             "map_settings": territory.map_settings(features),
+            # The filter « Thème »: the themes of the places shown, the neighbours' included.
+            "map_themes": [
+                (slug, theme.label)
+                for slug, theme in directory.themes.items()
+                if slug in {t for f in features for t in f["properties"]["themes"]}
+            ],
             "count": len(features),
             # the filter « Ouverture » and « Ouvert maintenant » in popups (js/hours/)
             "map_hours": site.hours_config(theme_url)

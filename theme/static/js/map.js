@@ -3,6 +3,7 @@
    come from messages.js): it runs once the page is parsed, after the classic scripts before it. */
 
 import { format, gettext, ngettext } from "./messages.js";
+import { cellCount, cellZoom, contains, filterKeys, leafName, leavesInView } from "./map-tiles.js";
 
 /* Leaflet shows the attribution as HTML: the link is made as an element, then serialised, so
    that neither the text nor the address (territory.yml's map.attribution_url) can add markup. */
@@ -183,6 +184,7 @@ function essaimMap(element) {
   }
 
   function render() {
+    if (cut) { showCells(); }
     cluster.clearLayers();
     markers = [];
     features.filter(matches).forEach(function (feature) {
@@ -224,7 +226,8 @@ function essaimMap(element) {
       item.appendChild(show);
       list.appendChild(item);
     });
-    if (status) { status.textContent = format(gettext("(%(count)s dans la vue)"), { count: visible.length }); }
+    var inView = visible.length + (cut ? cut.counted : 0);  /* with the places still counted in cells */
+    if (status) { status.textContent = format(gettext("(%(count)s dans la vue)"), { count: inView }); }
   }
 
   function updateState() {
@@ -254,12 +257,91 @@ function essaimMap(element) {
   var byCity = document.getElementById("lieux-par-commune");
   map.on("moveend", updateList);
 
-  fetch(element.dataset.geojson).then(function (response) { return response.json(); }).then(function (data) {
-    features = data.features;
+  /* A large directory's map is cut at build time (plugins/essaim/map/tiles.py, js/map-tiles.js):
+     at each zoom, counted cells where the places are many, and the places of the tiles in
+     view elsewhere, fetched as the visitor moves. */
+  var cut = null;
+  function json(url) { return fetch(url).then(function (response) { return response.json(); }); }
+  function firstShown() {
+    if (element.dataset.ready) { return; }
     if (byCity) { byCity.hidden = true; }
     if (list) { list.hidden = false; }
-    render();
     element.dataset.ready = "true";
     if (filters.open) { askHours(); }
+  }
+  function view() {
+    var b = map.getBounds().pad(0.2);
+    return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]];
+  }
+  function bubble(cell, shown, zoom) {
+    var count = Number(shown.count);
+    var label = shown.atMost
+      ? format(ngettext("Au plus %(count)s lieu, zoomer pour le voir", "Au plus %(count)s lieux, zoomer pour les voir", count), { count: count })
+      : format(ngettext("%(count)s lieu, zoomer pour le voir", "%(count)s lieux, zoomer pour les voir", count), { count: count });
+    var inner = document.createElement("div"), text = document.createElement("span");
+    text.textContent = (shown.atMost ? "≤ " : "") + count;
+    inner.appendChild(text);
+    var size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
+    var marker = L.marker([cell[0], cell[1]], {
+      icon: L.divIcon({ html: inner, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) }),
+      title: label
+    });
+    marker.on("add", function () { marker.getElement().setAttribute("aria-label", label); });
+    marker.on("click", function () { map.setView([cell[0], cell[1]], zoom + cut.index.cell_depth); });
+    return marker;
+  }
+  function showCells() {
+    var zoom = Math.floor(map.getZoom()), z = cellZoom(zoom, cut.index.cells), box = view();
+    if (z === null) {
+      cut.layer.clearLayers();
+      cut.counted = 0;
+      return;
+    }
+    if (!cut.cells[z]) { cut.cells[z] = json(cut.base + "grappes-" + z + ".json"); }
+    cut.cells[z].then(function (file) {
+      if (Math.floor(map.getZoom()) !== zoom) { return; }  /* zoomed again since */
+      var wanted = filterKeys(filters), counted = 0, bubbles = [];
+      file.cells.forEach(function (cell) {
+        if (!contains(box, cell[0], cell[1])) { return; }
+        var shown = cellCount(cell, file.keys, wanted, !!filters.open);
+        if (shown.count) { bubbles.push(bubble(cell, shown, z)); counted += shown.count; }
+      });
+      cut.layer.clearLayers();
+      bubbles.forEach(function (marker) { cut.layer.addLayer(marker); });
+      cut.counted = counted;
+      updateList();
+      firstShown();
+    });
+  }
+  function showLeaves() {
+    var names = leavesInView(cut.index.leaves, Math.floor(map.getZoom()), view()).map(leafName);
+    Promise.all(names.map(function (name) {
+      if (!cut.leaves[name]) {
+        cut.leaves[name] = json(cut.base + name).then(function (data) { return data.features; });
+      }
+      return cut.leaves[name];
+    })).then(function (lists) {
+      var shown = names.join(" ");
+      if (shown === cut.shown) { showCells(); return; }  /* the same tiles: their markers stay */
+      cut.shown = shown;
+      features = [].concat.apply([], lists);
+      render();
+      if (names.length) { firstShown(); }
+    });
+  }
+
+  if (element.dataset.index) {
+    json(element.dataset.index).then(function (index) {
+      cut = { base: element.dataset.index.replace(/index\.json$/, ""), index: index, leaves: {}, cells: {},
+        layer: L.layerGroup().addTo(map), shown: null, counted: 0 };
+      map.on("moveend", showLeaves);
+      showLeaves();
+    });
+    return;
+  }
+  json(element.dataset.geojson).then(function (data) {
+    features = data.features;
+    render();
+    firstShown();
   });
 }
