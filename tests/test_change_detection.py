@@ -162,3 +162,76 @@ def test_make_serve_restarts_its_build_process_when_the_code_changes(monkeypatch
     tasks._watch()
     assert calls[0] == (sys.executable, [sys.executable, *sys.argv])
     assert calls[1:] == [("build", "pelicanconf.py"), ("build", "pelicanconf.py")]
+
+
+def peer_snapshot(root: Path, peer: str, records: list[dict]) -> None:
+    """federation/<peer>/ as `essaim federation pull` leaves it (the build reads no more)."""
+    import json
+
+    from essaim.federation.pull import peer_folder
+
+    folder = root / "federation" / peer_folder(peer)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "actors.json").write_text(json.dumps(records), encoding="utf-8")
+    provenance = {"peer": peer, "territory": {"name": peer.split("//")[1], "url": peer}, "datasets": {}}
+    (folder / "provenance.json").write_text(json.dumps(provenance), encoding="utf-8")
+
+
+def test_an_aggregate_rebuilt_after_a_peer_changed_equals_a_clean_build(tmp_path):
+    """An aggregate as a national network builds it, at a small size: its map cut into tiles and
+    counted cells (map.chunk_above), its search keys cut into several shards (a small shard
+    limit). One peer's snapshot changes — new summaries, a record gone, one added, one moved:
+    the rebuild gives, file for file and byte for byte, the site a clean build gives."""
+    import random
+
+    peers = ["https://nord.example.org", "https://sud.example.org"]
+    rng = random.Random(5)
+
+    def actors(peer: str, count: int) -> list[dict]:
+        found = []
+        for n in range(count):
+            lat, lon = (
+                (47.2 + rng.uniform(-0.2, 0.2), -1.55 + rng.uniform(-0.2, 0.2))
+                if n % 4
+                else (
+                    rng.uniform(43.5, 50.5),
+                    rng.uniform(-1.0, 7.0),
+                )
+            )
+            found.append(
+                {
+                    "slug": f"lieu-{n}",
+                    "url": f"{peer}/acteurs/lieu-{n}/",
+                    "name": f"Coopérative {n}",
+                    "legal_form": "scop" if n % 3 else "association",
+                    "summary": f"Une coopérative voisine, numéro {n}.",
+                    "themes": ["numerique"] if n % 2 else ["culture"],
+                    "geo": {"lat": round(lat, 5), "lon": round(lon, 5)},
+                    "updated": "2026-11-01",
+                }
+            )
+        return found
+
+    root = tmp_path / "national"
+    text = "name: Essaim France\npitch: Les annuaires réunis.\nbase_url: https://essaim.example.org\n"
+    text += "map:\n  chunk_above: 500\nfeatures:\n  print: false\nfederation:\n  peers:\n"
+    write(root, "territory.yml", text + "".join(f"    - url: {p}\n      include: [actors]\n" for p in peers))
+    north, south = actors(peers[0], 1300), actors(peers[1], 1300)
+    peer_snapshot(root, peers[0], north)
+    peer_snapshot(root, peers[1], south)
+    small_shards = {"ESSAIM_SEARCH_SHARD_LIMIT": 2_000}
+    incremental = build(root, tmp_path / "incremental", **small_shards)
+    assert (incremental / "carte/lieux/grappes-1.json").is_file()
+    assert any(p.name.startswith("shard-00-") for p in (incremental / "search").iterdir())  # numbers
+
+    for record in north[::10]:
+        record["summary"] = record["summary"].replace("voisine", "du Nord, mise à jour")
+    north[5]["geo"] = {"lat": 48.85, "lon": 2.35}
+    del north[7]
+    north.append({**north[0], "slug": "nouvelle", "url": f"{peers[0]}/acteurs/nouvelle/", "name": "Nouvelle"})
+    time.sleep(0.01)
+    peer_snapshot(root, peers[0], north)
+    build(root, incremental, **small_shards)
+    shutil.rmtree(root / "cache")
+    clean = build(root, tmp_path / "clean", **small_shards)
+    assert_same_site(incremental, clean)

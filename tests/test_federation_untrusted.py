@@ -555,3 +555,51 @@ def test_a_peer_record_cannot_take_the_slug_of_a_list_page():
         assert record is None and "réservé à une page de liste" in reason
     record, reason = peer_record("event", event(base, "atelier"), "federation/voisin/x.json", tz)
     assert record is not None and reason == ""
+
+
+def test_a_rebuild_checks_again_only_the_snapshots_a_pull_changed(tmp_path, monkeypatch):
+    """The checked records of each snapshot are cached (cache/federation-records.pickle): a
+    rebuild reads them back without checking them again, but a snapshot that changed is checked
+    again, and a bad record is still left out, with its warning, from the cache."""
+    import multiprocessing
+
+    from essaim.federation import snapshots
+    from essaim.records.territory import load_territory
+
+    urls = ["https://reze.example.org", "https://orvault.example.org"]
+    territory(tmp_path, urls, "      include: [actors]\n")
+    snapshot(tmp_path, urls[0], "Rezé", actors=[actor(urls[0], "un"), actor(urls[0], "deux", themes=["x y"])])
+    snapshot(tmp_path, urls[1], "Orvault", actors=[actor(urls[1], "trois")])
+    nantes = load_territory(tmp_path)
+    checked: list[str] = []
+    real = snapshots.peer_record
+
+    def counting(kind, data, source, tz):
+        checked.append(data["slug"])
+        return real(kind, data, source, tz)
+
+    monkeypatch.setattr("essaim.federation.snapshots.peer_record", counting)
+
+    def load():  # the cache is written by a forked process while the build goes on: wait for it
+        found = snapshots.load_peers(tmp_path, nantes, [], tmp_path / "cache")
+        for child in multiprocessing.active_children():
+            child.join()
+        return found
+
+    first = load()
+    assert sorted(checked) == ["deux", "trois", "un"]
+    assert sorted(r.slug for r in first.records) == ["trois", "un"]  # "deux": an unknown theme
+
+    checked.clear()
+    again = load()
+    assert checked == []
+    assert [(r.slug, r.origin, r.canonical_url) for r in again.records] == [
+        (r.slug, r.origin, r.canonical_url) for r in first.records
+    ]
+
+    time.sleep(0.01)
+    folder = tmp_path / "federation" / peer_folder(urls[1])
+    (folder / "actors.json").write_text(json.dumps([actor(urls[1], "quatre")]), encoding="utf-8")
+    changed = load()
+    assert checked == ["quatre"]
+    assert sorted(r.slug for r in changed.records) == ["quatre", "un"]

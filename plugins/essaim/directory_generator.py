@@ -69,7 +69,7 @@ class DirectoryGenerator(Generator):
             from .federation.snapshots import load_peers
 
             listed = [r for r in directory.all_records if r.KIND == "actor"]  # an archived one too
-            peers = load_peers(root, territory, listed)
+            peers = load_peers(root, territory, listed, cache_dir)
             logger.info(
                 "essaim: %d records from %d neighbouring directories",
                 len(peers.records),

@@ -15,14 +15,17 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..geojson import distance_km
+from ..records import cachefile
 from ..records.checks import name_key
 from ..records.model import RECORD_TYPES, Actor, Record, slugify
 from ..records.offers import OfferNeed
+from ..records.read import RecordCache
 from ..records.territory import Territory
 from ..records.untrusted import strict_json
 from .manifest import OFFERS_NEEDS
@@ -99,13 +102,47 @@ class _Seen:
         return None
 
 
-def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> PeerRecords:
-    """The records of every peer of territory.yml that has a snapshot, deduplicated."""
+PEER_CACHE = "federation-records.pickle"  # in the build's cache folder
+
+
+@cache
+def _code_key() -> str:
+    """Changes with this package's code (how a peer's record is checked and made)."""
+    return cachefile.source_digest(Path(__file__).parent).hexdigest()
+
+
+def _checked_rows(
+    rows: Any, plural: str, source: str, territory: Territory, origin: tuple[str, str], transitive: bool
+) -> list[tuple[Record | None, str]]:
+    """Each row of a snapshot as the build keeps it: (the record, "") or (None, why not)."""
+    found: list[tuple[Record | None, str]] = []
+    for data in rows if isinstance(rows, list) else []:
+        record, reason = _record(
+            PLURAL_KINDS[plural], data, source, territory.tz, origin, territory.federation_render_pages
+        )
+        if record is not None:
+            reason = foreign(data["url"], origin[1], territory.base_url, transitive)
+        found.append((None, reason) if reason else (record, ""))
+    return found
+
+
+def load_peers(
+    root: Path, territory: Territory, local_actors: list[Actor], cache_dir: Path | None = None
+) -> PeerRecords:
+    """The records of every peer of territory.yml that has a snapshot, deduplicated.
+
+    Checking a peer's records is most of the work: with `cache_dir`, each snapshot's checked
+    records are kept there (federation-records.pickle) and read back while the file, the
+    settings it was checked under and the code are the same, so a rebuild checks again only
+    the snapshots a pull changed. What depends on the other snapshots (the duplicates, the
+    pages' slugs) is worked out again each time, in territory.yml's order."""
     found = PeerRecords()
     seen = _Seen()
     for actor in local_actors:
         seen.add(actor)
-    pages: set[tuple[str, str]] = set()  # (kind, slug) of the peer pages made here (render_pages)
+    cache = RecordCache.open(cache_dir, PEER_CACHE, _code_key())
+    read: list[str] = []
+    steps: list[tuple[str, Any, str, tuple[str, str], bool]] = []  # in territory.yml's order
     names = {slugify(territory.name)}  # ours, then each peer's as shown: none may pass for another
     for peer in territory.peers:
         folder = root / FOLDER / peer_folder(peer["url"])
@@ -121,8 +158,24 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
         ).hexdigest()
         found.territories.append(origin)
         for plural in peer["include"]:
+            path = folder / f"{plural}.json"
+            source = f"{FOLDER}/{folder.name}/{plural}.json"
             try:
-                rows = strict_json((folder / f"{plural}.json").read_text(encoding="utf-8"))
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                stat = None
+            file_key = (stat.st_size, stat.st_mtime_ns) if stat else (-1, -1)
+            settings = (source, str(territory.tz), origin, territory.federation_render_pages)
+            settings += (territory.base_url, peer["transitive"])
+            cached = cache.get(path, file_key) if plural != OFFERS_NEEDS and stat else None
+            if cached is not None and cached[0] == settings:
+                steps.append(("records", cached[1], source, origin, peer["transitive"]))
+                read.append(str(path))
+                continue
+            try:
+                rows = strict_json(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, RecursionError) as error:
@@ -134,45 +187,47 @@ def load_peers(root: Path, territory: Territory, local_actors: list[Actor]) -> P
                     type(error).__name__,
                 )
                 continue
-            source = f"{FOLDER}/{folder.name}/{plural}.json"
             if plural == OFFERS_NEEDS:
-                found.offers_needs += _offers_needs(rows, source, origin, territory, peer["transitive"], seen)
+                steps.append(("offers_needs", rows, source, origin, peer["transitive"]))
                 continue
-            for data in rows if isinstance(rows, list) else []:
-                record, reason = _record(
-                    PLURAL_KINDS[plural],
-                    data,
+            checked = _checked_rows(rows, plural, source, territory, origin, peer["transitive"])
+            if stat:
+                cache.put(path, file_key, (settings, checked))
+                read.append(str(path))
+            steps.append(("records", checked, source, origin, peer["transitive"]))
+    # Saved before the records are deduplicated and given their slugs here, which depend on
+    # the other snapshots: the cache keeps each snapshot's records as checked alone.
+    cache.save(read, background=True)
+    pages: set[tuple[str, str]] = set()  # (kind, slug) of the peer pages made here (render_pages)
+    for kind, rows, source, origin, transitive in steps:
+        if kind == "offers_needs":
+            found.offers_needs += _offers_needs(rows, source, origin, territory, transitive, seen)
+            continue
+        for record, reason in rows:
+            if reason:
+                logger.warning(
+                    "essaim: %s : une fiche est laissée de côté (%s) ; relancez « essaim federation "
+                    "pull » pour mettre à jour cet instantané",
                     source,
-                    territory.tz,
-                    origin,
-                    territory.federation_render_pages,
+                    reason,
                 )
-                if record is not None:
-                    reason = foreign(data["url"], origin[1], territory.base_url, peer["transitive"])
-                if reason:
-                    logger.warning(
-                        "essaim: %s : une fiche est laissée de côté (%s) ; relancez « essaim federation "
-                        "pull » pour mettre à jour cet instantané",
-                        source,
-                        reason,
-                    )
+                continue
+            if record.archived:  # its directory has taken it out of its lists: so do we
+                continue
+            if isinstance(record, Actor):
+                twin = seen.twin(record)
+                if twin is not None:
+                    key = twin.source if not hasattr(twin, "origin") else twin.slug
+                    found.also_listed_by.setdefault(key, []).append(origin[0])
                     continue
-                if record.archived:  # its directory has taken it out of its lists: so do we
-                    continue
-                if isinstance(record, Actor):
-                    twin = seen.twin(record)
-                    if twin is not None:
-                        key = twin.source if not hasattr(twin, "origin") else twin.slug
-                        found.also_listed_by.setdefault(key, []).append(origin[0])
-                        continue
-                    seen.add(record)
-                if territory.federation_render_pages:  # one page per record, even with one slug
-                    slug, number = record.slug, 1
-                    while (record.KIND, record.slug) in pages:
-                        number += 1
-                        record.slug = f"{slug}-{number}"
-                    pages.add((record.KIND, record.slug))
-                found.records.append(record)
+                seen.add(record)
+            if territory.federation_render_pages:  # one page per record, even with one slug
+                slug, number = record.slug, 1
+                while (record.KIND, record.slug) in pages:
+                    number += 1
+                    record.slug = f"{slug}-{number}"
+                pages.add((record.KIND, record.slug))
+            found.records.append(record)
     return found
 
 

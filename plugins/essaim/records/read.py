@@ -107,18 +107,20 @@ class RecordCache:
     path: Path | None
     entries: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
     dirty: bool = False
+    code_key: str = ""  # the code that made the entries: another code's are never read
 
     @classmethod
-    def open(cls, cache_dir: Path | None) -> RecordCache:
-        """Load the cache from `cache_dir` (an empty cache when absent, stale or damaged: a
-        damaged file is removed)."""
+    def open(cls, cache_dir: Path | None, name: str = CACHE_FILE, code: str = "") -> RecordCache:
+        """Load the cache `name` from `cache_dir` (an empty cache when absent, stale or damaged:
+        a damaged file is removed). `code`: what else than this package's code the entries
+        depend on (another part's code key)."""
         if cache_dir is None:
             return cls(None)
-        path = cache_dir / CACHE_FILE
+        path, key = cache_dir / name, _code_key() + code
         saved = cachefile.load(path, tuple)
-        if saved is not None and len(saved) == 2 and isinstance(saved[1], dict) and saved[0] == _code_key():
-            return cls(path, saved[1])
-        return cls(path, {}, dirty=True)
+        if saved is not None and len(saved) == 2 and isinstance(saved[1], dict) and saved[0] == key:
+            return cls(path, saved[1], code_key=key)
+        return cls(path, {}, dirty=True, code_key=key)
 
     def get(self, file: str | os.PathLike[str], file_key: tuple[int, int]) -> Any:
         """The cached result for `file` if its file_key has not changed."""
@@ -156,7 +158,7 @@ class RecordCache:
         for the files whose file_key did not change."""
         assert self.path is not None
         try:
-            cachefile.save(self.path, (_code_key(), self.entries))
+            cachefile.save(self.path, (self.code_key or _code_key(), self.entries))
         except OSError as error:
             logger.warning(
                 "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "

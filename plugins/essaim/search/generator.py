@@ -11,7 +11,7 @@ from ..output import make_key, record_keys
 from ..part import Part
 from ..vendor import vendor_files
 from .documents import documents
-from .index import build
+from .index import SHARD_LIMIT, build
 
 logger = logging.getLogger(__name__)
 PART = "search"
@@ -46,7 +46,11 @@ class SearchGenerator(Part):
             for source, save_as in vendor_files(root, library):
                 files.copy(save_as, source)
 
+        # How large a shard may grow (ESSAIM_SEARCH_SHARD_LIMIT: tests cut small indexes as a
+        # national directory's are cut).
+        shard_limit = int(self.settings.get("ESSAIM_SEARCH_SHARD_LIMIT", SHARD_LIMIT))
         key = make_key(
+            shard_limit,
             record_keys(directory.records),
             record_keys(site.peer_records),
             self.build_key(),
@@ -72,7 +76,7 @@ class SearchGenerator(Part):
                 else [],
                 site.categories,
             )
-            index_files = build(found, labels, site.territory.language)
+            index_files = build(found, labels, site.territory.language, shard_limit)
             for name, text in index_files.items():
                 files.write(INDEX_FOLDER + name, text, key)
             meta = json.loads(index_files["meta.json"])
