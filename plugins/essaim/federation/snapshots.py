@@ -122,6 +122,9 @@ def _checked_rows(
         )
         if record is not None:
             reason = foreign(data["url"], origin[1], territory.base_url, transitive)
+        if record is not None and not reason and isinstance(record, Actor):
+            # Computed now, they are cached with the record: finding duplicates reads them.
+            record.__dict__.update(sort_name=record.sort_name, website_key=record.website_key)
         found.append((None, reason) if reason else (record, ""))
     return found
 
