@@ -17,14 +17,17 @@ from essaim.search.documents import documents
 from essaim.search.index import (
     BOOSTS,
     CHUNK_SIZE,
+    DIGIT_BASE,
     FIELDS,
     KINDS,
     SearchDocument,
     build,
     decode,
     pack,
+    pack_numbers,
     shard_key,
     unpack,
+    unpack_numbers,
 )
 from essaim.urls import Urls
 
@@ -76,7 +79,7 @@ def our_postings(files: dict[str, str]) -> tuple[dict[str, list[dict[int, int]]]
                 assert name[6:-5].split("-")[0] == shard_key(term), f"{term} is in {name}"
                 found[term] = [{}, {}, {}]
                 for field, (position, encoded) in zip(FIELDS, enumerate(per_field), strict=True):
-                    for document, frequency, length in decode(encoded or []):
+                    for document, frequency, length in decode(encoded or ""):
                         found[term][position][document] = frequency
                         assert lengths.setdefault(f"{field}/{document}", length) == length
     return found, lengths
@@ -190,7 +193,7 @@ def test_a_large_shard_key_is_cut_into_ranges_of_terms():
     listed in meta.json with its first term; a term larger than the limit has a shard of its own."""
     words = [f"coop{letter}{other}" for letter in "abcdefgh" for other in "abcdefgh"]
     docs = [SearchDocument("actor", " ".join(words[n::7]), "coopérative", "", f"a{n}/") for n in range(40)]
-    files = build(docs, {"themes": [], "legal_forms": [], "cities": [], "territories": []}, shard_limit=150)
+    files = build(docs, {"themes": [], "legal_forms": [], "cities": [], "territories": []}, shard_limit=60)
     meta = json.loads(files["meta.json"])
     names = [name for name, _, _ in meta["shards"]]
     assert names[:3] == ["co", "co-1", "co-2"] and all(n.startswith("co") for n in names)
@@ -198,7 +201,7 @@ def test_a_large_shard_key_is_cut_into_ranges_of_terms():
     assert [first for _, first, _ in meta["shards"]] == [t[0] for t in terms]
     assert sum(terms, []) == sorted(sum(terms, []))  # contiguous ranges, in order
     for name, part in zip(names, terms, strict=True):
-        assert len(files[f"shard-{name}.json"]) <= 150 + 60 or len(part) == 1
+        assert len(files[f"shard-{name}.json"]) <= 60 + 60 or len(part) == 1
     cooper = next(t for t in terms if "cooper" in t)  # in every document: larger than the limit
     assert cooper == ["cooper"]
 
@@ -222,3 +225,12 @@ def test_what_a_query_downloads_first_does_not_grow_with_the_directory():
     small, large = sizes(200), sizes(4000)
     assert large[1] - small[1] <= 2  # the rare word's postings: one document (its number is longer)
     assert abs(large[0] - small[0]) < 200  # meta.json: a few numbers more (count, hashes)
+
+
+def test_postings_pack_one_character_per_small_number_and_read_back():
+    numbers = [0, 1, 79, 80, DIGIT_BASE - 1, DIGIT_BASE, 250_000, 10**9]
+    packed = pack_numbers(numbers)
+    assert unpack_numbers(packed) == numbers
+    assert len(pack_numbers([3, 27, 2, 31])) == 4  # gaps and lengths: one character each
+    assert len(pack_numbers([3, 27, 2, 31]).encode()) == 4  # and one byte in UTF-8
+    assert all(ord(c) < 0xD800 for c in packed)  # never a surrogate: one UTF-16 unit each

@@ -158,7 +158,7 @@ def main() -> None:
     shard_of = {}  # term → the shard Python put it in
     for name, shard in shards.items():
         for t, entry in zip(shard["terms"], shard["postings"], strict=True):
-            postings[t] = [[n for posting in decode(encoded or []) for n in posting] for encoded in entry]
+            postings[t] = [[n for posting in decode(encoded or "") for n in posting] for encoded in entry]
             shard_of[t] = name.removeprefix("shard-").removesuffix(".json")
     facets = {
         name.removeprefix("facet-").removesuffix(".json"): json.loads(text)

@@ -13,7 +13,7 @@ import lunr from "lunr";
 import stemmerSupport from "lunr-languages/lunr.stemmer.support.js";
 import french from "lunr-languages/lunr.fr.js";
 
-import { decode, readFacet, readMeta, shardKey, unpack, unpackMulti } from "../../theme/static/js/search/columns.js";
+import { decode, readFacet, readMeta, shardKey, unpack, unpackMulti, unpackNumbers } from "../../theme/static/js/search/columns.js";
 import { createAnalysis, guessTerms } from "../../theme/static/js/search/analysis.js";
 import { ShardSource, WholeIndex, match, typoTerms, withinOneEdit } from "../../theme/static/js/search/engine.js";
 import { Facets, dayOf } from "../../theme/static/js/search/facets.js";
@@ -58,6 +58,12 @@ test("the facets' columns read as Python reads them", () => {
   assert.deepEqual(perDocument, fixture.columns.theme);
 });
 
+test("postings' numbers pack one character per digit and read back, large ones included", () => {
+  const packed = String.fromCharCode(client.pack_offset + 5, client.pack_offset + client.digit_base + 2, client.pack_offset + 7);
+  assert.deepEqual(unpackNumbers(packed, client), [5, 2 * client.digit_base + 7]);
+  assert.deepEqual(unpackNumbers("", client), []);
+});
+
 test("a column written as a list (values out of the packed range) reads the same", () => {
   assert.deepEqual(Array.from(unpack([3, -1, 70000], client)), [3, -1, 70000]);
   const multi = unpackMulti([[1, 2], [], [0]], 3, client);
@@ -75,7 +81,7 @@ for (const [name, site] of [["one shard per key", whole], ["keys cut into severa
       shard.terms.forEach((term, t) => {
         assert.equal("shard-" + site.fixture.shard_of[term] + ".json", file, term);
         assert.equal(site.meta.table.of(term), site.fixture.shard_of[term], term);
-        const fields = shard.postings[t].map((encoded) => (encoded ? decode(encoded) : []));
+        const fields = shard.postings[t].map((encoded) => (encoded ? decode(encoded, site.meta.client) : []));
         assert.deepEqual(fields, site.fixture.postings[term], term);
         checked++;
       });

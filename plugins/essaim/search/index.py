@@ -46,7 +46,7 @@ FIELDS = ("name", "about", "body")
 # A match in the name beats one in the themes/summary, which beats one in the body.
 BOOSTS = (10, 3, 1)
 CHUNK_SIZE = 32
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # A shard key's terms are cut into several shards when their JSON is larger: a common word's
 # postings grow with the directory, the other words of its shard should not come with them.
 SHARD_LIMIT = 60_000
@@ -95,6 +95,7 @@ def client_constants(language: str = "fr") -> dict[str, Any]:
         "separator": SEPARATOR_CHARACTERS,
         "word_characters": WORD_CHARACTERS,
         "pack_offset": PACK_OFFSET,
+        "digit_base": DIGIT_BASE,
         "pack_end": PACK_END,
         "shard_prefix": SHARD_PREFIX,
         "facets": FACETS,
@@ -122,9 +123,43 @@ def unpack(packed: str | list, multi: bool = False) -> list:
     return [ord(c) - PACK_OFFSET for c in packed]
 
 
-def decode(encoded: list[int]) -> list[tuple[int, int, int]]:
+# A term's postings in a field are written as a string, each number in base DIGIT_BASE, one
+# character per digit from PACK_OFFSET: a last digit below PACK_OFFSET + DIGIT_BASE, the digits
+# before it above (below the surrogates: one UTF-16 unit each). Gaps and lengths are small:
+# most numbers are one character, one byte in UTF-8, a third of their JSON list's.
+DIGIT_BASE = 0x6000
+
+
+def pack_numbers(values: list[int]) -> str:
+    """Non-negative integers as one string (see DIGIT_BASE)."""
+    out = []
+    for value in values:
+        digits = [chr(PACK_OFFSET + value % DIGIT_BASE)]
+        value //= DIGIT_BASE
+        while value:
+            digits.append(chr(PACK_OFFSET + DIGIT_BASE + value % DIGIT_BASE))
+            value //= DIGIT_BASE
+        out.extend(reversed(digits))
+    return "".join(out)
+
+
+def unpack_numbers(packed: str) -> list[int]:
+    """The integers `pack_numbers` packed."""
+    found, value = [], 0
+    for character in packed:
+        digit = ord(character) - PACK_OFFSET
+        if digit >= DIGIT_BASE:
+            value = value * DIGIT_BASE + digit - DIGIT_BASE
+        else:
+            found.append(value * DIGIT_BASE + digit)
+            value = 0
+    return found
+
+
+def decode(packed: str) -> list[tuple[int, int, int]]:
     """One term's postings in one field as (document, frequency, field length), as search.js
     reads them (for tests and tools reading the shards)."""
+    encoded = unpack_numbers(packed)
     found, document, i = [], 0, 0
     while i < len(encoded):
         document += encoded[i] >> 1
@@ -192,8 +227,9 @@ def _postings(
 
     Postings are written as they are found, documents in increasing order: for each document,
     the gap from the previous one, doubled, +1 when the term frequency (then written next) is
-    above 1, then the length of that document's field. A document's lengths travel with its
-    postings: a query downloads those of the documents it matches, not a column of them all."""
+    above 1, then the length of that document's field (packed by `pack_numbers`). A
+    document's lengths travel with its postings: a query downloads those of the documents it
+    matches, not a column of them all."""
     postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
     previous: dict[str, list[int]] = {}  # last document of each term, per field
     terms_of: dict[str, tuple[str, ...]] = {}  # word → terms: a directory's vocabulary is small
@@ -263,7 +299,7 @@ def _shards(
         if group and shard_key(term) != shard_key(group[0][0]):
             close()
             group = []
-        group.append((term, _json([p or 0 for p in postings[term]])))
+        group.append((term, _json([pack_numbers(p) for p in postings[term]])))
     if group:
         close()
     return shards

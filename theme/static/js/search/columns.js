@@ -29,11 +29,24 @@ export function unpackMulti(packed, count, client) {
   return { start: start, values: Int32Array.from(values) };
 }
 
+/* Numbers packed as one string (index.pack_numbers): each in base client.digit_base, one
+   character per digit from client.pack_offset, the digits before the last above the base. */
+export function unpackNumbers(packed, client) {
+  const offset = client.pack_offset, base = client.digit_base, out = [];
+  let value = 0;
+  for (let i = 0; i < packed.length; i++) {
+    const digit = packed.charCodeAt(i) - offset;
+    if (digit >= base) value = value * base + digit - base;
+    else { out.push(value * base + digit); value = 0; }
+  }
+  return out;
+}
+
 /* One term's postings in one field: [doc, tf, length, doc, tf, length...]. Each document is
    written as the gap from the previous one, doubled, plus one when the term frequency (then
    written next) is above 1, then the length of the document's field. */
-export function decode(encoded) {
-  const out = [];
+export function decode(packed, client) {
+  const encoded = unpackNumbers(packed, client), out = [];
   let doc = 0;
   for (let i = 0; i < encoded.length; i++) {
     const v = encoded[i];

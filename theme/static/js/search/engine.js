@@ -20,7 +20,7 @@ export function rebuild(lunr, meta, shard, selected) {
     const term = shard.terms[t], posting = { _index: t }, decoded = [];
     let withTerm = 0;
     for (let f = 0; f < nf; f++) {
-      const docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f]) : [];
+      const docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f], meta.client) : [];
       for (let i = 0; i < pairs.length; i += 3) docs[pairs[i]] = NO_METADATA;
       posting[fields[f]] = docs;
       decoded.push(pairs);
