@@ -274,8 +274,9 @@ def _node_tests(c, python: Path) -> None:
 def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
     """Benchmarks: the build (Essaim vs bare Pelican vs Hugo), search (Essaim vs Pagefind), a
     national aggregate of 50,000 peer records, and what matching offers and needs adds to a
-    build, and what two more languages cost, each against its baseline or target in the same run.
-    `--only build`, `--only search`, `--only federation`, `--only exchange` or `--only languages`."""
+    build, what two more languages cost, and the national cost curve (1,000 to 250,000 records),
+    each against its baseline or target in the same run. `--only build`, `search`, `federation`,
+    `exchange`, `languages` or `national`."""
     flags = f" --repeat {repeat}" + (" --skip-pelican" if skip_pelican else "")
     if only in ("", "build"):
         c.run(f'"{sys.executable}" -m benchmarks.build --sizes {sizes}{flags}', pty=False)
@@ -287,6 +288,8 @@ def bench(c, sizes="1000,10000", skip_pelican=False, repeat=3, only=""):
         c.run(f'"{sys.executable}" -m benchmarks.exchange --count 10000 --repeat {repeat}', pty=False)
     if only in ("", "languages"):
         c.run(f'"{sys.executable}" -m benchmarks.languages --count 10000 --repeat {repeat}', pty=False)
+    if only in ("", "national"):
+        c.run(f'"{sys.executable}" -m benchmarks.national --sizes 1000,10000,50000,250000', pty=False)
 
 
 @task(pre=[build])

@@ -147,11 +147,9 @@ class Loopback:
         self.server.shutdown()
 
     def new_page(self):
-        """A fresh context (cold cache) and its page, with the files it fetches in `page.paths`."""
+        """A fresh context (cold cache) and its page."""
         context = self.browser.new_context()
         page = context.new_page()
-        page.paths = []
-        page.on("requestfinished", lambda r: page.paths.append(urlparse(r.url)))
         page.on("requestfailed", self._refused)
         return page
 
@@ -170,14 +168,21 @@ class Loopback:
 
     def cold_loads(self, paths: list[str], ready: str, at: str, shown: str = "1") -> dict:
         """Each path loaded ROUNDS times, each in a fresh context: bytes and time to `ready`
-        (`at`, in ms since navigation), and how many loads showed nothing (`shown` false)."""
+        (`at`, in ms since navigation), and how many loads showed nothing (`shown` false). The
+        bytes are those of the page and of the files it asked for before that time (Resource
+        Timing): what it fetches after (the filters' counts, the hours) does not count."""
         loads = []
         for path in paths * ROUNDS:
             page = self.new_page()
             page.goto(self.base + path)
             page.wait_for_function(ready, timeout=60_000)
-            found = page.evaluate(f"[{at}, !!({shown})]")
-            loads.append({"ms": found[0], "bytes": self.bytes_of(page.paths), "empty": not found[1]})
+            found = page.evaluate(
+                f"""(() => {{ const at = {at};
+                  return [at, !!({shown}), performance.getEntriesByType("resource")
+                    .filter(e => e.startTime <= at).map(e => e.name)]; }})()"""
+            )
+            asked = [urlparse(self.base + path), *(urlparse(name) for name in found[2])]
+            loads.append({"ms": found[0], "bytes": self.bytes_of(asked), "empty": not found[1]})
             page.context.close()
         return {
             "empty": sum(x["empty"] for x in loads),

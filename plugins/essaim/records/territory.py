@@ -77,7 +77,7 @@ DEFAULT_MAP = {
     "attribution": "© les contributeurs d'OpenStreetMap",
     "attribution_url": "https://www.openstreetmap.org/copyright",
     # Above this many places, the map is cut at build time (map/tiles.py) instead of one file.
-    "chunk_above": 20_000,
+    "chunk_above": 5_000,
 }
 DEFAULT_COLORS = {"primary": "#1b5e4b", "accent": "#a8421a"}
 DEFAULT_LISTING = {"page_size": 60, "home_newest_actors": 6, "home_next_events": 5, "home_latest_needs": 5}
