@@ -96,6 +96,39 @@ def actor_text(name: str = "La Ruche", **fields: str) -> str:
     return _record_text(values, "Une présentation.")
 
 
+def place(rng, crowded: bool, spread: float) -> tuple[float, float]:
+    """A point for a large map: around Nantes (within `spread` degrees) when `crowded`, where its
+    tiles are split deepest, else anywhere in mainland France."""
+    if crowded:
+        return 47.2 + rng.uniform(-spread, spread), -1.55 + rng.uniform(-spread, spread)
+    return rng.uniform(43.5, 50.5), rng.uniform(-1.0, 7.0)
+
+
+def peer_places(peer: str, count: int, seed: int, crowded_every: int, spread: float) -> list[dict]:
+    """`count` actors of the neighbour at `peer`, as its snapshot holds them, with coordinates:
+    all but one in `crowded_every` around Nantes (see `place`); a third on one theme, a fifth
+    SCOPs; each summary with its number."""
+    import random
+
+    rng = random.Random(seed)
+    found = []
+    for n in range(count):
+        lat, lon = place(rng, crowded=n % crowded_every != 0, spread=spread)
+        found.append(
+            {
+                "slug": f"lieu-{n}",
+                "url": f"{peer}/acteurs/lieu-{n}/",
+                "name": f"Coopérative {n}",
+                "legal_form": "scop" if n % 5 == 0 else "association",
+                "summary": f"Une coopérative voisine, numéro {n}.",
+                "themes": ["agriculture-alimentation"] if n % 3 == 0 else ["numerique"],
+                "geo": {"lat": round(lat, 5), "lon": round(lon, 5)},
+                "updated": "2026-11-01",
+            }
+        )
+    return found
+
+
 @pytest.fixture
 def territory(tmp_path: Path) -> Path:
     """An empty territory (territory.yml only) in a temporary folder."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_NOW, REPO, TERRITORY, actor_text, build, copy_repository, write
+from conftest import DEMO_NOW, REPO, TERRITORY, actor_text, build, copy_repository, peer_places, write
 
 STALE_BEFORE = [
     "carte/index.html",
@@ -182,41 +182,13 @@ def test_an_aggregate_rebuilt_after_a_peer_changed_equals_a_clean_build(tmp_path
     counted cells (map.chunk_above), its search keys cut into several shards (a small shard
     limit). One peer's snapshot changes — new summaries, a record gone, one added, one moved:
     the rebuild gives, file for file and byte for byte, the site a clean build gives."""
-    import random
-
     peers = ["https://nord.example.org", "https://sud.example.org"]
-    rng = random.Random(5)
-
-    def actors(peer: str, count: int) -> list[dict]:
-        found = []
-        for n in range(count):
-            lat, lon = (
-                (47.2 + rng.uniform(-0.2, 0.2), -1.55 + rng.uniform(-0.2, 0.2))
-                if n % 4
-                else (
-                    rng.uniform(43.5, 50.5),
-                    rng.uniform(-1.0, 7.0),
-                )
-            )
-            found.append(
-                {
-                    "slug": f"lieu-{n}",
-                    "url": f"{peer}/acteurs/lieu-{n}/",
-                    "name": f"Coopérative {n}",
-                    "legal_form": "scop" if n % 3 else "association",
-                    "summary": f"Une coopérative voisine, numéro {n}.",
-                    "themes": ["numerique"] if n % 2 else ["culture"],
-                    "geo": {"lat": round(lat, 5), "lon": round(lon, 5)},
-                    "updated": "2026-11-01",
-                }
-            )
-        return found
-
     root = tmp_path / "national"
     text = "name: Essaim France\npitch: Les annuaires réunis.\nbase_url: https://essaim.example.org\n"
     text += "map:\n  chunk_above: 500\nfeatures:\n  print: false\nfederation:\n  peers:\n"
     write(root, "territory.yml", text + "".join(f"    - url: {p}\n      include: [actors]\n" for p in peers))
-    north, south = actors(peers[0], 1300), actors(peers[1], 1300)
+    north = peer_places(peers[0], 1300, seed=5, crowded_every=4, spread=0.2)
+    south = peer_places(peers[1], 1300, seed=6, crowded_every=4, spread=0.2)
     peer_snapshot(root, peers[0], north)
     peer_snapshot(root, peers[1], south)
     small_shards = {"ESSAIM_SEARCH_SHARD_LIMIT": 2_000}

@@ -6,41 +6,16 @@ places; a cell's button zooms in; no accessibility violation."""
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from test_browser import axe_violations
 
-from conftest import build, serve, write
+from conftest import build, peer_places, serve, write
 from essaim.federation.pull import peer_folder
 
 PEER = "https://voisins.example.org"
 PLACES = 2_400  # past TILE_PLACES (2,000): the dense town's tiles are split, hence cells above them
-
-
-def actors() -> list[dict]:
-    """Most places around Nantes (its tiles are split deep), the others over France."""
-    rng = random.Random(11)
-    found = []
-    for n in range(PLACES):
-        if n % 8:
-            lat, lon = 47.2 + rng.uniform(-0.3, 0.3), -1.55 + rng.uniform(-0.3, 0.3)
-        else:
-            lat, lon = rng.uniform(43.5, 50.5), rng.uniform(-1.0, 7.0)
-        found.append(
-            {
-                "slug": f"lieu-{n}",
-                "url": f"{PEER}/acteurs/lieu-{n}/",
-                "name": f"Lieu {n}",
-                "legal_form": "scop" if n % 5 == 0 else "association",
-                "summary": "Une structure voisine.",
-                "themes": ["agriculture-alimentation"] if n % 3 == 0 else ["numerique"],
-                "geo": {"lat": round(lat, 5), "lon": round(lon, 5)},
-                "updated": "2026-11-01",
-            }
-        )
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +30,7 @@ def cut_site(tmp_path_factory) -> tuple[Path, list[dict]]:
     )
     folder = root / "federation" / peer_folder(PEER)
     folder.mkdir(parents=True)
-    records = actors()
+    records = peer_places(PEER, PLACES, seed=11, crowded_every=8, spread=0.3)
     (folder / "actors.json").write_text(json.dumps(records), encoding="utf-8")
     provenance = {"peer": PEER, "territory": {"name": "Voisins", "url": PEER}, "datasets": {}}
     (folder / "provenance.json").write_text(json.dumps(provenance), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 
+from conftest import place
 from essaim.geojson import point_feature
 from essaim.map.tiles import MAX_ZOOM, cells, filter_keys, leaves, tile_files, tile_of
 
@@ -15,10 +16,7 @@ def places(count: int, seed: int = 3) -> list[dict]:
     rng = random.Random(seed)
     found = []
     for n in range(count):
-        if n % 2:
-            lat, lon = 47.2 + rng.uniform(-0.01, 0.01), -1.55 + rng.uniform(-0.01, 0.01)
-        else:
-            lat, lon = rng.uniform(42.5, 51.0), rng.uniform(-4.8, 8.2)
+        lat, lon = place(rng, crowded=n % 2 == 1, spread=0.01)
         properties = {"name": f"Lieu {n}", "themes": ["culture"] if n % 3 else [], "legal_form": "scop"}
         if n % 5 == 0:
             properties["offers"] = 2
