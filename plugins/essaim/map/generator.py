@@ -109,6 +109,7 @@ class MapGenerator(Part):
             for city, places in sorted(by_city.items())
             if slugify(city) in site.cities
         ]
+        shown = {slug for f in features for slug in f["properties"]["themes"]}
         theme_url = f"{self.settings.get('SITEURL', '')}/{self.settings['THEME_STATIC_DIR']}"
         variables = {
             "geojson_url": "" if cut else f"{self.settings.get('SITEURL', '')}/{geojson_path}",
@@ -119,11 +120,7 @@ class MapGenerator(Part):
             "cities": cities,
             "map_settings": territory.map_settings(features),
             # The filter « Thème »: the themes of the places shown, the neighbours' included.
-            "map_themes": [
-                (slug, theme.label)
-                for slug, theme in directory.themes.items()
-                if slug in {t for f in features for t in f["properties"]["themes"]}
-            ],
+            "map_themes": [(slug, theme.label) for slug, theme in directory.themes.items() if slug in shown],
             "count": len(features),
             # the filter « Ouverture » and « Ouvert maintenant » in popups (js/hours/)
             "map_hours": site.hours_config(theme_url)

@@ -384,7 +384,8 @@ def build(
         files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
 
     facets = {}
-    for name, column in _columns(documents, labels).items():
+    columns = _columns(documents, labels)
+    for name, column in columns.items():
         text = _json(column)
         files[f"facet-{name}.json"] = text
         facets[name] = {"hash": _hash(text), "values": len(column["labels"])}
@@ -397,7 +398,7 @@ def build(
         "chunk": CHUNK_SIZE,
         # Each field's mean length, as lunr.Builder computes it (the same division: the same float).
         "average": [total / count if count else 0 for total in totals],
-        "hours": len({d.hours for d in documents if d.hours}),
+        "hours": len(columns["open"]["hours_values"]),  # opening hours to ask the worker about
         "client": client_constants(language),
         "shards": shards,
         "facets": facets,
