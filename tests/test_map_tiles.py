@@ -51,7 +51,7 @@ def test_cells_count_what_the_places_themselves_count():
     for zoom, _, _, inside in found:
         for position in inside:
             leaf_zoom[position] = zoom
-    counted = cells(features, leaf_zoom, range(MAX_ZOOM))
+    counted = cells(features, leaf_zoom, MAX_ZOOM)
     for zoom, content in counted.items():
         expected: dict[tuple[int, int], dict[str, int]] = {}
         for position, feature in enumerate(features):

@@ -22,7 +22,6 @@ decimals (about a metre), as the records give them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from ..jsontext import compact, to_json
@@ -84,25 +83,21 @@ def leaves(
     return sorted(found, key=lambda leaf: leaf[:3])
 
 
-def cells(
-    features: list[dict[str, Any]], leaf_zoom: list[int], zooms: Iterable[int]
-) -> dict[int, dict[str, Any]]:
-    """For each zoom, the cells counting the places whose leaf is deeper than that zoom:
+def cells(features: list[dict[str, Any]], leaf_zoom: list[int], deepest: int) -> dict[int, dict[str, Any]]:
+    """For each zoom above `deepest` (0 to deepest - 1), the cells counting the places whose
+    leaf is deeper than that zoom:
     {zoom: {"keys": [filter values], "cells": [[lat, lon, count, [key, n, key, n…]]]}}.
 
     Counted from the deepest zoom up: a zoom's cells are its deeper neighbour's, four merged
     into one, and the places whose leaf is that neighbour's zoom; each place is counted once."""
-    zooms = sorted(zooms)
-    if not zooms:
-        return {}
     joining: dict[int, list[int]] = {}  # zoom → the places that join the cells at that zoom
     for position, zoom in enumerate(leaf_zoom):
-        if zoom > zooms[0]:
-            joining.setdefault(min(zoom - 1, zooms[-1]), []).append(position)
+        if zoom > 0:  # counted at every zoom above its leaf's, from the one just above
+            joining.setdefault(zoom - 1, []).append(position)
     counted: dict[tuple[int, int], list] = {}
     found = {}
-    for zoom in range(zooms[-1], zooms[0] - 1, -1):
-        if zoom < zooms[-1]:  # four cells of the zoom below make one here
+    for zoom in range(deepest - 1, -1, -1):
+        if zoom < deepest - 1:  # four cells of the zoom below make one here
             merged: dict[tuple[int, int], list] = {}
             for (cx, cy), cell in counted.items():
                 into = merged.get((cx >> 1, cy >> 1))
@@ -126,8 +121,7 @@ def cells(
             cell[2] += 1
             for key in filter_keys(features[position]["properties"]):
                 cell[3][key] = cell[3].get(key, 0) + 1
-        if zoom in zooms:
-            found[zoom] = _cell_file(counted)
+        found[zoom] = _cell_file(counted)
     return dict(sorted(found.items()))
 
 
@@ -161,7 +155,7 @@ def tile_files(features: list[dict[str, Any]], most: int = TILE_PLACES) -> dict[
         if inside:
             collection = {"type": "FeatureCollection", "features": [features[p] for p in inside]}
             files[f"{FOLDER}{zoom}-{x}-{y}.json"] = to_json(collection, "features")
-    counted = cells(features, leaf_zoom, range(deepest))
+    counted = cells(features, leaf_zoom, deepest)
     for zoom, content in counted.items():
         files[f"{FOLDER}grappes-{zoom}.json"] = compact(content)
     files[f"{FOLDER}index.json"] = compact(

@@ -13,10 +13,10 @@ downloaded before them grows with the number of records, except the postings of 
   characters (a–z, 0 for a digit, _ for the rest), the shard key; a key whose postings are
   large is cut into several shards (`co`, `co-1`…), found by their first terms. A query word
   only needs the shards its terms can be in: prefix searches (three letters or more) read the
-  shards the prefix spans; typo tolerance looks within the word's shard, so a typo in the
-  first two letters is not tolerated (nor, in a cut key, one that moves the word to another
-  shard). Each posting carries its document's field length, so no column of every document's
-  lengths is downloaded.
+  shards the prefix spans; typo tolerance looks within the word's shard (and, when nothing
+  matched, the shards of the same key beside it), so a typo in the first two letters is not
+  tolerated. Each posting carries its document's field length, so no column of every
+  document's lengths is downloaded.
 - `facet-<name>.json`: one facet's values (labels, in display order) and every document's
   value (packed, see `pack`).
 - `docs-<n>.json`: what a result shows (name, URL, summary, city, date, directory, type,
