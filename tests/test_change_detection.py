@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_NOW, REPO, TERRITORY, actor_text, build, copy_repository, peer_places, write
+from conftest import (
+    DEMO_NOW,
+    REPO,
+    TERRITORY,
+    actor_text,
+    build,
+    copy_repository,
+    peer_places,
+    territory_yml,
+    write,
+)
 
 STALE_BEFORE = [
     "carte/index.html",
@@ -207,3 +217,37 @@ def test_an_aggregate_rebuilt_after_a_peer_changed_equals_a_clean_build(tmp_path
     shutil.rmtree(root / "cache")
     clean = build(root, tmp_path / "clean", **small_shards)
     assert_same_site(incremental, clean)
+
+
+def test_a_pull_renders_again_the_pages_that_show_it_and_only_those(tmp_path):
+    """Pages key on the neighbours' records they show, not on every snapshot: after a pull
+    that changes one summary and brings a twin of a local actor, the actor's page says which
+    directory lists it too, the lists holding the changed record are rendered again, the
+    others are not — and the site equals a clean build."""
+    peer = "https://nord.example.org"
+    root = tmp_path / "territoire"
+    write(root, "territory.yml", territory_yml("Testville", "https://testville.example.org", [peer]))
+    write(root, "actors/alpha.md", actor_text("Alpha", website="https://alpha.example.org"))
+    write(root, "actors/beta.md", actor_text("Bêta", themes="[agriculture-alimentation]"))
+    north = peer_places(peer, 30, seed=7, crowded_every=4, spread=0.2)
+    peer_snapshot(root, peer, north)
+    incremental = build(root, tmp_path / "incremental")
+    alpha = incremental / "acteurs/alpha/index.html"
+    assert "Aussi présent" not in alpha.read_text(encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in incremental.rglob("*.html")}
+
+    changed = north[3]  # on « agriculture-alimentation », an association
+    changed["summary"] = "Une coopérative voisine, mise à jour."
+    twin = {**north[1], "slug": "alpha-nord", "url": f"{peer}/acteurs/alpha-nord/", "name": "Alpha"}
+    north.append({**twin, "website": "https://alpha.example.org"})
+    time.sleep(0.01)
+    peer_snapshot(root, peer, north)
+    build(root, incremental)
+    assert "Aussi présent dans l'annuaire : nord.example.org." in alpha.read_text(encoding="utf-8")
+    rendered = {p.relative_to(incremental).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t}
+    assert "themes/agriculture-alimentation/index.html" in rendered
+    assert "acteurs/alpha/index.html" in rendered
+    assert "acteurs/beta/index.html" not in rendered
+    assert "themes/numerique/index.html" not in rendered
+    shutil.rmtree(root / "cache")
+    assert_same_site(incremental, build(root, tmp_path / "clean"))

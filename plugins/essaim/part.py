@@ -18,12 +18,17 @@ from .subsites import ROOT_ONLY_PARTS, language_of
 
 logger = logging.getLogger(__name__)
 BUILD_KEY = "essaim_build_key"  # where the build's one key is kept, in Pelican's context
+OWN_KEY = "essaim_own_key"  # the same without the neighbours' snapshots (Part.PEERS_IN_INPUTS)
 
 
 class Part(Generator):
     """A Pelican generator that writes one part of the site from the shared Site (`essaim`)."""
 
     PART = ""
+    # True when each file of the part lists in its own key all it shows of the neighbours'
+    # records (their change keys, the names of the peers listing a record...): its build key
+    # then leaves the snapshots out, and a pull renders again only the files it changes.
+    PEERS_IN_INPUTS = False
     site: Site
     files: OutputFiles
 
@@ -66,23 +71,29 @@ class Part(Generator):
     def build_key(self) -> str:
         """The one key every output of every part depends on, whatever it shows: the code this
         process runs (codekey), every template of the theme, territory.yml, the menu and
-        footer links (content pages), the site's URL and name, and the neighbours' snapshots.
-        A part adds to it only what one file shows (its records, today's date...): a page can
-        never be kept when something it may read has changed. Made once per build."""
-        key = self.context.get(BUILD_KEY)
+        footer links (content pages), the site's URL and name, and the neighbours' snapshots
+        (left out for a part that lists them per file: PEERS_IN_INPUTS). A part adds to it only
+        what one file shows (its records, today's date...): a page can never be kept when
+        something it may read has changed. Made once per build."""
+        name = OWN_KEY if self.PEERS_IN_INPUTS else BUILD_KEY
+        key = self.context.get(name)
         if key is None:
-            templates = Path(self.settings["THEME"], "templates")
-            key = make_key(
-                CODE_KEY,
-                sorted(
-                    (p.relative_to(templates).as_posix(), p.read_bytes()) for p in templates.rglob("*.html")
-                ),
-                Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
-                self.site.nav_links,
-                self.site.footer_links,
-                self.settings.get("SITEURL"),
-                self.settings.get("SITENAME"),
-                self.site.peers.key if self.site.peers else None,  # a pull changes what pages show
-            )
-            self.context[BUILD_KEY] = key
+            own = self.context.get(OWN_KEY)
+            if own is None:
+                templates = Path(self.settings["THEME"], "templates")
+                own = self.context[OWN_KEY] = make_key(
+                    CODE_KEY,
+                    sorted(
+                        (p.relative_to(templates).as_posix(), p.read_bytes())
+                        for p in templates.rglob("*.html")
+                    ),
+                    Path(self.settings["ESSAIM_ROOT"], TERRITORY_FILE).read_bytes(),
+                    self.site.nav_links,
+                    self.site.footer_links,
+                    self.settings.get("SITEURL"),
+                    self.settings.get("SITENAME"),
+                )
+            # A pull changes what pages show.
+            self.context[BUILD_KEY] = make_key(own, self.site.peers.key if self.site.peers else None)
+            key = self.context[name]
         return key

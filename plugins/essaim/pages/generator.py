@@ -37,6 +37,9 @@ class PagesGenerator(Part):
     """Writes the home page, one page per record, and the lists by theme, city and legal form."""
 
     PART = PART
+    # A page's inputs list the neighbours' records it shows (lists, agenda, matches), the
+    # neighbours listing its record too, and whether any offers of theirs are matched.
+    PEERS_IN_INPUTS = True
 
     def write(self) -> list[str]:
         """Queue every page, start rendering those whose inputs changed (switch: `features.pages`
@@ -230,17 +233,22 @@ class PagesGenerator(Part):
         for actor in [*directory.actors, *archived["actor"]]:
             shown = [actor, *initiatives_of.get(actor.slug, ()), *events_of.get(actor.slug, ())]
             path = urls.save_as(urls.record_path(actor))
-            inputs = (RecordKeys(shown), self._exchange_inputs(actor))
+            inputs = (RecordKeys(shown), self._exchange_inputs(actor), self.site.also_listed_by(actor))
             queue.append((path, "actor", inputs, partial(self._actor_page, actor)))
         for initiative in [*directory.initiatives, *archived["initiative"]]:
             path = urls.save_as(urls.record_path(initiative))
             shown = [initiative, *self._actors(initiative.actor_slugs)]
-            inputs = (RecordKeys(shown), self._exchange_inputs(initiative))
+            inputs = (
+                RecordKeys(shown),
+                self._exchange_inputs(initiative),
+                self.site.also_listed_by(initiative),
+            )
             queue.append((path, "initiative", inputs, partial(self._initiative_page, initiative)))
         for event in [*directory.events, *archived["event"]]:
             path = urls.save_as(urls.record_path(event))
             shown = [event, *self._actors(event.organizer_slugs)]
-            queue.append((path, "event", RecordKeys(shown), partial(self._event_page, event)))
+            inputs = (RecordKeys(shown), self.site.also_listed_by(event))
+            queue.append((path, "event", inputs, partial(self._event_page, event)))
 
         # render_pages: a page here for each neighbouring directory's record, canonical to theirs.
         for record in self.site.peer_records_with_pages:
@@ -258,7 +266,7 @@ class PagesGenerator(Part):
             self._emit(
                 save_as,
                 record.KIND,
-                RecordKeys([record]),
+                (RecordKeys([record]), self.site.also_listed_by(record)),
                 record=record,
                 body=MarkdownBody(self.site.shown(record, "description")[0]),
                 **extra,
@@ -268,8 +276,9 @@ class PagesGenerator(Part):
         """What a record's page shows of offers and needs: its own (their text, their date), and
         each match (the other record as it is now, the words in common, the distance). Matches
         depend on every record (a new offer elsewhere, the weight of words): listed here, a page
-        is rendered again exactly when what it shows of them changes."""
-        return tuple(
+        is rendered again exactly when what it shows of them changes, and its hint says whether
+        neighbours' offers and needs are among the candidates."""
+        found = tuple(
             (
                 item.key,
                 item.text,
@@ -282,6 +291,7 @@ class PagesGenerator(Part):
             )
             for item, matches in self.site.offers_needs_of(record)
         )
+        return (bool(self.site.peer_offers_needs), found) if found else ()
 
     def _actor_page(self, actor: Actor) -> dict[str, Any]:
         directory, now = self.site.directory, self.site.now
