@@ -8,6 +8,7 @@ edited tree. The pages the issue found stale (/carte/, /proposer/ and its forms,
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -251,3 +252,14 @@ def test_a_pull_renders_again_the_pages_that_show_it_and_only_those(tmp_path):
     assert "themes/numerique/index.html" not in rendered
     shutil.rmtree(root / "cache")
     assert_same_site(incremental, build(root, tmp_path / "clean"))
+
+    # The neighbour takes a new name (its provenance only): every card of its records says it.
+    provenance_file = next((root / "federation").glob("*/provenance.json"))
+    provenance = json.loads(provenance_file.read_text(encoding="utf-8"))
+    provenance["territory"]["name"] = "Pays du Nord"
+    provenance_file.write_text(json.dumps(provenance), encoding="utf-8")
+    build(root, incremental)
+    theme_page = incremental / "themes/numerique/index.html"
+    assert "annuaire Pays du Nord" in theme_page.read_text(encoding="utf-8")
+    shutil.rmtree(root / "cache")
+    assert_same_site(incremental, build(root, tmp_path / "clean-2"))

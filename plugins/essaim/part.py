@@ -93,7 +93,9 @@ class Part(Generator):
                     self.settings.get("SITEURL"),
                     self.settings.get("SITENAME"),
                 )
-            # A pull changes what pages show.
-            self.context[BUILD_KEY] = make_key(own, self.site.peers.key if self.site.peers else None)
+            # A pull changes what pages show, and so does a neighbour's new name (in its
+            # provenance, not in the datasets' checksums peers.key is made of).
+            peers = self.site.peers
+            self.context[BUILD_KEY] = make_key(own, (peers.key, peers.territories) if peers else None)
             key = self.context[name]
         return key

@@ -105,8 +105,10 @@ class PagesGenerator(Part):
     # -- helpers -------------------------------------------------------------------------
 
     def _global_key(self) -> str:
-        """What every page depends on: the build's one key (build_key) and today's date."""
-        return make_key(self.build_key(), self.site.now.date())
+        """What every page depends on: the build's one key (build_key), today's date, and the
+        neighbours' names (a card shows its record's directory)."""
+        peers = self.site.peers
+        return make_key(self.build_key(), self.site.now.date(), peers.territories if peers else None)
 
     def _emit(self, save_as: str, template: str, inputs: Any, **variables: Any) -> None:
         """Queue a page made from `inputs` (anything with a stable repr; `RecordKeys` for records)."""
