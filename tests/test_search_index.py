@@ -20,8 +20,10 @@ from essaim.search.index import (
     DIGIT_BASE,
     FIELDS,
     KINDS,
+    Group,
     SearchDocument,
     build,
+    build_groups,
     decode,
     pack,
     pack_numbers,
@@ -32,8 +34,7 @@ from essaim.search.index import (
 from essaim.urls import Urls
 
 
-@pytest.fixture(scope="module")
-def demo():
+def demo_documents():
     territory = load_territory(REPO)
     directory, problems = read_directory(REPO, territory, git_dates=False)
     assert problems == []
@@ -41,6 +42,11 @@ def demo():
     urls = Urls("", territory.urls)
     found, labels = documents(directory.records, urls.record_path, directory.themes, now, timedelta(days=365))
     return found, labels, build(found, labels)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return demo_documents()
 
 
 def register_lunr_py_pipeline() -> None:
@@ -234,3 +240,28 @@ def test_postings_pack_one_character_per_small_number_and_read_back():
     assert len(pack_numbers([3, 27, 2, 31])) == 4  # gaps and lengths: one character each
     assert len(pack_numbers([3, 27, 2, 31]).encode()) == 4  # and one byte in UTF-8
     assert all(ord(c) < 0xD800 for c in packed)  # never a surrogate: one UTF-16 unit each
+
+
+def test_an_index_merged_from_groups_is_the_index_of_all_their_documents():
+    """The generator indexes each directory alone (ours, each neighbour's) and merges them: the
+    files are byte for byte those of one index of all the documents in the same order — the
+    demo's cut into groups (one empty), each a shard of its own; and groups whose first postings
+    are far from the group before's last (numbers written on several characters)."""
+    found, labels, _ = demo_documents()
+    themes = dict(labels["themes"])
+    for cuts in ([0, len(found)], [0, 5, 5, 17, len(found)], [0, 1, len(found) - 1, len(found)]):
+        groups = [Group.of(found[a:b], "fr", themes) for a, b in zip(cuts, cuts[1:], strict=False)]
+        for limit in (60_000, 300):
+            assert build_groups(groups, labels, "fr", limit) == build(found, labels, "fr", limit)
+
+    far = [SearchDocument("actor", f"Structure {n}", "numéro", "", f"a{n}/") for n in range(13_000)]
+    far[0].about = "omega alpha"
+    near = [SearchDocument("actor", "Dernière", "omega zèbre", "", "z/", city="Nantes")]
+    near.append(SearchDocument("actor", "Autre", "alpha", "", "y/", themes=["numerique"]))
+    labels = {"themes": [("numerique", "Numérique")], "legal_forms": [], "cities": [], "territories": []}
+    labels["cities"] = [("nantes", "Nantes")]
+    themes = dict(labels["themes"])
+    merged = build_groups([Group.of(far, "fr", themes), Group.of(near, "fr", themes)], labels)
+    assert merged == build(far + near, labels)
+    shard = json.loads(merged["shard-ze.json"])
+    assert decode(shard["postings"][shard["terms"].index("zebr")][1]) == [(13_000, 1, 2)]

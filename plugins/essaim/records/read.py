@@ -105,7 +105,7 @@ class RecordCache:
     """Parsed records by path, each with the file_key of the file it came from."""
 
     path: Path | None
-    entries: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    entries: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
     dirty: bool = False
     code_key: str = ""  # the code that made the entries: another code's are never read
 
@@ -122,12 +122,13 @@ class RecordCache:
             return cls(path, saved[1], code_key=key)
         return cls(path, {}, dirty=True, code_key=key)
 
-    def get(self, file: str | os.PathLike[str], file_key: tuple[int, int]) -> Any:
-        """The cached result for `file` if its file_key has not changed."""
+    def get(self, file: str | os.PathLike[str], file_key: tuple) -> Any:
+        """The cached result for `file` if its file_key (its modification time and size, or
+        whatever the caller keys an entry by) has not changed."""
         entry = self.entries.get(os.fspath(file))
         return entry[1] if entry and entry[0] == file_key else None
 
-    def put(self, file: str | os.PathLike[str], file_key: tuple[int, int], value: Any) -> None:
+    def put(self, file: str | os.PathLike[str], file_key: tuple, value: Any) -> None:
         """Remember a result for `file`."""
         self.entries[os.fspath(file)] = (file_key, value)
         self.dirty = True

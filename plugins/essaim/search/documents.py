@@ -99,6 +99,70 @@ def offer_need_document(
     )
 
 
+def record_documents(
+    records: Iterable[Record],
+    url_path: Callable[[Record], str],
+    themes: dict[str, Theme],
+    now: datetime,
+    horizon: timedelta,
+    territory: str,
+    peer: bool = False,
+) -> list[SearchDocument]:
+    """One directory's records as SearchDocuments, in name order: ours, or (`peer`) those of
+    the neighbour named `territory`, each linking to its page on its own site, without its
+    long description (it stays there: name, summary, themes... are indexed)."""
+    found = []
+    for record in sorted(records, key=lambda r: (r.sort_name, r.KIND, r.slug)):
+        url = getattr(record, "canonical_url", None) or url_path(record)  # a page here, or theirs
+        found_document = document(record, url, themes, now, horizon)
+        found_document.peer = peer
+        found_document.territory = territory
+        if peer:
+            found_document.body = ""
+        found.append(found_document)
+    return found
+
+
+def offer_need_documents(
+    offers_needs: Iterable,
+    url_path: Callable[[Record], str],
+    themes: dict[str, Theme],
+    categories: dict[str, str],
+    territory: str,
+) -> list[SearchDocument]:
+    """Every open offer and need (records.offers.OfferNeed) by category, needs first, each
+    linking to its record's page."""
+    order = {slug: n for n, slug in enumerate(categories)}
+    return [
+        offer_need_document(item, url_path(item.record), themes, categories, territory)
+        for item in sorted(
+            offers_needs, key=lambda i: (order.get(i.category, len(order)), i.kind != "need", i.key)
+        )
+    ]
+
+
+def facet_labels(
+    used: dict[str, Iterable[str]],
+    themes: dict[str, Theme],
+    categories: dict[str, str],
+    names: Iterable[str],
+) -> dict[str, list[tuple[str, str]]]:
+    """The facet values in display order, from the values the documents use (`used`: their
+    "themes", "categories", "legal_forms" and "cities" as written): themes in the taxonomy's
+    order, legal forms and cities by name, categories in territory.yml's; `names`: the
+    directories, ours first then the peers in territory.yml's order."""
+    used_themes, used_categories = set(used["themes"]), set(used["categories"])
+    forms = sorted(set(used["legal_forms"]) - {""}, key=lambda f: sort_key(legal_form_label(f)))
+    cities = sorted(set(used["cities"]) - {""}, key=sort_key)
+    return {
+        "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
+        "legal_forms": [(form, legal_form_label(form)) for form in forms],
+        "cities": [(slugify(city), city) for city in cities],
+        "categories": [(slug, name) for slug, name in categories.items() if slug in used_categories],
+        "territories": [(slugify(name), name) for name in dict.fromkeys(names) if name],
+    }
+
+
 def documents(
     records: Iterable[Record],
     url_path: Callable[[Record], str],
@@ -111,40 +175,23 @@ def documents(
     offers_needs: Iterable = (),
     categories: dict[str, str] | None = None,
 ) -> tuple[list[SearchDocument], dict[str, list[tuple[str, str]]]]:
-    """Every record (ours, then the peers') as a SearchDocument, in name order, then every open
-    offer and need (records.offers.OfferNeed, by category, needs first), and the facet values in
-    display order (territories: ours, then the peers in territory.yml's order). A peer record
-    links to its page on its own site; an offer or need to its record's page."""
-    tagged = [(r, False) for r in records] + [(r, True) for r in peer_records]
-    ordered = sorted(tagged, key=lambda t: (t[0].sort_name, t[0].KIND, t[0].slug, t[1]))
-    found = []
-    for record, peer in ordered:
-        url = getattr(record, "canonical_url", None) or url_path(record)  # a page here, or theirs
-        found_document = document(record, url, themes, now, horizon)
-        found_document.peer = peer
-        found_document.territory = record.origin if peer else territory
-        if peer:  # a peer's long description stays on its own site: name, summary, themes... are indexed
-            found_document.body = ""
-        found.append(found_document)
+    """Every document of the index in its order — our records, then each neighbour's (in
+    `peer_territories`' order, as territory.yml lists them), each directory's in name order,
+    then our open offers and needs — and the facet values in display order (`facet_labels`).
+    The site's build makes the same, one directory at a time (search/generator.py)."""
     categories = categories or {}
-    order = {slug: n for n, slug in enumerate(categories)}
-    for item in sorted(
-        offers_needs, key=lambda i: (order.get(i.category, len(order)), i.kind != "need", i.key)
-    ):
-        found.append(offer_need_document(item, url_path(item.record), themes, categories, territory))
-    used_themes = {t for d in found for t in d.themes}
-    used_categories = {d.category for d in found}
-    forms = sorted({d.legal_form for d in found if d.legal_form}, key=lambda f: sort_key(legal_form_label(f)))
-    cities = sorted({d.city for d in found if d.city}, key=sort_key)
-    labels = {
-        "themes": [(slug, theme.label) for slug, theme in themes.items() if slug in used_themes],
-        "legal_forms": [(form, legal_form_label(form)) for form in forms],
-        "cities": [(slugify(city), city) for city in cities],
-        "categories": [(slug, name) for slug, name in categories.items() if slug in used_categories],
-        "territories": [
-            (slugify(name), name)
-            for name in dict.fromkeys([territory, *peer_territories, *(d.territory for d in found)])
-            if name
-        ],
+    found = record_documents(records, url_path, themes, now, horizon, territory)
+    by_origin: dict[str, list[Record]] = {}
+    for record in peer_records:
+        by_origin.setdefault(record.origin, []).append(record)  # type: ignore[attr-defined]
+    for name in dict.fromkeys([*peer_territories, *by_origin]):
+        found += record_documents(by_origin.get(name, []), url_path, themes, now, horizon, name, peer=True)
+    found += offer_need_documents(offers_needs, url_path, themes, categories, territory)
+    used = {
+        "themes": [t for d in found for t in d.themes],
+        "categories": [d.category for d in found],
+        "legal_forms": [d.legal_form for d in found],
+        "cities": [d.city for d in found],
     }
-    return found, labels
+    names = [territory, *peer_territories, *(d.territory for d in found)]
+    return found, facet_labels(used, themes, categories, names)

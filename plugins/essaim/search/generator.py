@@ -9,13 +9,15 @@ from pathlib import Path
 
 from ..output import make_key, record_keys
 from ..part import Part
+from ..records.read import RecordCache, collector_paused
 from ..vendor import vendor_files
-from .documents import documents
-from .index import SHARD_LIMIT, build
+from .documents import facet_labels, offer_need_documents, record_documents
+from .index import SHARD_LIMIT, Group, build_groups
 
 logger = logging.getLogger(__name__)
 PART = "search"
 INDEX_FOLDER = "search/"
+GROUPS_CACHE = "search-groups.pickle"
 # Loaded in this order by search/loading.js when the visitor first focuses the search box: lunr,
 # lunr-languages' stemmer support (its trimmer builds ours), then the language's stemmer and stop
 # words (lunr.js has English's).
@@ -36,6 +38,8 @@ class SearchGenerator(Part):
     """Writes the search index (meta, shards, result cards), the search page and lunr.js."""
 
     PART = PART
+    # The index lists the neighbours' records it holds and their names; the page, the index's stamp.
+    PEERS_IN_INPUTS = True
 
     def write(self) -> list[str]:
         """Write search (switch: `features.search` in territory.yml)."""
@@ -53,6 +57,7 @@ class SearchGenerator(Part):
             shard_limit,
             record_keys(directory.records),
             record_keys(site.peer_records),
+            site.peers.territories if site.peers else None,
             self.build_key(),
             site.now.date(),
         )
@@ -60,28 +65,12 @@ class SearchGenerator(Part):
             meta = json.loads((Path(self.output_path) / INDEX_FOLDER / "meta.json").read_text("utf-8"))
         else:
             started = time.perf_counter()
-            found, labels = documents(
-                directory.records,
-                urls.record_path,
-                directory.themes,
-                site.now,
-                site.horizon,
-                site.territory.name,
-                site.peer_records,
-                [name for name, _ in site.peers.territories] if site.peers else [],
-                # Those written as offers_needs: the older fields (skills, an initiative's needs)
-                # are indexed with their record already.
-                [i for i in site.offers_needs if i.field == "offers_needs"]
-                if site.territory.feature("exchange")
-                else [],
-                site.categories,
-            )
-            index_files = build(found, labels, site.territory.language, shard_limit)
+            with collector_paused():  # groups are many objects, all kept until the index is written
+                index_files, meta = self._index(shard_limit)
             for name, text in index_files.items():
                 files.write(INDEX_FOLDER + name, text, key)
-            meta = json.loads(index_files["meta.json"])
             logger.info(
-                "essaim: search index of %s records in %.2f s", len(found), time.perf_counter() - started
+                "essaim: search index of %s records in %.2f s", meta["count"], time.perf_counter() - started
             )
         stamp = meta["stamp"]
 
@@ -107,3 +96,65 @@ class SearchGenerator(Part):
             )
             files.write(save_as, html, page_key)
         return [urls.path("search")]
+
+    def _index(self, shard_limit: int) -> tuple[dict[str, str], dict]:
+        """The index's files (index.build_groups) and its meta.json, read back."""
+        site = self.site
+        groups = self._groups()
+        used = {
+            "themes": [t for g in groups for t in g.columns["themes"][0]],
+            "categories": [c for g in groups for c in g.columns["category"][0]],
+            "legal_forms": [f for g in groups for f in g.columns["legal_form"][0]],
+            "cities": [c for g in groups for c in g.cities],
+        }
+        names = [site.territory.name, *self._peer_names(), *(n for g in groups for n in g.territories)]
+        labels = facet_labels(used, site.directory.themes, site.categories, names)
+        index_files = build_groups(groups, labels, site.territory.language, shard_limit)
+        return index_files, json.loads(index_files["meta.json"])
+
+    def _peer_names(self) -> list[str]:
+        return [name for name, _ in self.site.peers.territories] if self.site.peers else []
+
+    def _groups(self) -> list[Group]:
+        """The index's groups (index.Group): our records, each neighbour's in territory.yml's
+        order, our open offers and needs. A directory's group is taken from the last build's
+        (cache/search-groups.pickle, made under the same build key: code, templates,
+        territory.yml, language) while its records are the same — and, when it has events,
+        the day: so a pull indexes again only the neighbours it changed."""
+        site = self.site
+        directory, urls, language = site.directory, site.urls, site.territory.language
+        cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        cache = RecordCache.open(Path(cache_path) if cache_path else None, GROUPS_CACHE, self.build_key())
+        theme_labels = {slug: theme.label for slug, theme in directory.themes.items()}
+        today = str(site.now.date())
+        by_origin: dict[str, list] = {}
+        for record in site.peer_records:
+            by_origin.setdefault(record.origin, []).append(record)
+        directories = [("", site.territory.name, directory.records, False)]
+        directories += [(f"peer:{name}", name, by_origin.get(name, []), True) for name in self._peer_names()]
+        groups, kept = [], []
+        for entry, name, records, peer in directories:
+            events = any(r.KIND == "event" for r in records)
+            group_key = (make_key(record_keys(records)), name, today if events else "")
+            group = cache.get(entry, group_key)
+            if group is None:
+                found = record_documents(
+                    records, urls.record_path, directory.themes, site.now, site.horizon, name, peer
+                )
+                group = Group.of(found, language, theme_labels)
+                cache.put(entry, group_key, group)
+            groups.append(group)
+            kept.append(entry)
+        cache.save(kept, background=True)
+        # Those written as offers_needs: the older fields (skills, an initiative's needs) are
+        # indexed with their record already. Few, and ours only: made again each time.
+        items = (
+            [i for i in site.offers_needs if i.field == "offers_needs"]
+            if site.territory.feature("exchange")
+            else []
+        )
+        offers = offer_need_documents(
+            items, urls.record_path, directory.themes, site.categories, site.territory.name
+        )
+        groups.append(Group.of(offers, language, theme_labels))
+        return groups

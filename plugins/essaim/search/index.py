@@ -40,6 +40,7 @@ from typing import Any
 
 from ..analysis import SEPARATOR, SEPARATOR_CHARACTERS, WORD_CHARACTERS, pipeline
 from ..i18n import N_, _
+from ..jsontext import compact
 from ..records.model import slugify
 
 FIELDS = ("name", "about", "body")
@@ -130,10 +131,16 @@ def unpack(packed: str | list, multi: bool = False) -> list:
 DIGIT_BASE = 0x6000
 
 
+_DIGITS = [chr(PACK_OFFSET + digit) for digit in range(DIGIT_BASE)]  # a number below DIGIT_BASE
+
+
 def pack_numbers(values: list[int]) -> str:
     """Non-negative integers as one string (see DIGIT_BASE)."""
     out = []
     for value in values:
+        if value < DIGIT_BASE:  # most are: one character, looked up
+            out.append(_DIGITS[value])
+            continue
         digits = [chr(PACK_OFFSET + value % DIGIT_BASE)]
         value //= DIGIT_BASE
         while value:
@@ -202,6 +209,9 @@ class SearchDocument:
     peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
     category: str = ""  # an offer's or need's (facet "Catégorie")
     hours: str = ""  # an actor's opening hours when in OSM syntax (facet "Ouverture")
+    # Per field of FIELDS: ((term, frequency)...) and the field's length in terms, filled by
+    # `analyse` (kept with the document in the build's cache: its words are analysed once).
+    terms: tuple[tuple[tuple[tuple[str, int], ...], int], ...] | None = field(default=None, repr=False)
 
 
 def field_texts(document: SearchDocument) -> tuple[str, str, str]:
@@ -220,24 +230,17 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def _postings(
-    documents: list[SearchDocument], language: str
-) -> tuple[dict[str, tuple[list[int], list[int], list[int]]], list[int]]:
-    """Every term's postings per field, and the sum of each field's lengths (BM25's average).
-
-    Postings are written as they are found, documents in increasing order: for each document,
-    the gap from the previous one, doubled, +1 when the term frequency (then written next) is
-    above 1, then the length of that document's field (packed by `pack_numbers`). A
-    document's lengths travel with its postings: a query downloads those of the documents it
-    matches, not a column of them all."""
-    postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
-    previous: dict[str, list[int]] = {}  # last document of each term, per field
+def analyse(documents: list[SearchDocument], language: str) -> None:
+    """Fill `terms` of the documents that have none: each field's words split, analysed by
+    `language`'s pipeline (analysis.py) and counted."""
     terms_of: dict[str, tuple[str, ...]] = {}  # word → terms: a directory's vocabulary is small
-    totals = [0] * len(FIELDS)
     index_terms = pipeline(language).index_terms
     split = SEPARATOR.split
-    for number, document in enumerate(documents):
-        for position, text in enumerate(field_texts(document)):
+    for document in documents:
+        if document.terms is not None:
+            continue
+        fields = []
+        for text in field_texts(document):
             found: dict[str, int] = {}
             length = 0
             for word, count in Counter(split(text.lower())).items():
@@ -247,25 +250,11 @@ def _postings(
                 for found_term in word_terms:
                     found[found_term] = found.get(found_term, 0) + count
                     length += count
-            totals[position] += length
-            for found_term, frequency in found.items():
-                entry = postings.get(found_term)
-                if entry is None:
-                    entry = postings[found_term] = ([], [], [])
-                    previous[found_term] = [0, 0, 0]
-                last = previous[found_term]
-                gap = number - last[position]
-                last[position] = number
-                if frequency > 1:
-                    entry[position].extend((gap * 2 + 1, frequency, length))
-                else:
-                    entry[position].extend((gap * 2, length))
-    return postings, totals
+            fields.append((tuple(found.items()), length))
+        document.terms = tuple(fields)
 
 
-def _shards(
-    postings: dict[str, tuple[list[int], list[int], list[int]]], limit: int
-) -> list[tuple[str, str, str]]:
+def _shards(postings: dict[str, list[str]], limit: int) -> list[tuple[str, str, str]]:
     """The shard files, [(name, first term, JSON text)] by key, then term. Each shard key (the
     first two letters) is one shard, named after it, while its JSON stays within `limit`
     characters; a larger one is cut into ranges of terms (`co`, `co-1`, `co-2`…), each within
@@ -299,20 +288,170 @@ def _shards(
         if group and shard_key(term) != shard_key(group[0][0]):
             close()
             group = []
-        group.append((term, _json([pack_numbers(p) for p in postings[term]])))
+        group.append((term, _json(postings[term])))
     if group:
         close()
     return shards
 
 
-def _columns(
-    documents: list[SearchDocument], labels: dict[str, list[tuple[str, str]]]
-) -> dict[str, dict[str, Any]]:
+# The columns whose values are a directory's own (a city, a theme...): a group numbers them as it
+# meets them, the merged index by the site's labels (`_columns`).
+GROUP_COLUMNS = ("category", "themes", "legal_form", "city", "territory", "hours")
+
+
+def _local_column(values: list, multi: bool) -> tuple[list[str], str | list]:
+    """A column of one group: its distinct values, first seen first, and each document's
+    position in them (packed, see `pack`; "" and [] for none)."""
+    seen: dict[str, int] = {}
+    if multi:
+        positions: list = [[seen.setdefault(v, len(seen)) for v in item] for item in values]
+    else:
+        positions = [seen.setdefault(v, len(seen)) if v else -1 for v in values]
+    return list(seen), pack(positions) if positions else ""
+
+
+@dataclass
+class Group:
+    """One directory's documents (ours, one neighbour's, our offers and needs) indexed alone,
+    numbered from 0: the site's index is its groups one after the other (`build_groups`), so
+    that a pull makes again only the group of the neighbour it changed (the generator keeps
+    the others from the last build), and the merge touches each term of each group once.
+
+    A term's postings in a field are packed as in the site's index, the first gap counted
+    from the group's document 0; the merge writes that first number again, shifted."""
+
+    count: int
+    postings: dict[str, tuple[str, int, str, int, str, int]]  # term → per field: packed, last document
+    totals: list[int]  # each field's summed lengths
+    cards: list[str]  # each document's result card (JSON)
+    kinds: str  # packed: each document's position in KINDS
+    columns: dict[str, tuple[list[str], str | list]]  # GROUP_COLUMNS: (values, positions)
+    dates: list[tuple[int, str]]  # (document, YYYY-MM-DD) of the events
+    cities: list[str]  # the cities as written (labels)
+    territories: list[str]  # the directories' names, first seen first
+
+    @classmethod
+    def of(cls, documents: list[SearchDocument], language: str, theme_labels: dict[str, str]) -> Group:
+        """The group of `documents`, in the order the index keeps them, their words analysed
+        by `language`'s pipeline; `theme_labels`: what a card says of each theme."""
+        analyse(documents, language)
+        found: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        previous: dict[str, list[int]] = {}  # last document of each term, per field
+        totals = [0] * len(FIELDS)
+        for number, document in enumerate(documents):
+            for position, (terms, length) in enumerate(document.terms or ()):
+                totals[position] += length
+                for term, frequency in terms:
+                    entry = found.get(term)
+                    if entry is None:
+                        entry = found[term] = ([], [], [])
+                        previous[term] = [0, 0, 0]
+                    last = previous[term]
+                    gap = number - last[position]
+                    last[position] = number
+                    if frequency > 1:
+                        entry[position].extend((gap * 2 + 1, frequency, length))
+                    else:
+                        entry[position].extend((gap * 2, length))
+        postings = {
+            term: (
+                pack_numbers(a),
+                previous[term][0],
+                pack_numbers(b),
+                previous[term][1],
+                pack_numbers(c),
+                previous[term][2],
+            )
+            for term, (a, b, c) in found.items()
+        }
+        raw = {
+            "category": [d.category for d in documents],
+            "themes": [d.themes for d in documents],
+            "legal_form": [d.legal_form for d in documents],
+            "city": [slugify(d.city) if d.city else "" for d in documents],
+            "territory": [slugify(d.territory) if d.territory else "" for d in documents],
+            "hours": [d.hours for d in documents],
+        }
+        return cls(
+            count=len(documents),
+            postings=postings,
+            totals=totals,
+            cards=[
+                compact(
+                    [
+                        d.name,
+                        d.url_path,
+                        d.summary,
+                        d.city,
+                        d.date_label,
+                        d.territory if d.peer else "",
+                        KINDS.index(d.kind),
+                        ", ".join(theme_labels[t] for t in d.themes if t in theme_labels),
+                    ]
+                )
+                for d in documents
+            ],
+            kinds=pack([KINDS.index(d.kind) for d in documents]) if documents else "",
+            columns={name: _local_column(values, name == "themes") for name, values in raw.items()},
+            dates=[(i, d.date) for i, d in enumerate(documents) if d.date],
+            cities=list(dict.fromkeys(d.city for d in documents if d.city)),
+            territories=list(dict.fromkeys(d.territory for d in documents if d.territory)),
+        )
+
+
+def _first_number(packed: str) -> tuple[int, int]:
+    """The first number of packed postings, and how many characters it takes."""
+    value = size = 0
+    while True:
+        digit = ord(packed[size]) - PACK_OFFSET
+        size += 1
+        if digit < DIGIT_BASE:
+            return value * DIGIT_BASE + digit, size
+        value = value * DIGIT_BASE + digit - DIGIT_BASE
+
+
+def _merge(groups: list[Group]) -> tuple[dict[str, list[str]], list[int]]:
+    """Every term's postings per field over the groups one after the other (each group's
+    first gap written again from the document before it), and each field's summed lengths."""
+    merged: dict[str, list] = {}  # term → per field: its parts, then per field: last document
+    totals = [0] * len(FIELDS)
+    offset = 0
+    for group in groups:
+        for position, total in enumerate(group.totals):
+            totals[position] += total
+        for term, fields in group.postings.items():
+            entry = merged.get(term)
+            if entry is None:
+                entry = merged[term] = [[], [], [], 0, 0, 0]
+            for position in range(len(FIELDS)):
+                packed = fields[2 * position]
+                if not packed:
+                    continue
+                first, size = _first_number(packed)
+                shifted = (offset + (first >> 1) - entry[3 + position]) * 2 + (first & 1)
+                if shifted == first:
+                    entry[position].append(packed)
+                else:
+                    entry[position] += (pack_numbers([shifted]), packed[size:])
+                entry[3 + position] = offset + fields[2 * position + 1]
+        offset += group.count
+    return {term: ["".join(e[0]), "".join(e[1]), "".join(e[2])] for term, e in merged.items()}, totals
+
+
+def _columns(groups: list[Group], labels: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, Any]]:
     """Each facet's file: its values in display order (labels) and each document's (packed: a
-    position in labels, -1 for none), fetched when a filter or the filters' counts need it."""
+    position in labels, -1 for none), fetched when a filter or the filters' counts need it.
+    Each group's positions are its own: they are translated into the site's."""
+    hours_values = sorted({v for g in groups for v in g.columns["hours"][0]})  # many places share theirs
     index_of = {name: {slug: i for i, (slug, _) in enumerate(values)} for name, values in labels.items()}
-    hours_values = sorted({d.hours for d in documents if d.hours})  # many places share theirs
-    hours_of = {value: i for i, value in enumerate(hours_values)}
+    site_positions = {
+        "category": index_of.get("categories", {}),
+        "themes": index_of["themes"],
+        "legal_form": index_of["legal_forms"],
+        "city": index_of["cities"],
+        "territory": index_of["territories"],
+        "hours": {value: i for i, value in enumerate(hours_values)},
+    }
     label_lists = {
         "types": [(value, _(text)) for value, text in TYPE_LABELS],
         "categories": [],
@@ -320,31 +459,53 @@ def _columns(
         "when": [(value, _(text)) for value, text in WHEN_LABELS],
         "open": [(value, _(text)) for value, text in OPEN_LABELS],
     }
+
+    def column(name: str) -> str | list:
+        multi, found = name == "themes", []
+        for group in groups:
+            values, positions = group.columns[name]
+            ours = [site_positions[name].get(v, -1) for v in values]
+            if isinstance(positions, str) and all(0 <= p <= PACK_LIMIT for p in ours):
+                table = {PACK_OFFSET + i: PACK_OFFSET + p for i, p in enumerate(ours)}
+                found.append(positions.translate(table))  # PACK_END and -1 ("/") stay as they are
+            elif multi:  # a theme the labels leave out is left out
+                found.extend([[ours[p] for p in item if ours[p] >= 0] for item in unpack(positions, True)])
+            else:
+                found.extend(ours[p] if p >= 0 else -1 for p in unpack(positions))
+        if all(isinstance(part, str) for part in found):
+            return "".join(found)
+        items = [v for part in found for v in (unpack(part, multi) if isinstance(part, str) else [part])]
+        return pack(items)
+
     values = {
-        "kind": lambda: pack([KINDS.index(d.kind) for d in documents]),
-        "category": lambda: pack([index_of.get("categories", {}).get(d.category, -1) for d in documents]),
-        "themes": lambda: pack(
-            [[index_of["themes"][t] for t in d.themes if t in index_of["themes"]] for d in documents]
-        ),
-        "legal_form": lambda: pack([index_of["legal_forms"].get(d.legal_form, -1) for d in documents]),
-        "city": lambda: pack(
-            [index_of["cities"].get(slugify(d.city), -1) if d.city else -1 for d in documents]
-        ),
-        "date": lambda: {str(i): d.date for i, d in enumerate(documents) if d.date},
-        "territory": lambda: pack([index_of["territories"].get(slugify(d.territory), -1) for d in documents]),
-        "hours": lambda: pack([hours_of.get(d.hours, -1) for d in documents]),
+        "kind": lambda: "".join(g.kinds for g in groups),
+        "category": lambda: column("category"),
+        "themes": lambda: column("themes"),
+        "legal_form": lambda: column("legal_form"),
+        "city": lambda: column("city"),
+        "date": lambda: _dates(groups),
+        "territory": lambda: column("territory"),
+        "hours": lambda: column("hours"),
     }
     columns = {}
     for facet in FACETS:
-        column = {
+        entry = {
             "v": FORMAT_VERSION,
             "labels": label_lists[facet["labels"]],
             "values": values[facet["column"]](),
         }
         if facet.get("by_hours"):
-            column["hours_values"] = hours_values
-        columns[facet["name"]] = column
+            entry["hours_values"] = hours_values
+        columns[facet["name"]] = entry
     return columns
+
+
+def _dates(groups: list[Group]) -> dict[str, str]:
+    found, offset = {}, 0
+    for group in groups:
+        found.update((str(offset + i), date) for i, date in group.dates)
+        offset += group.count
+    return found
 
 
 def build(
@@ -359,37 +520,37 @@ def build(
     `documents` come in display order (the order of an empty-query browse); `labels` gives the
     facet values in display order: {"themes": [(slug, label)], "legal_forms": [...], "cities": [...]}.
     """
-    postings, totals = _postings(documents, language)
+    return build_groups(
+        [Group.of(documents, language, dict(labels.get("themes", [])))], labels, language, shard_limit
+    )
+
+
+def build_groups(
+    groups: list[Group],
+    labels: dict[str, list[tuple[str, str]]],
+    language: str = "fr",
+    shard_limit: int = SHARD_LIMIT,
+) -> dict[str, str]:
+    """The files of the search index of `groups`' documents, one group after the other: the
+    same files as `build` of all their documents in that order."""
+    postings, totals = _merge(groups)
     files: dict[str, str] = {}
     shards = []
     for name, first, text in _shards(postings, shard_limit):
         files[f"shard-{name}.json"] = text
         shards.append((name, first, _hash(text)))
 
-    theme_labels = dict(labels.get("themes", []))
-    for start in range(0, len(documents), CHUNK_SIZE):
-        chunk = [
-            [
-                d.name,
-                d.url_path,
-                d.summary,
-                d.city,
-                d.date_label,
-                d.territory if d.peer else "",
-                KINDS.index(d.kind),
-                ", ".join(theme_labels[t] for t in d.themes if t in theme_labels),
-            ]
-            for d in documents[start : start + CHUNK_SIZE]
-        ]
-        files[f"docs-{start // CHUNK_SIZE}.json"] = _json(chunk)
+    cards = [card for group in groups for card in group.cards]
+    for start in range(0, len(cards), CHUNK_SIZE):
+        files[f"docs-{start // CHUNK_SIZE}.json"] = "[" + ",".join(cards[start : start + CHUNK_SIZE]) + "]"
 
     facets = {}
-    columns = _columns(documents, labels)
+    columns = _columns(groups, labels)
     for name, column in columns.items():
         text = _json(column)
         files[f"facet-{name}.json"] = text
         facets[name] = {"hash": _hash(text), "values": len(column["labels"])}
-    count = len(documents)
+    count = len(cards)
     meta = {
         "v": FORMAT_VERSION,
         "fields": FIELDS,
