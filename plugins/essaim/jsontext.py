@@ -37,7 +37,14 @@ def to_json(data: Any, items: str | None = None) -> str:
         return "[\n" + ",\n".join(compact(item) for item in data) + "\n]\n"
     if items is None:
         return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    head = compact({key: value for key, value in data.items() if key != items})[:-1]
-    body = ",\n".join(compact(item) for item in data[items])
+    rest = {key: value for key, value in data.items() if key != items}
+    return with_items(rest, items, [compact(item) for item in data[items]])
+
+
+def with_items(data: dict[str, Any], items: str, texts: list[str]) -> str:
+    """What `to_json` writes of `data` with the list `items` added, its elements already
+    written (`compact`): a file made of texts kept from an earlier build."""
+    head = compact(data)[:-1]
+    body = ",\n".join(texts)
     separator = ", " if len(head) > 1 else ""
     return f'{head}{separator}"{items}": [\n{body}\n]}}\n'

@@ -7,40 +7,21 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
-from ..geojson import point_feature
-from ..jsontext import to_json
+from ..jsontext import with_items
 from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Record, slugify
+from ..records.read import RecordCache, collector_paused
 from ..vendor import vendor_files
-from .tiles import FOLDER, tile_files
+from .places import Places, places_of
+from .tiles import FOLDER, TILE_PLACES, cell_files, deepest_zoom, index_file, leaf_files, leaves_of
 
 logger = logging.getLogger(__name__)
 PART = "map"
 LIST_ALL_PLACES = 200
-
-
-def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
-    """A GeoJSON feature for the map (lon, lat order), or None without coordinates."""
-    geo = record.geo
-    if not geo:
-        return None
-    properties = {
-        "name": record.name,
-        "summary": record.summary,
-        "url": url,
-        "themes": record.themes,
-        "city": record.city or "",
-    }
-    if kind == "actor":
-        properties["legal_form"] = record.legal_form
-        if record.osm_hours:  # « Ouvert maintenant » (js/hours/)
-            properties["opening_hours"] = record.osm_hours
-    if getattr(record, "origin", None):
-        properties["territory"] = record.origin
-    return point_feature(kind, record.slug, geo, properties)
+PLACES_CACHE = "map-places.pickle"  # each directory's places, and the cut map's leaves
+LEAVES = "\0leaves"  # the leaves' entry in it (no directory is named so)
 
 
 MAP_PAGES = (("map", None), ("map_embed", "embed"))  # template, section slug
@@ -50,6 +31,8 @@ class MapGenerator(Part):
     """Writes the map pages, the map's GeoJSON (actors, initiatives, upcoming events) and Leaflet."""
 
     PART = PART
+    # The map's key lists the neighbours' places it shows and their names.
+    PEERS_IN_INPUTS = True
 
     def write(self) -> list[str]:
         """Write the map (switch: `features.map` in territory.yml)."""
@@ -59,16 +42,24 @@ class MapGenerator(Part):
         for library in ("leaflet", "leaflet.markercluster"):
             for source, save_as in vendor_files(root, library):
                 files.copy(save_as, source)
-        records = [(r, "actor") for r in directory.actors] + [
-            (r, "initiative") for r in directory.initiatives
-        ]
-        records += [(e, "event") for e in site.upcoming_events]
-        records += [  # the neighbouring directories' places, linking to their own pages
-            (r, r.KIND) for r in site.peer_records if r.KIND != "event" or r.is_upcoming(site.now)
+        own = [(r, "actor") for r in directory.actors] + [(r, "initiative") for r in directory.initiatives]
+        own += [(e, "event") for e in site.upcoming_events]
+        neighbours: dict[str, list[tuple[Record, str]]] = {}  # their places, linking to their own pages
+        for record in site.peer_records:
+            if record.KIND != "event" or record.is_upcoming(site.now):
+                neighbours.setdefault(record.origin, []).append((record, record.KIND))
+        exchange: dict[tuple[str, str], list[int]] = {}  # the filter « Coups de main »
+        if territory.feature("exchange"):
+            for item in site.offers_needs:
+                counts = exchange.setdefault((item.record.KIND, item.record.slug), [0, 0])
+                counts[item.kind == "offer"] += 1
+        directories = [("", own, exchange)] + [
+            (f"peer:{name}", found, None) for name, found in neighbours.items()
         ]
         key = make_key(
-            record_keys(r for r, _ in records),
-            [getattr(r, "canonical_url", "") for r, _ in records],
+            [(name, record_keys(r for r, _ in found)) for name, found, _ in directories],
+            sorted(exchange.items()),
+            site.peers.territories if site.peers else None,
             self.build_key(),
             site.now.date(),
         )
@@ -78,54 +69,56 @@ class MapGenerator(Part):
         pages = [(template, slug, urls.save_as(urls.path("map", slug))) for template, slug in MAP_PAGES]
         sitemap = [urls.path("map", slug) for _, slug in MAP_PAGES]
         pages_fresh = all(files.is_fresh(save_as, key) for _, _, save_as in pages)
-        if pages_fresh and (files.is_fresh(geojson_path, key) or files.keep_all(cut_folder, key)):
-            return sitemap  # nothing the map shows has changed: no feature to compute again
-        features = [f for r, kind in records if (f := feature(r, site.record_url(r), kind))]
-        if territory.feature("exchange"):  # the filter « Coups de main »: what each place asks or offers
-            counted: dict[tuple[str, str], list[int]] = {}
-            for item in site.offers_needs:
-                counts = counted.setdefault((item.record.KIND, item.record.slug), [0, 0])
-                counts[item.kind == "offer"] += 1
-            for found in features:
-                needs, offers = counted.get(
-                    (found["properties"]["type"], found["properties"]["slug"]), (0, 0)
-                )
-                if needs or offers:
-                    found["properties"].update(needs=needs, offers=offers)
-        cut = len(features) > territory.map["chunk_above"]
-        if cut:
-            for name, text in tile_files(features).items():  # lieux/… under the map's folder
-                files.write(urls.path("map") + name, text, key)
-        elif not files.is_fresh(geojson_path, key):
-            files.write(
-                geojson_path, to_json({"type": "FeatureCollection", "features": features}, "features"), key
-            )
-        by_city: dict[str, list] = {}
-        for record, kind in records:
-            if record.geo and record.city:
-                by_city.setdefault(record.city, []).append((record, kind))
+        # Nothing the map shows has changed: no place to make again. A cut map's index.json is
+        # written with `key`, as its tiles; its cells with a key of their own (`_cut`).
+        if pages_fresh and (
+            files.is_fresh(geojson_path, key)
+            or (files.is_fresh(f"{cut_folder}index.json", key) and files.keep_under(cut_folder))
+        ):
+            return sitemap
+
+        with collector_paused():  # the places are many objects, all kept until they are written
+            cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+            cache = RecordCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
+            groups = [self._places(cache, *directory) for directory in directories]
+            count = sum(len(g.texts) for g in groups)
+            cut = count > territory.map["chunk_above"]
+            if cut:
+                for name, text in self._cut(cache, groups, key).items():  # lieux/… under the map's folder
+                    files.write(urls.path("map") + name, text, key)
+            elif not files.is_fresh(geojson_path, key):
+                texts = [text for g in groups for text in g.texts]
+                files.write(geojson_path, with_items({"type": "FeatureCollection"}, "features", texts), key)
+            cache.save([name for name, *_ in directories] + [LEAVES], background=True)
+        by_city: dict[str, int] = {}
+        for group in groups:
+            for city, places in group.cities.items():
+                by_city[city] = by_city.get(city, 0) + places
         cities = [  # only cities that have a page (a city page lists actors)
-            (city, len(places), urls.url("cities", slugify(city)))
+            (city, places, urls.url("cities", slugify(city)))
             for city, places in sorted(by_city.items())
             if slugify(city) in site.cities
         ]
-        shown = {slug for f in features for slug in f["properties"]["themes"]}
+        shown = {slug for g in groups for slug in g.themes}
+        corners = [g.bounds for g in groups if g.bounds]
+        bounds = None
+        if corners:
+            south, west = min(c[0] for c in corners), min(c[1] for c in corners)
+            bounds = [[south, west], [max(c[2] for c in corners), max(c[3] for c in corners)]]
         theme_url = f"{self.settings.get('SITEURL', '')}/{self.settings['THEME_STATIC_DIR']}"
         variables = {
             "geojson_url": "" if cut else f"{self.settings.get('SITEURL', '')}/{geojson_path}",
             "map_index_url": f"{self.settings.get('SITEURL', '')}/{cut_folder}index.json" if cut else "",
             # Without JavaScript: every place by city, or, for a large directory, links to the
             # city pages (a page listing thousands of places would weigh megabytes).
-            "places_by_city": sorted(by_city.items()) if len(features) <= LIST_ALL_PLACES else [],
+            "places_by_city": self._by_city(directories) if count <= LIST_ALL_PLACES else [],
             "cities": cities,
-            "map_settings": territory.map_settings(features),
+            "map_settings": territory.map_settings(bounds),
             # The filter « Thème »: the themes of the places shown, the neighbours' included.
             "map_themes": [(slug, theme.label) for slug, theme in directory.themes.items() if slug in shown],
-            "count": len(features),
+            "count": count,
             # the filter « Ouverture » and « Ouvert maintenant » in popups (js/hours/)
-            "map_hours": site.hours_config(theme_url)
-            if any("opening_hours" in f["properties"] for f in features)
-            else None,
+            "map_hours": site.hours_config(theme_url) if any(g.hours for g in groups) else None,
         }
         for template, section_slug, save_as in pages:
             if files.is_fresh(save_as, key):
@@ -140,3 +133,44 @@ class MapGenerator(Part):
             )
             files.write(save_as, html, key)
         return sitemap
+
+    def _places(self, cache: RecordCache, name: str, records: list, exchange: dict | None) -> Places:
+        """A directory's places, from the last build's (cache/map-places.pickle, made under the
+        same build key) while its records, and what they ask and offer, are the same."""
+        own = exchange is not None
+        group_key = (make_key(record_keys(r for r, _ in records), sorted(exchange.items()) if own else None),)
+        places = cache.get(name, group_key)
+        if places is None:
+            places = places_of(records, self.site.record_url, exchange)
+            cache.put(name, group_key, places)
+        return places
+
+    def _cut(self, cache: RecordCache, groups: list[Places], key: str) -> dict[str, str]:
+        """The cut map's files (tiles.py). The leaves are taken from the last build while no
+        place has moved; the cells' files are kept as they are while no place has moved nor
+        changed what it counts for (a pull that brings new summaries rewrites the tiles
+        holding them only)."""
+        position_key = (make_key(TILE_PLACES, [g.position_key for g in groups]),)
+        found_leaves = cache.get(LEAVES, position_key)
+        if found_leaves is None:
+            found_leaves = leaves_of([tile for g in groups for tile in g.deepest()], TILE_PLACES)
+            cache.put(LEAVES, position_key, found_leaves)
+        texts = [text for g in groups for text in g.texts]
+        found = {**leaf_files(found_leaves, texts), **index_file(found_leaves, len(texts))}
+        cell_key = make_key(self.build_key(), TILE_PLACES, [g.cell_key for g in groups])
+        folder = self.site.urls.path("map")
+        cell_paths = [f"{FOLDER}grappes-{zoom}.json" for zoom in range(deepest_zoom(found_leaves))]
+        if not all(self.files.is_fresh(folder + path, cell_key) for path in cell_paths):
+            features = [f for g in groups for f in g.features()]
+            for path, text in cell_files(features, found_leaves).items():
+                self.files.write(folder + path, text, cell_key)
+        return found
+
+    def _by_city(self, directories: list) -> list:
+        """Every place by city, for the page without JavaScript (a small map only)."""
+        found: dict[str, list] = {}
+        for _, records, _ in directories:
+            for record, kind in records:
+                if record.geo and record.city:
+                    found.setdefault(record.city, []).append((record, kind))
+        return sorted(found.items())

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..jsontext import compact, to_json
+from ..jsontext import compact, with_items
 
 TILE_PLACES = 2_000  # at most this many places per leaf (unless at MAX_ZOOM)
 MAX_ZOOM = 14  # a leaf is never smaller than a zoom-14 tile (about 2 km across in France)
@@ -66,9 +66,15 @@ def leaves(
     features: list[dict[str, Any]], most: int = TILE_PLACES, max_zoom: int = MAX_ZOOM
 ) -> list[tuple[int, int, int, list[int]]]:
     """The quadtree's leaves, (zoom, x, y, positions of their features), in (zoom, x, y) order."""
-    deepest = [tile_of(*_point(f), max_zoom) for f in features]
+    return leaves_of([tile_of(*_point(f), max_zoom) for f in features], most, max_zoom)
+
+
+def leaves_of(
+    deepest: list[tuple[int, int]], most: int = TILE_PLACES, max_zoom: int = MAX_ZOOM
+) -> list[tuple[int, int, int, list[int]]]:
+    """The leaves of places whose tiles at `max_zoom` are `deepest` (see `leaves`)."""
     found = []
-    pending = [(0, 0, 0, list(range(len(features))))]
+    pending = [(0, 0, 0, list(range(len(deepest))))]
     while pending:
         zoom, x, y, inside = pending.pop()
         if len(inside) <= most or zoom == max_zoom:
@@ -144,27 +150,53 @@ def _cell_file(counted: dict[tuple[int, int], list]) -> dict[str, Any]:
 
 def tile_files(features: list[dict[str, Any]], most: int = TILE_PLACES) -> dict[str, str]:
     """Every file of a cut map, {path under the map's folder: JSON text}."""
-    found_leaves = leaves(features, most)
+    found = leaves(features, most)
+    return {
+        **leaf_files(found, [compact(f) for f in features]),
+        **cell_files(features, found),
+        **index_file(found, len(features)),
+    }
+
+
+def leaf_files(found_leaves: list[tuple[int, int, int, list[int]]], texts: list[str]) -> dict[str, str]:
+    """Each leaf's file, a GeoJSON FeatureCollection of its places (`texts`: each place's
+    feature, compact)."""
+    return {
+        f"{FOLDER}{zoom}-{x}-{y}.json": with_items(
+            {"type": "FeatureCollection"}, "features", [texts[p] for p in inside]
+        )
+        for zoom, x, y, inside in found_leaves
+        if inside
+    }
+
+
+def deepest_zoom(found_leaves: list[tuple[int, int, int, list[int]]]) -> int:
+    """The zoom of the deepest leaf: the cells are counted at every zoom above it."""
+    return max((zoom for zoom, *_ in found_leaves), default=0)
+
+
+def cell_files(
+    features: list[dict[str, Any]], found_leaves: list[tuple[int, int, int, list[int]]]
+) -> dict[str, str]:
+    """The cells' files, `grappes-<zoom>.json`, for every zoom above the deepest leaf."""
     leaf_zoom = [0] * len(features)
     for zoom, _, _, inside in found_leaves:
         for position in inside:
             leaf_zoom[position] = zoom
-    deepest = max((zoom for zoom, *_ in found_leaves), default=0)
-    files = {}
-    for zoom, x, y, inside in found_leaves:
-        if inside:
-            collection = {"type": "FeatureCollection", "features": [features[p] for p in inside]}
-            files[f"{FOLDER}{zoom}-{x}-{y}.json"] = to_json(collection, "features")
-    counted = cells(features, leaf_zoom, deepest)
-    for zoom, content in counted.items():
-        files[f"{FOLDER}grappes-{zoom}.json"] = compact(content)
-    files[f"{FOLDER}index.json"] = compact(
-        {
-            "v": 1,
-            "cell_depth": CELL_DEPTH,
-            "leaves": [[zoom, x, y, len(inside)] for zoom, x, y, inside in found_leaves if inside],
-            "cells": sorted(counted),
-            "count": len(features),
-        }
-    )
-    return files
+    counted = cells(features, leaf_zoom, deepest_zoom(found_leaves))
+    return {f"{FOLDER}grappes-{zoom}.json": compact(content) for zoom, content in counted.items()}
+
+
+def index_file(found_leaves: list[tuple[int, int, int, list[int]]], count: int) -> dict[str, str]:
+    """`index.json`: the leaves with their number of places, the zooms that have cells."""
+    return {
+        f"{FOLDER}index.json": compact(
+            {
+                "v": 1,
+                "cell_depth": CELL_DEPTH,
+                "leaves": [[zoom, x, y, len(inside)] for zoom, x, y, inside in found_leaves if inside],
+                "cells": list(range(deepest_zoom(found_leaves))),
+                "count": count,
+            }
+        )
+    }

@@ -151,16 +151,12 @@ class Territory:
     federation_max_bytes: int = 20_000_000
     federation_render_pages: bool = False  # peer records get a page here, rel=canonical to theirs
 
-    def map_settings(self, features: list[dict[str, Any]]) -> dict[str, Any]:
+    def map_settings(self, places: list[list[float]] | None) -> dict[str, Any]:
         """Tiles, attribution and initial bounds [[south, west], [north, east]] of the map.
 
-        Bounds come from territory.yml, else from the features, else metropolitan France.
+        Bounds come from territory.yml, else from the places' (`places`), else metropolitan France.
         """
-        bounds = self.map.get("bounds")
-        if not bounds and features:
-            lons = [f["geometry"]["coordinates"][0] for f in features]
-            lats = [f["geometry"]["coordinates"][1] for f in features]
-            bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        bounds = self.map.get("bounds") or places
         return {**self.map, "bounds": bounds or [[41.3, -5.2], [51.1, 9.6]]}
 
     @property
