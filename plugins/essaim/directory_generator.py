@@ -69,7 +69,9 @@ class DirectoryGenerator(Generator):
             from .federation.snapshots import load_peers
 
             listed = [r for r in directory.all_records if r.KIND == "actor"]  # an archived one too
-            peers = load_peers(root, territory, listed, cache_dir)
+            with collector_paused():  # as our records: theirs live as long as the build
+                peers = load_peers(root, territory, listed, cache_dir)
+                gc.freeze()
             logger.info(
                 "essaim: %d records from %d neighbouring directories",
                 len(peers.records),

@@ -122,9 +122,17 @@ def _checked_rows(
         )
         if record is not None:
             reason = foreign(data["url"], origin[1], territory.base_url, transitive)
-        if record is not None and not reason and isinstance(record, Actor):
-            # Computed now, they are cached with the record: finding duplicates reads them.
-            record.__dict__.update(sort_name=record.sort_name, website_key=record.website_key)
+        if record is not None and not reason:
+            # Computed now, they are cached with the record: finding duplicates, the lists,
+            # search and the map read them.
+            record.__dict__.update(
+                sort_name=record.sort_name,
+                sort_letter=record.sort_letter,
+                themes=record.themes,
+                city=record.city,
+            )
+            if isinstance(record, Actor):
+                record.__dict__.update(website_key=record.website_key, osm_hours=record.osm_hours)
         found.append((None, reason) if reason else (record, ""))
     return found
 

@@ -119,7 +119,10 @@ class Record:
         """The short plain-text summary (may be empty for events)."""
         return str(self.fields.get("summary", ""))
 
-    @property
+    # A record's fields are never changed once it is made: what is read from them many times
+    # per build (every list, search, the map) is worked out once, and kept with the record in
+    # the caches.
+    @cached_property
     def themes(self) -> list[str]:
         """Theme slugs, in the order written."""
         return _string_list(self.fields.get("themes"))
@@ -130,7 +133,7 @@ class Record:
         address = self.fields.get("address")
         return address if isinstance(address, dict) else {}
 
-    @property
+    @cached_property
     def city(self) -> str | None:
         """City name, if known."""
         return self.address.get("city")
@@ -166,7 +169,7 @@ class Actor(Record):
         """The legal form value (association, scop...)."""
         return str(self.fields.get("legal_form", "other"))
 
-    @property
+    @cached_property
     def osm_hours(self) -> str | None:
         """The opening hours when they are in OSM syntax (what the browser, search, the map and
         data·inclusion read); None when there are none, or free text (shown as written)."""
