@@ -15,7 +15,7 @@ from conftest import build, peer_places, serve, write
 from essaim.federation.pull import peer_folder
 
 PEER = "https://voisins.example.org"
-PLACES = 2_400  # past TILE_PLACES (2,000): the dense town's tiles are split, hence cells above them
+PLACES = 2_400  # past TILE_PLACES (500): the dense town's tiles are split, hence cells above them
 
 
 @pytest.fixture(scope="module")

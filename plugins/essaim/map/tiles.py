@@ -26,7 +26,7 @@ from typing import Any
 
 from ..jsontext import compact, with_items
 
-TILE_PLACES = 2_000  # at most this many places per leaf (unless at MAX_ZOOM)
+TILE_PLACES = 500  # at most this many places per leaf (unless at MAX_ZOOM): few enough to add at once
 MAX_ZOOM = 14  # a leaf is never smaller than a zoom-14 tile (about 2 km across in France)
 CELL_DEPTH = 2  # cells of zoom z are the tiles of zoom z + 2
 FOLDER = "lieux/"

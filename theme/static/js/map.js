@@ -125,7 +125,8 @@ function essaimMap(element) {
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
   L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: essaimAttribution(element) }).addTo(map);
-  var cluster = L.markerClusterGroup({ chunkedLoading: true });  /* never one long task */
+  /* Never one long task: the markers are added 40 ms at a time (the default is 200 ms). */
+  var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 40, chunkDelay: 10 });
   map.addLayer(cluster);
   var features = [];
   var markers = [];
@@ -183,31 +184,56 @@ function essaimMap(element) {
     });
   }
 
-  function render() {
-    if (cut) { showCells(); }
-    cluster.clearLayers();
-    markers = [];
-    features.filter(matches).forEach(function (feature) {
+  /* A place's marker, made once: moving the map or changing a filter only adds and removes
+     markers, so the cluster layer recomputes only the places that come and go. */
+  function markerOf(feature) {
+    if (!feature.marker) {
       var c = feature.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], { title: feature.properties.name, alt: feature.properties.name });
       marker.bindPopup(function () { return popup(feature.properties); });
       marker.on("popupopen", openNow);
       marker.feature = feature;
-      markers.push(marker);
-    });
-    cluster.addLayers(markers);
+      feature.marker = marker;
+    }
+    return feature.marker;
+  }
+
+  var renders = 0;
+  function render() {
+    if (cut) { showCells(); }
+    var turn = ++renders, next = features.filter(matches).map(markerOf);
+    next.forEach(function (marker) { marker.turn = turn; });
+    var gone = markers.filter(function (marker) { return marker.turn !== turn; });
+    var added = next.filter(function (marker) { return !marker.shown; });
+    if (gone.length > next.length - added.length) {  /* fewer kept than taken away: start again */
+      markers.forEach(function (marker) { marker.shown = false; });
+      cluster.clearLayers();
+      added = next;
+    } else if (gone.length) {
+      gone.forEach(function (marker) { marker.shown = false; });
+      cluster.removeLayers(gone);
+    }
+    added.forEach(function (marker) { marker.shown = true; });
+    if (added.length) { cluster.addLayers(added); }
+    markers = next;
     updateList();
     updateState();
   }
 
   var list = document.getElementById("lieux-visibles");
   var status = document.getElementById("lieux-statut");
+  var listed = null;  /* the markers the list shows: made again only when they change */
   function updateList() {
     if (!list) { return; }
     var bounds = map.getBounds();
     var visible = markers.filter(function (m) { return bounds.contains(m.getLatLng()); });
+    var inView = visible.length + (cut ? cut.counted : 0);  /* with the places still counted in cells */
+    if (status) { status.textContent = format(gettext("(%(count)s dans la vue)"), { count: inView }); }
+    var first = visible.slice(0, 200);
+    if (listed && listed.length === first.length && first.every(function (m, i) { return m === listed[i]; })) { return; }
+    listed = first;
     list.textContent = "";
-    visible.slice(0, 200).forEach(function (marker) {
+    first.forEach(function (marker) {
       var p = marker.feature.properties;
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -226,8 +252,6 @@ function essaimMap(element) {
       item.appendChild(show);
       list.appendChild(item);
     });
-    var inView = visible.length + (cut ? cut.counted : 0);  /* with the places still counted in cells */
-    if (status) { status.textContent = format(gettext("(%(count)s dans la vue)"), { count: inView }); }
   }
 
   function updateState() {
