@@ -77,6 +77,16 @@ def _record(
     return record, ""
 
 
+DUPLICATE_NAME = "duplicate_name"  # a neighbour's actor's name_key, kept with it in the cache
+
+
+def _duplicate_name(actor: Actor) -> str:
+    """The name duplicates are found by (records.checks.name_key): a neighbour's actor keeps
+    its own from the cache (`_checked_rows`), ours is worked out."""
+    known = actor.__dict__.get(DUPLICATE_NAME)
+    return known if known is not None else name_key(actor.sort_name)
+
+
 class _Seen:
     """The actors already listed: by SIRET, website, and name (with their place)."""
 
@@ -90,13 +100,13 @@ class _Seen:
             self.by_siret.setdefault(str(actor.fields["siret"]), actor)
         if actor.website_key:
             self.by_site.setdefault(actor.website_key, actor)
-        self.by_name.setdefault(name_key(actor.sort_name), []).append(actor)
+        self.by_name.setdefault(_duplicate_name(actor), []).append(actor)
 
     def twin(self, actor: Actor) -> Record | None:
         found = self.by_siret.get(str(actor.fields.get("siret") or "")) or self.by_site.get(actor.website_key)
         if found:
             return found
-        for other in self.by_name.get(name_key(actor.sort_name), []):
+        for other in self.by_name.get(_duplicate_name(actor), []):
             if distance_km(actor.geo, other.geo) <= SAME_PLACE_KM:
                 return other
         return None
@@ -130,9 +140,11 @@ def _checked_rows(
                 sort_letter=record.sort_letter,
                 themes=record.themes,
                 city=record.city,
+                change_key=record.change_key,  # forgotten if its slug changes (render_pages)
             )
             if isinstance(record, Actor):
                 record.__dict__.update(website_key=record.website_key, osm_hours=record.osm_hours)
+                record.__dict__[DUPLICATE_NAME] = name_key(record.sort_name)
         found.append((None, reason) if reason else (record, ""))
     return found
 
@@ -237,6 +249,7 @@ def load_peers(
                 while (record.KIND, record.slug) in pages:
                     number += 1
                     record.slug = f"{slug}-{number}"
+                    record.__dict__.pop("change_key", None)  # made with the slug it had
                 pages.add((record.KIND, record.slug))
             found.records.append(record)
     return found

@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 PART = "search"
 INDEX_FOLDER = "search/"
 GROUPS_CACHE = "search-groups.pickle"
+WORDS = "\0words"  # the words' terms in it (no directory's entry is named so)
+MOST_WORDS = 2_000_000  # words kept, at most
 # Loaded in this order by search/loading.js when the visitor first focuses the search box: lunr,
 # lunr-languages' stemmer support (its trimmer builds ours), then the language's stemmer and stop
 # words (lunr.js has English's).
@@ -132,7 +134,11 @@ class SearchGenerator(Part):
             by_origin.setdefault(record.origin, []).append(record)
         directories = [("", site.territory.name, directory.records, False)]
         directories += [(f"peer:{name}", name, by_origin.get(name, []), True) for name in self._peer_names()]
-        groups, kept = [], []
+        # Each word's index terms, as the groups made before found them: stemming is most of
+        # the analysis, and a pull's records mostly use words already seen.
+        terms_of = cache.get(WORDS, (language,)) or {}
+        known_words = len(terms_of)
+        groups, kept = [], [WORDS]
         for entry, name, records, peer in directories:
             events = any(r.KIND == "event" for r in records)
             group_key = (make_key(record_keys(records)), name, today if events else "")
@@ -141,10 +147,14 @@ class SearchGenerator(Part):
                 found = record_documents(
                     records, urls.record_path, directory.themes, site.now, site.horizon, name, peer
                 )
-                group = Group.of(found, language, theme_labels)
+                group = Group.of(found, language, theme_labels, terms_of)
                 cache.put(entry, group_key, group)
             groups.append(group)
             kept.append(entry)
+        if len(terms_of) > MOST_WORDS:  # words of records long gone: start again
+            terms_of = {}
+        if len(terms_of) != known_words:
+            cache.put(WORDS, (language,), terms_of)
         cache.save(kept, background=True)
         # Those written as offers_needs: the older fields (skills, an initiative's needs) are
         # indexed with their record already. Few, and ours only: made again each time.

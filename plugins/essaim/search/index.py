@@ -230,10 +230,14 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def analyse(documents: list[SearchDocument], language: str) -> None:
+def analyse(
+    documents: list[SearchDocument], language: str, terms_of: dict[str, tuple[str, ...]] | None = None
+) -> None:
     """Fill `terms` of the documents that have none: each field's words split, analysed by
-    `language`'s pipeline (analysis.py) and counted."""
-    terms_of: dict[str, tuple[str, ...]] = {}  # word → terms: a directory's vocabulary is small
+    `language`'s pipeline (analysis.py) and counted. `terms_of`: each word's terms, as far as
+    known (a directory's vocabulary is small next to its words; the words of the last build's,
+    kept with its groups), completed here."""
+    terms_of = {} if terms_of is None else terms_of
     index_terms = pipeline(language).index_terms
     split = SEPARATOR.split
     for document in documents:
@@ -331,10 +335,17 @@ class Group:
     territories: list[str]  # the directories' names, first seen first
 
     @classmethod
-    def of(cls, documents: list[SearchDocument], language: str, theme_labels: dict[str, str]) -> Group:
+    def of(
+        cls,
+        documents: list[SearchDocument],
+        language: str,
+        theme_labels: dict[str, str],
+        terms_of: dict[str, tuple[str, ...]] | None = None,
+    ) -> Group:
         """The group of `documents`, in the order the index keeps them, their words analysed
-        by `language`'s pipeline; `theme_labels`: what a card says of each theme."""
-        analyse(documents, language)
+        by `language`'s pipeline (`terms_of`: see `analyse`); `theme_labels`: what a card says
+        of each theme."""
+        analyse(documents, language, terms_of)
         found: dict[str, tuple[list[int], list[int], list[int]]] = {}
         previous: dict[str, list[int]] = {}  # last document of each term, per field
         totals = [0] * len(FIELDS)
