@@ -35,7 +35,12 @@ class MapGenerator(Part):
     PEERS_IN_INPUTS = True
 
     def write(self) -> list[str]:
-        """Write the map (switch: `features.map` in territory.yml)."""
+        """Write the map (switch: `features.map` in territory.yml). What it makes lives until
+        the map is written: the garbage collector is paused meanwhile."""
+        with collector_paused():
+            return self._write()
+
+    def _write(self) -> list[str]:
         site, files = self.site, self.files
         territory, directory, urls = site.territory, site.directory, site.urls
         root = Path(self.settings["ESSAIM_ROOT"])
@@ -77,19 +82,18 @@ class MapGenerator(Part):
         ):
             return sitemap
 
-        with collector_paused():  # the places are many objects, all kept until they are written
-            cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-            cache = RecordCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
-            groups = [self._places(cache, *directory) for directory in directories]
-            count = sum(len(g.texts) for g in groups)
-            cut = count > territory.map["chunk_above"]
-            if cut:
-                for name, text in self._cut(cache, groups, key).items():  # lieux/… under the map's folder
-                    files.write(urls.path("map") + name, text, key)
-            elif not files.is_fresh(geojson_path, key):
-                texts = [text for g in groups for text in g.texts]
-                files.write(geojson_path, with_items({"type": "FeatureCollection"}, "features", texts), key)
-            cache.save([name for name, *_ in directories] + [LEAVES], background=True)
+        cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        cache = RecordCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
+        groups = [self._places(cache, *directory) for directory in directories]
+        count = sum(len(g.texts) for g in groups)
+        cut = count > territory.map["chunk_above"]
+        if cut:
+            for name, text in self._cut(cache, groups, key).items():  # lieux/… under the map's folder
+                files.write(urls.path("map") + name, text, key)
+        elif not files.is_fresh(geojson_path, key):
+            texts = [text for g in groups for text in g.texts]
+            files.write(geojson_path, with_items({"type": "FeatureCollection"}, "features", texts), key)
+        cache.save([name for name, *_ in directories] + [LEAVES], background=True)
         by_city: dict[str, int] = {}
         for group in groups:
             for city, places in group.cities.items():

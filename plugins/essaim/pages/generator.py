@@ -20,6 +20,7 @@ from ..output import RecordKeys, make_key, record_keys
 from ..paginate import paginate
 from ..part import Part
 from ..records.model import Actor, Event, Initiative, Record
+from ..records.read import collector_paused
 from ..vendor import vendor_files
 from .fragments import Cards, with_globals
 from .jinja_ext import render
@@ -72,10 +73,11 @@ class PagesGenerator(Part):
         self.background: forked.Workers | None = None
         self._start_workers()
         self.queue = self.own_jobs
-        self._home()
-        self._lists()
-        self._taxonomies()
-        self._agenda()
+        with collector_paused():  # the lists' jobs live until they are rendered: nothing to collect
+            self._home()
+            self._lists()
+            self._taxonomies()
+            self._agenda()
         return [  # the sitemap: our pages, not copies of our neighbours', nor archived records'
             job[0].removesuffix("index.html")
             for job in [*self.jobs, *self.own_jobs]
