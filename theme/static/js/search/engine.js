@@ -174,23 +174,31 @@ export function searchWord(lunr, source, analysed, shardKey) {
 
 /* Every word must match (AND); a document's score is the sum of its words' lunr scores, and
    `terms` the index terms it matched (for highlighting). `sourceFor(analysed)` gives what to
-   search: its shard, or a WholeIndex in tests. */
+   search: its shard, or a WholeIndex in tests. Documents are kept by number in Maps: a common
+   word matches tens of thousands, too many keys for a plain object. */
 export function match(lunr, words, sourceFor, shardKey) {
   let scores = null;
-  const matched = {};
+  const matched = new Map();
   for (const analysed of words) {
-    const source = sourceFor(analysed), found = {};
+    const source = sourceFor(analysed), found = new Map();
     for (const result of source ? searchWord(lunr, source, analysed, shardKey) : []) {
-      found[result.ref] = result.score;
-      const terms = matched[result.ref] || (matched[result.ref] = {});
-      for (const term of Object.keys(result.matchData.metadata)) terms[term] = true;
+      const doc = Number(result.ref);
+      found.set(doc, result.score);
+      let terms = matched.get(doc);
+      if (terms === undefined) matched.set(doc, terms = {});
+      for (const term in result.matchData.metadata) terms[term] = true;
     }
     if (scores === null) { scores = found; continue; }
-    const next = {};
-    for (const ref of Object.keys(scores)) if (ref in found) next[ref] = scores[ref] + found[ref];
+    const next = new Map();
+    for (const [doc, score] of scores) {
+      const other = found.get(doc);
+      if (other !== undefined) next.set(doc, score + other);
+    }
     scores = next;
   }
-  return Object.keys(scores || {}).map(function (ref) {
-    return { doc: Number(ref), score: Math.round(scores[ref] * 1e6) / 1e6, terms: matched[ref] };
-  }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+  const results = [];
+  for (const [doc, score] of scores || []) {
+    results.push({ doc: doc, score: Math.round(score * 1e6) / 1e6, terms: matched.get(doc) });
+  }
+  return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
 }
