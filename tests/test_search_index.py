@@ -5,12 +5,14 @@ directory."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from conftest import DEMO_NOW, REPO
 from essaim.analysis import SEPARATOR, fold, stem, stop_words, trim
+from essaim.records.model import slugify
 from essaim.records.read import read_directory
 from essaim.records.territory import load_territory
 from essaim.search.documents import documents
@@ -265,3 +267,26 @@ def test_an_index_merged_from_groups_is_the_index_of_all_their_documents():
     assert merged == build(far + near, labels)
     shard = json.loads(merged["shard-ze.json"])
     assert decode(shard["postings"][shard["terms"].index("zebr")][1]) == [(13_000, 1, 2)]
+
+
+def test_a_merged_index_s_filters_point_each_document_to_its_own_values(demo):
+    """Each group numbers a city, a theme, a directory as it meets them; the merged facet
+    files point every document to the site's label of its own value — even a neighbour whose
+    name has no letter nor digit (its slug is empty)."""
+    records, labels, _ = demo
+    records = [d for d in records if d.kind != "offer_need"]
+    found = [replace(d, peer=n >= 20, territory="★★★" if n >= 20 else "Ici") for n, d in enumerate(records)]
+    labels = {**labels, "territories": [("ici", "Ici"), ("", "★★★")]}
+    themes = dict(labels["themes"])
+    files = build_groups([Group.of(found[:20], "fr", themes), Group.of(found[20:], "fr", themes)], labels)
+
+    def column(name: str, multi: bool = False) -> list:
+        return unpack(json.loads(files[f"facet-{name}.json"])["values"], multi)
+
+    def position(values: list[tuple[str, str]], value: str) -> int:
+        return max((i for i, (slug, _) in enumerate(values) if slug == value), default=-1)
+
+    assert column("territory") == [0] * 20 + [1] * (len(found) - 20)
+    assert column("city") == [position(labels["cities"], slugify(d.city)) if d.city else -1 for d in found]
+    assert column("legal_form") == [position(labels["legal_forms"], d.legal_form) for d in found]
+    assert column("theme", True) == [[position(labels["themes"], t) for t in d.themes] for d in found]

@@ -178,7 +178,8 @@ def documents(
     """Every document of the index in its order — our records, then each neighbour's (in
     `peer_territories`' order, as territory.yml lists them), each directory's in name order,
     then our open offers and needs — and the facet values in display order (`facet_labels`).
-    The site's build makes the same, one directory at a time (search/generator.py)."""
+    The site's build makes the same one directory at a time (search/generator.py), for the
+    neighbours territory.yml lists (a record's `origin` is always one of them)."""
     categories = categories or {}
     found = record_documents(records, url_path, themes, now, horizon, territory)
     by_origin: dict[str, list[Record]] = {}

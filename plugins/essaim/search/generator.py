@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..output import make_key, record_keys
 from ..part import Part
-from ..records.read import RecordCache, collector_paused
+from ..records.read import EntryCache, collector_paused
 from ..vendor import vendor_files
 from .documents import facet_labels, offer_need_documents, record_documents
 from .index import SHARD_LIMIT, Group, build_groups
@@ -17,9 +17,7 @@ from .index import SHARD_LIMIT, Group, build_groups
 logger = logging.getLogger(__name__)
 PART = "search"
 INDEX_FOLDER = "search/"
-GROUPS_CACHE = "search-groups.pickle"
-WORDS = "\0words"  # the words' terms in it (no directory's entry is named so)
-MOST_WORDS = 2_000_000  # words kept, at most
+GROUPS_CACHE = "search-groups"  # in the build's cache folder: one file per directory
 # Loaded in this order by search/loading.js when the visitor first focuses the search box: lunr,
 # lunr-languages' stemmer support (its trimmer builds ours), then the language's stemmer and stop
 # words (lunr.js has English's).
@@ -120,42 +118,40 @@ class SearchGenerator(Part):
     def _groups(self) -> list[Group]:
         """The index's groups (index.Group): our records, each neighbour's in territory.yml's
         order, our open offers and needs. A directory's group is taken from the last build's
-        (cache/search-groups.pickle, made under the same build key: code, templates,
+        (cache/search-groups/, made under the same build key: code, templates,
         territory.yml, language) while its records are the same — and, when it has events,
         the day: so a pull indexes again only the neighbours it changed."""
         site = self.site
         directory, urls, language = site.directory, site.urls, site.territory.language
         cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        cache = RecordCache.open(Path(cache_path) if cache_path else None, GROUPS_CACHE, self.build_key())
+        cache = EntryCache.open(Path(cache_path) if cache_path else None, GROUPS_CACHE, self.build_key())
         theme_labels = {slug: theme.label for slug, theme in directory.themes.items()}
-        today = str(site.now.date())
         by_origin: dict[str, list] = {}
         for record in site.peer_records:
             by_origin.setdefault(record.origin, []).append(record)
         directories = [("", site.territory.name, directory.records, False)]
         directories += [(f"peer:{name}", name, by_origin.get(name, []), True) for name in self._peer_names()]
-        # Each word's index terms, as the groups made before found them: stemming is most of
-        # the analysis, and a pull's records mostly use words already seen.
-        terms_of = cache.get(WORDS, (language,)) or {}
-        known_words = len(terms_of)
-        groups, kept = [], [WORDS]
-        for entry, name, records, peer in directories:
-            events = any(r.KIND == "event" for r in records)
-            group_key = (make_key(record_keys(records)), name, today if events else "")
-            group = cache.get(entry, group_key)
+        wanted = [
+            (entry, name, records, peer, self._group_key(name, records))
+            for entry, name, records, peer in directories
+        ]
+        kept = {entry: cache.get(entry, key) for entry, _, _, _, key in wanted}
+        # The words the kept groups have analysed: a pull's records mostly use them again.
+        known: dict[str, tuple[str, ...]] = {}
+        for group in kept.values():
+            if group is not None:
+                known.update(group.words)
+        groups = []
+        for entry, name, records, peer, key in wanted:
+            group = kept[entry]
             if group is None:
                 found = record_documents(
                     records, urls.record_path, directory.themes, site.now, site.horizon, name, peer
                 )
-                group = Group.of(found, language, theme_labels, terms_of)
-                cache.put(entry, group_key, group)
+                group = Group.of(found, language, theme_labels, known)
+                cache.put(entry, key, group)
             groups.append(group)
-            kept.append(entry)
-        if len(terms_of) > MOST_WORDS:  # words of records long gone: start again
-            terms_of = {}
-        if len(terms_of) != known_words:
-            cache.put(WORDS, (language,), terms_of)
-        cache.save(kept, background=True)
+        cache.save(list(kept), background=True)
         # Those written as offers_needs: the older fields (skills, an initiative's needs) are
         # indexed with their record already. Few, and ours only: made again each time.
         items = (
@@ -166,5 +162,11 @@ class SearchGenerator(Part):
         offers = offer_need_documents(
             items, urls.record_path, directory.themes, site.categories, site.territory.name
         )
-        groups.append(Group.of(offers, language, theme_labels))
+        groups.append(Group.of(offers, language, theme_labels, known))
         return groups
+
+    def _group_key(self, name: str, records: list) -> tuple:
+        """What a directory's group is made from: its records, its name, and, when it has
+        events, the day (an event's next date)."""
+        events = any(r.KIND == "event" for r in records)
+        return (make_key(record_keys(records)), name, str(self.site.now.date()) if events else "")

@@ -209,8 +209,8 @@ class SearchDocument:
     peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
     category: str = ""  # an offer's or need's (facet "Catégorie")
     hours: str = ""  # an actor's opening hours when in OSM syntax (facet "Ouverture")
-    # Per field of FIELDS: ((term, frequency)...) and the field's length in terms, filled by
-    # `analyse` (kept with the document in the build's cache: its words are analysed once).
+    # Per field of FIELDS: ((term, frequency)...) and the field's length in terms, made by
+    # `analyse` (the index keeps only its groups: a document is analysed each time it is built).
     terms: tuple[tuple[tuple[tuple[str, int], ...], int], ...] | None = field(default=None, repr=False)
 
 
@@ -231,18 +231,20 @@ def _hash(text: str) -> str:
 
 
 def analyse(
-    documents: list[SearchDocument], language: str, terms_of: dict[str, tuple[str, ...]] | None = None
-) -> None:
-    """Fill `terms` of the documents that have none: each field's words split, analysed by
-    `language`'s pipeline (analysis.py) and counted. `terms_of`: each word's terms, as far as
-    known (a directory's vocabulary is small next to its words; the words of the last build's,
-    kept with its groups), completed here."""
-    terms_of = {} if terms_of is None else terms_of
+    documents: list[SearchDocument],
+    language: str,
+    known: dict[str, tuple[str, ...]] | None = None,
+    found: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Fill each document's `terms`: each field's words split, analysed by `language`'s
+    pipeline (analysis.py) and counted. Returns each word's index terms (`found`, completed):
+    a directory's vocabulary is small next to its words, and stemming is most of the work, so
+    a word is analysed once, or not at all when `known` (other directories' words) has it."""
+    known = known or {}
+    terms_of = {} if found is None else found
     index_terms = pipeline(language).index_terms
     split = SEPARATOR.split
     for document in documents:
-        if document.terms is not None:
-            continue
         fields = []
         for text in field_texts(document):
             found: dict[str, int] = {}
@@ -250,12 +252,16 @@ def analyse(
             for word, count in Counter(split(text.lower())).items():
                 word_terms = terms_of.get(word)
                 if word_terms is None:
-                    word_terms = terms_of[word] = index_terms(word) if word else ()
+                    word_terms = known.get(word)
+                    if word_terms is None:
+                        word_terms = index_terms(word) if word else ()
+                    terms_of[word] = word_terms
                 for found_term in word_terms:
                     found[found_term] = found.get(found_term, 0) + count
                     length += count
             fields.append((tuple(found.items()), length))
         document.terms = tuple(fields)
+    return terms_of
 
 
 def _shards(postings: dict[str, list[str]], limit: int) -> list[tuple[str, str, str]]:
@@ -298,19 +304,16 @@ def _shards(postings: dict[str, list[str]], limit: int) -> list[tuple[str, str, 
     return shards
 
 
-# The columns whose values are a directory's own (a city, a theme...): a group numbers them as it
-# meets them, the merged index by the site's labels (`_columns`).
-GROUP_COLUMNS = ("category", "themes", "legal_form", "city", "territory", "hours")
-
-
 def _local_column(values: list, multi: bool) -> tuple[list[str], str | list]:
     """A column of one group: its distinct values, first seen first, and each document's
-    position in them (packed, see `pack`; "" and [] for none)."""
+    position in them (packed, see `pack`; None, and [], for none). A group numbers the values of
+    its own (a city, a theme...) as it meets them; the merged index, by the site's labels
+    (`_columns`)."""
     seen: dict[str, int] = {}
     if multi:
         positions: list = [[seen.setdefault(v, len(seen)) for v in item] for item in values]
     else:
-        positions = [seen.setdefault(v, len(seen)) if v else -1 for v in values]
+        positions = [seen.setdefault(v, len(seen)) if v is not None else -1 for v in values]
     return list(seen), pack(positions) if positions else ""
 
 
@@ -329,10 +332,11 @@ class Group:
     totals: list[int]  # each field's summed lengths
     cards: list[str]  # each document's result card (JSON)
     kinds: str  # packed: each document's position in KINDS
-    columns: dict[str, tuple[list[str], str | list]]  # GROUP_COLUMNS: (values, positions)
+    columns: dict[str, tuple[list[str], str | list]]  # per column of raw values: (values, positions)
     dates: list[tuple[int, str]]  # (document, YYYY-MM-DD) of the events
     cities: list[str]  # the cities as written (labels)
     territories: list[str]  # the directories' names, first seen first
+    words: dict[str, tuple[str, ...]]  # each word of its documents → its index terms (`analyse`)
 
     @classmethod
     def of(
@@ -340,12 +344,12 @@ class Group:
         documents: list[SearchDocument],
         language: str,
         theme_labels: dict[str, str],
-        terms_of: dict[str, tuple[str, ...]] | None = None,
+        known: dict[str, tuple[str, ...]] | None = None,
     ) -> Group:
         """The group of `documents`, in the order the index keeps them, their words analysed
-        by `language`'s pipeline (`terms_of`: see `analyse`); `theme_labels`: what a card says
-        of each theme."""
-        analyse(documents, language, terms_of)
+        by `language`'s pipeline (`known`: other groups' words, see `analyse`); `theme_labels`:
+        what a card says of each theme."""
+        words = analyse(documents, language, known)
         found: dict[str, tuple[list[int], list[int], list[int]]] = {}
         previous: dict[str, list[int]] = {}  # last document of each term, per field
         totals = [0] * len(FIELDS)
@@ -375,13 +379,13 @@ class Group:
             )
             for term, (a, b, c) in found.items()
         }
-        raw = {
-            "category": [d.category for d in documents],
+        raw = {  # None: no value (a territory whose name has no letter nor digit has the slug "")
+            "category": [d.category or None for d in documents],
             "themes": [d.themes for d in documents],
-            "legal_form": [d.legal_form for d in documents],
-            "city": [slugify(d.city) if d.city else "" for d in documents],
-            "territory": [slugify(d.territory) if d.territory else "" for d in documents],
-            "hours": [d.hours for d in documents],
+            "legal_form": [d.legal_form or None for d in documents],
+            "city": [slugify(d.city) if d.city else None for d in documents],
+            "territory": [slugify(d.territory) for d in documents],
+            "hours": [d.hours or None for d in documents],
         }
         return cls(
             count=len(documents),
@@ -407,6 +411,7 @@ class Group:
             dates=[(i, d.date) for i, d in enumerate(documents) if d.date],
             cities=list(dict.fromkeys(d.city for d in documents if d.city)),
             territories=list(dict.fromkeys(d.territory for d in documents if d.territory)),
+            words=words,
         )
 
 
