@@ -558,9 +558,10 @@ def test_a_peer_record_cannot_take_the_slug_of_a_list_page():
 
 
 def test_a_rebuild_checks_again_only_the_snapshots_a_pull_changed(tmp_path, monkeypatch):
-    """The checked records of each snapshot are cached (cache/federation-records.pickle): a
-    rebuild reads them back without checking them again, but a snapshot that changed is checked
-    again, and a bad record is still left out, with its warning, from the cache."""
+    """The checked records of each snapshot are cached (cache/federation-records/, a file per
+    snapshot): a rebuild reads them back without checking them again, but a snapshot that
+    changed is checked again — and its file alone is written again — and a bad record is still
+    left out, with its warning, from the cache."""
     import multiprocessing
 
     from essaim.federation import snapshots
@@ -600,6 +601,10 @@ def test_a_rebuild_checks_again_only_the_snapshots_a_pull_changed(tmp_path, monk
     time.sleep(0.01)
     folder = tmp_path / "federation" / peer_folder(urls[1])
     (folder / "actors.json").write_text(json.dumps([actor(urls[1], "quatre")]), encoding="utf-8")
+    cached = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache/federation-records").iterdir()}
+    assert len(cached) == 2 and not (tmp_path / "cache/federation-records.pickle").exists()
     changed = load()
     assert checked == ["quatre"]
     assert sorted(r.slug for r in changed.records) == ["quatre", "un"]
+    rewritten = [p for p, mtime in cached.items() if p.stat().st_mtime_ns != mtime]
+    assert len(rewritten) == 1 and set((tmp_path / "cache/federation-records").iterdir()) == set(cached)

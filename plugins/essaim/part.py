@@ -27,7 +27,9 @@ class Part(Generator):
     PART = ""
     # True when each file of the part lists in its own key all it shows of the neighbours'
     # records (their change keys, the names of the peers listing a record...): its build key
-    # then leaves the snapshots out, and a pull renders again only the files it changes.
+    # then leaves the snapshots out, and a pull renders again only the files it changes. Such a
+    # part's templates must read the neighbours only through what its files' keys list
+    # (tests/test_change_detection.py rebuilds aggregates after a pull against clean builds).
     PEERS_IN_INPUTS = False
     site: Site
     files: OutputFiles
@@ -74,7 +76,8 @@ class Part(Generator):
         footer links (content pages), the site's URL and name, and the neighbours' snapshots
         (left out for a part that lists them per file: PEERS_IN_INPUTS). A part adds to it only
         what one file shows (its records, today's date...): a page can never be kept when
-        something it may read has changed. Made once per build."""
+        something it may read has changed — for a PEERS_IN_INPUTS part, as long as its files'
+        keys list all they show of the neighbours. Made once per build."""
         name = OWN_KEY if self.PEERS_IN_INPUTS else BUILD_KEY
         key = self.context.get(name)
         if key is None:

@@ -25,7 +25,7 @@ from ..records import cachefile
 from ..records.checks import name_key
 from ..records.model import RECORD_TYPES, Actor, Record, slugify
 from ..records.offers import OfferNeed
-from ..records.read import RecordCache
+from ..records.read import EntryCache
 from ..records.territory import Territory
 from ..records.untrusted import strict_json
 from .manifest import OFFERS_NEEDS
@@ -77,13 +77,13 @@ def _record(
     return record, ""
 
 
-DUPLICATE_NAME = "duplicate_name"  # a neighbour's actor's name_key, kept with it in the cache
+DUPLICATE_KEY = "duplicate_key"  # where a neighbour's actor keeps its name_key, in the cache
 
 
-def _duplicate_name(actor: Actor) -> str:
+def _duplicate_key(actor: Actor) -> str:
     """The name duplicates are found by (records.checks.name_key): a neighbour's actor keeps
     its own from the cache (`_checked_rows`), ours is worked out."""
-    known = actor.__dict__.get(DUPLICATE_NAME)
+    known = actor.__dict__.get(DUPLICATE_KEY)
     return known if known is not None else name_key(actor.sort_name)
 
 
@@ -100,19 +100,19 @@ class _Seen:
             self.by_siret.setdefault(str(actor.fields["siret"]), actor)
         if actor.website_key:
             self.by_site.setdefault(actor.website_key, actor)
-        self.by_name.setdefault(_duplicate_name(actor), []).append(actor)
+        self.by_name.setdefault(_duplicate_key(actor), []).append(actor)
 
     def twin(self, actor: Actor) -> Record | None:
         found = self.by_siret.get(str(actor.fields.get("siret") or "")) or self.by_site.get(actor.website_key)
         if found:
             return found
-        for other in self.by_name.get(_duplicate_name(actor), []):
+        for other in self.by_name.get(_duplicate_key(actor), []):
             if distance_km(actor.geo, other.geo) <= SAME_PLACE_KM:
                 return other
         return None
 
 
-PEER_CACHE = "federation-records.pickle"  # in the build's cache folder
+PEER_CACHE = "federation-records"  # in the build's cache folder: one file per snapshot
 
 
 @cache
@@ -144,7 +144,7 @@ def _checked_rows(
             )
             if isinstance(record, Actor):
                 record.__dict__.update(website_key=record.website_key, osm_hours=record.osm_hours)
-                record.__dict__[DUPLICATE_NAME] = name_key(record.sort_name)
+                record.__dict__[DUPLICATE_KEY] = name_key(record.sort_name)
         found.append((None, reason) if reason else (record, ""))
     return found
 
@@ -155,7 +155,7 @@ def load_peers(
     """The records of every peer of territory.yml that has a snapshot, deduplicated.
 
     Checking a peer's records is most of the work: with `cache_dir`, each snapshot's checked
-    records are kept there (federation-records.pickle) and read back while the file, the
+    records are kept there (federation-records/, a file per snapshot) and read back while the file, the
     settings it was checked under and the code are the same, so a rebuild checks again only
     the snapshots a pull changed. What depends on the other snapshots (the duplicates, the
     pages' slugs) is worked out again each time, in territory.yml's order."""
@@ -163,7 +163,7 @@ def load_peers(
     seen = _Seen()
     for actor in local_actors:
         seen.add(actor)
-    cache = RecordCache.open(cache_dir, PEER_CACHE, _code_key())
+    cache = EntryCache.open(cache_dir, PEER_CACHE, _code_key())
     read: list[str] = []
     steps: list[tuple[str, Any, str, tuple[str, str], bool]] = []  # in territory.yml's order
     names = {slugify(territory.name)}  # ours, then each peer's as shown: none may pass for another

@@ -12,7 +12,7 @@ from ..jsontext import with_items
 from ..output import make_key, record_keys
 from ..part import Part
 from ..records.model import Record, slugify
-from ..records.read import RecordCache, collector_paused
+from ..records.read import EntryCache, collector_paused
 from ..vendor import vendor_files
 from .places import Places, places_of
 from .tiles import FOLDER, TILE_PLACES, cell_files, deepest_zoom, index_file, leaf_files, leaves_of
@@ -20,7 +20,7 @@ from .tiles import FOLDER, TILE_PLACES, cell_files, deepest_zoom, index_file, le
 logger = logging.getLogger(__name__)
 PART = "map"
 LIST_ALL_PLACES = 200
-PLACES_CACHE = "map-places.pickle"  # each directory's places, and the cut map's leaves
+PLACES_CACHE = "map-places"  # each directory's places, and the cut map's leaves: a file each
 LEAVES = "\0leaves"  # the leaves' entry in it (no directory is named so)
 
 
@@ -83,7 +83,7 @@ class MapGenerator(Part):
             return sitemap
 
         cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        cache = RecordCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
+        cache = EntryCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
         groups = [self._places(cache, *directory) for directory in directories]
         count = sum(len(g.texts) for g in groups)
         cut = count > territory.map["chunk_above"]
@@ -138,8 +138,8 @@ class MapGenerator(Part):
             files.write(save_as, html, key)
         return sitemap
 
-    def _places(self, cache: RecordCache, name: str, records: list, exchange: dict | None) -> Places:
-        """A directory's places, from the last build's (cache/map-places.pickle, made under the
+    def _places(self, cache: EntryCache, name: str, records: list, exchange: dict | None) -> Places:
+        """A directory's places, from the last build's (cache/map-places/, made under the
         same build key) while its records, and what they ask and offer, are the same."""
         own = exchange is not None
         group_key = (make_key(record_keys(r for r, _ in records), sorted(exchange.items()) if own else None),)
@@ -149,7 +149,7 @@ class MapGenerator(Part):
             cache.put(name, group_key, places)
         return places
 
-    def _cut(self, cache: RecordCache, groups: list[Places], key: str) -> dict[str, str]:
+    def _cut(self, cache: EntryCache, groups: list[Places], key: str) -> dict[str, str]:
         """The cut map's files (tiles.py). The leaves are taken from the last build while no
         place has moved; the cells' files are kept as they are while no place has moved nor
         changed what it counts for (a pull that brings new summaries rewrites the tiles

@@ -39,7 +39,8 @@ class PagesGenerator(Part):
 
     PART = PART
     # A page's inputs list the neighbours' records it shows (lists, agenda, matches), the
-    # neighbours listing its record too, and whether any offers of theirs are matched.
+    # neighbours listing its record too, and whether they have open offers or needs in our
+    # categories (a record page's hint on its matches says so).
     PEERS_IN_INPUTS = True
 
     def write(self) -> list[str]:

@@ -7,6 +7,7 @@ modification time), like Pelican's `FileStampDataCacher`, so a rebuild re-reads 
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -174,6 +175,81 @@ class RecordCache:
         self._write()
 
 
+@dataclass
+class EntryCache:
+    """A RecordCache kept one file per entry (`cache/<name>/<digest>.pickle`), for large entries
+    of which a build changes few (each neighbour's checked records, search groups, places): a
+    pull that changes one neighbour rewrites that one file, not hundreds of megabytes. The same
+    rules: an entry made by other code, or under another key, is not read; a damaged file is
+    removed; a file that cannot be written is only a slower next build."""
+
+    folder: Path | None
+    code_key: str = ""
+    pending: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, cache_dir: Path | None, name: str, code: str = "") -> EntryCache:
+        """The cache `name` in `cache_dir` (nothing is read until an entry is asked for). The
+        single file an earlier version kept it in (`<name>.pickle`) is removed."""
+        if cache_dir is None:
+            return cls(None)
+        (cache_dir / f"{name}.pickle").unlink(missing_ok=True)
+        return cls(cache_dir / name, _code_key() + code)
+
+    def _path(self, entry: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{hashlib.sha1(entry.encode()).hexdigest()[:24]}.pickle"
+
+    def get(self, entry: str | os.PathLike[str], file_key: tuple) -> Any:
+        """The cached value of `entry` if it was made by this code under `file_key`."""
+        if self.folder is None:
+            return None
+        name = os.fspath(entry)
+        saved = cachefile.load(self._path(name), tuple)
+        if saved is None or len(saved) != 4 or saved[:3] != (self.code_key, name, file_key):
+            return None
+        return saved[3]
+
+    def put(self, entry: str | os.PathLike[str], file_key: tuple, value: Any) -> None:
+        """Remember a value, written by `save`."""
+        self.pending[os.fspath(entry)] = (file_key, value)
+
+    def save(self, keep: Iterable[str | os.PathLike[str]], background: bool = False) -> None:
+        """Write the entries put since `open` (from a forked process with `background`), and
+        remove the files of entries not in `keep`."""
+        if self.folder is None:
+            return
+        kept = {self._path(os.fspath(entry)).name for entry in keep}
+        if self.folder.is_dir():
+            for path in self.folder.glob("*.pickle"):
+                if path.name not in kept:
+                    path.unlink(missing_ok=True)
+        if not self.pending:
+            return
+        if background and "fork" in multiprocessing.get_all_start_methods():
+            multiprocessing.get_context("fork").Process(target=self._write_in_background).start()
+        else:
+            self._write()
+        self.pending = {}
+
+    def _write(self) -> None:
+        for entry, (file_key, value) in self.pending.items():
+            try:
+                cachefile.save(self._path(entry), (self.code_key, entry, file_key, value))
+            except OSError as error:
+                logger.warning(
+                    "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
+                    "ce dossier accessible en écriture pour accélérer la prochaine construction.",
+                    self.folder,
+                    error.strerror or error,
+                )
+                return
+
+    def _write_in_background(self) -> None:
+        _ignore_interrupt()
+        self._write()
+
+
 def _file_key(file: str | os.PathLike[str]) -> tuple[int, int]:
     info = os.stat(file)
     return (info.st_mtime_ns, info.st_size)
@@ -271,7 +347,7 @@ def read_directory(
         if has_errors(record_problem_list) or has_errors(local):
             continue  # an invalid record is reported, never half-rendered (a warning is only told)
         record.updated = _updated(record, dates)
-        record.__dict__.pop("file_key", None)  # made with `updated` as it is now, when first used
+        record.__dict__.pop("change_key", None)  # made with `updated` as it is now, when first used
         if isinstance(record, Event):
             record.set_times(tz)
         records[record.KIND].append(record)

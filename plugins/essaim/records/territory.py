@@ -151,12 +151,13 @@ class Territory:
     federation_max_bytes: int = 20_000_000
     federation_render_pages: bool = False  # peer records get a page here, rel=canonical to theirs
 
-    def map_settings(self, places: list[list[float]] | None) -> dict[str, Any]:
+    def map_settings(self, places_bounds: list[list[float]] | None) -> dict[str, Any]:
         """Tiles, attribution and initial bounds [[south, west], [north, east]] of the map.
 
-        Bounds come from territory.yml, else from the places' (`places`), else metropolitan France.
+        Bounds come from territory.yml, else from the places' (`places_bounds`), else
+        metropolitan France.
         """
-        bounds = self.map.get("bounds") or places
+        bounds = self.map.get("bounds") or places_bounds
         return {**self.map, "bounds": bounds or [[41.3, -5.2], [51.1, 9.6]]}
 
     @property
