@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,10 +148,7 @@ class RecordCache:
             self.dirty = True
         if not self.dirty:
             return
-        if background and "fork" in multiprocessing.get_all_start_methods():
-            multiprocessing.get_context("fork").Process(target=self._write_in_background).start()
-        else:
-            self._write()
+        _write_cache(self._write, background)
         self.dirty = False
 
     def _write(self) -> None:
@@ -162,17 +159,30 @@ class RecordCache:
         try:
             cachefile.save(self.path, (self.code_key or _code_key(), self.entries))
         except OSError as error:
-            logger.warning(
-                "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
-                "ce dossier accessible en écriture pour accélérer la prochaine construction.",
-                self.path,
-                error.strerror or error,
-            )
+            _unwritten(self.path, error)
 
-    def _write_in_background(self) -> None:
-        """In a forked process, which Ctrl-C leaves to finish (the file is replaced in one step)."""
-        _ignore_interrupt()
-        self._write()
+
+def _write_cache(write: Callable[[], None], background: bool) -> None:
+    """Run `write` now, or with `background` in a forked process, which Ctrl-C leaves to finish
+    (each file is replaced in one step), while this one goes on with the build."""
+    if background and "fork" in multiprocessing.get_all_start_methods():
+
+        def in_background() -> None:
+            _ignore_interrupt()
+            write()
+
+        multiprocessing.get_context("fork").Process(target=in_background).start()
+    else:
+        write()
+
+
+def _unwritten(path: Path, error: OSError) -> None:
+    logger.warning(
+        "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
+        "ce dossier accessible en écriture pour accélérer la prochaine construction.",
+        path,
+        error.strerror or error,
+    )
 
 
 @dataclass
@@ -226,28 +236,17 @@ class EntryCache:
                     path.unlink(missing_ok=True)
         if not self.pending:
             return
-        if background and "fork" in multiprocessing.get_all_start_methods():
-            multiprocessing.get_context("fork").Process(target=self._write_in_background).start()
-        else:
-            self._write()
+        _write_cache(self._write, background)
         self.pending = {}
 
     def _write(self) -> None:
+        assert self.folder is not None
         for entry, (file_key, value) in self.pending.items():
             try:
                 cachefile.save(self._path(entry), (self.code_key, entry, file_key, value))
             except OSError as error:
-                logger.warning(
-                    "essaim : le cache %s n'a pas pu être écrit (%s) ; libérez de la place ou rendez "
-                    "ce dossier accessible en écriture pour accélérer la prochaine construction.",
-                    self.folder,
-                    error.strerror or error,
-                )
+                _unwritten(self.folder, error)
                 return
-
-    def _write_in_background(self) -> None:
-        _ignore_interrupt()
-        self._write()
 
 
 def _file_key(file: str | os.PathLike[str]) -> tuple[int, int]:
