@@ -33,6 +33,7 @@ class Part(Generator):
     PEERS_IN_INPUTS = False
     site: Site
     files: OutputFiles
+    cache_dir: Path | None
 
     def generate_context(self) -> None:
         """Nothing to add: the Directory is read once, by DirectoryGenerator."""
@@ -67,6 +68,7 @@ class Part(Generator):
         if self.PART in ROOT_ONLY_PARTS and language_of(self.settings):
             return False  # written once, by the default language's site (subsites.py)
         cache = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
+        self.cache_dir = Path(cache) if cache else None  # the part's own caches (None: none)
         self.files = OutputFiles(self.output_path, cache, self.PART)
         return True
 

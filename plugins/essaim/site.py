@@ -206,6 +206,15 @@ class Site:
         return self.peers.records if self.peers else []
 
     @cached_property
+    def peer_records_by_directory(self) -> dict[str, list]:
+        """The neighbours' records by directory name, in territory.yml's order (search and the
+        map make each directory's part alone)."""
+        found: dict[str, list] = {name: [] for name, _ in self.peers.territories} if self.peers else {}
+        for record in self.peer_records:
+            found.setdefault(record.origin, []).append(record)
+        return found
+
+    @cached_property
     def peer_records_with_pages(self) -> list:
         """The neighbours' records that get a page here too (`render_pages: true`)."""
         return [record for record in self.peer_records if hasattr(record, "origin_page")]

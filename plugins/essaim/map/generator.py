@@ -11,7 +11,7 @@ from pathlib import Path
 from ..jsontext import with_items
 from ..output import make_key, record_keys
 from ..part import Part
-from ..records.model import Record, slugify
+from ..records.model import slugify
 from ..records.read import EntryCache, collector_paused
 from ..vendor import vendor_files
 from .places import Places, places_of
@@ -49,21 +49,22 @@ class MapGenerator(Part):
                 files.copy(save_as, source)
         own = [(r, "actor") for r in directory.actors] + [(r, "initiative") for r in directory.initiatives]
         own += [(e, "event") for e in site.upcoming_events]
-        neighbours: dict[str, list[tuple[Record, str]]] = {}  # their places, linking to their own pages
-        for record in site.peer_records:
-            if record.KIND != "event" or record.is_upcoming(site.now):
-                neighbours.setdefault(record.origin, []).append((record, record.KIND))
         exchange: dict[tuple[str, str], list[int]] = {}  # the filter « Coups de main »
         if territory.feature("exchange"):
             for item in site.offers_needs:
                 counts = exchange.setdefault((item.record.KIND, item.record.slug), [0, 0])
                 counts[item.kind == "offer"] += 1
-        directories = [("", own, exchange)] + [
-            (f"peer:{name}", found, None) for name, found in neighbours.items()
+        directories = [("", own, exchange)]
+        for name, records in site.peer_records_by_directory.items():  # linking to their own pages
+            found = [(r, r.KIND) for r in records if r.KIND != "event" or r.is_upcoming(site.now)]
+            directories.append((f"peer:{name}", found, None))
+        # What each directory's places are made from: its records (and what ours ask and offer).
+        group_keys = [
+            (make_key(record_keys(r for r, _ in found), sorted(ask.items()) if ask is not None else None),)
+            for _, found, ask in directories
         ]
         key = make_key(
-            [(name, record_keys(r for r, _ in found)) for name, found, _ in directories],
-            sorted(exchange.items()),
+            [(name, group_key) for (name, _, _), group_key in zip(directories, group_keys, strict=True)],
             site.peers.territories if site.peers else None,
             self.build_key(),
             site.now.date(),
@@ -82,9 +83,11 @@ class MapGenerator(Part):
         ):
             return sitemap
 
-        cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        cache = EntryCache.open(Path(cache_path) if cache_path else None, PLACES_CACHE, self.build_key())
-        groups = [self._places(cache, *directory) for directory in directories]
+        cache = EntryCache.open(self.cache_dir, PLACES_CACHE, self.build_key())
+        groups = [
+            self._places(cache, name, records, ask, group_key)
+            for (name, records, ask), group_key in zip(directories, group_keys, strict=True)
+        ]
         count = sum(len(g.texts) for g in groups)
         cut = count > territory.map["chunk_above"]
         if cut:
@@ -138,11 +141,11 @@ class MapGenerator(Part):
             files.write(save_as, html, key)
         return sitemap
 
-    def _places(self, cache: EntryCache, name: str, records: list, exchange: dict | None) -> Places:
+    def _places(
+        self, cache: EntryCache, name: str, records: list, exchange: dict | None, group_key: tuple
+    ) -> Places:
         """A directory's places, from the last build's (cache/map-places/, made under the
-        same build key) while its records, and what they ask and offer, are the same."""
-        own = exchange is not None
-        group_key = (make_key(record_keys(r for r, _ in records), sorted(exchange.items()) if own else None),)
+        same build key) while `group_key` (its records, and what they ask and offer) is the same."""
         places = cache.get(name, group_key)
         if places is None:
             places = places_of(records, self.site.record_url, exchange)

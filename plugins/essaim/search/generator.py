@@ -123,14 +123,12 @@ class SearchGenerator(Part):
         the day: so a pull indexes again only the neighbours it changed."""
         site = self.site
         directory, urls, language = site.directory, site.urls, site.territory.language
-        cache_path = self.settings.get("CACHE_PATH") if self.settings.get("CACHE_CONTENT") else None
-        cache = EntryCache.open(Path(cache_path) if cache_path else None, GROUPS_CACHE, self.build_key())
+        cache = EntryCache.open(self.cache_dir, GROUPS_CACHE, self.build_key())
         theme_labels = {slug: theme.label for slug, theme in directory.themes.items()}
-        by_origin: dict[str, list] = {}
-        for record in site.peer_records:
-            by_origin.setdefault(record.origin, []).append(record)
         directories = [("", site.territory.name, directory.records, False)]
-        directories += [(f"peer:{name}", name, by_origin.get(name, []), True) for name in self._peer_names()]
+        directories += [
+            (f"peer:{name}", name, records, True) for name, records in site.peer_records_by_directory.items()
+        ]
         wanted = [
             (entry, name, records, peer, self._group_key(name, records))
             for entry, name, records, peer in directories
