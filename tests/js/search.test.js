@@ -16,7 +16,7 @@ import french from "lunr-languages/lunr.fr.js";
 import { decode, readFacet, readMeta, shardKey, unpack, unpackMulti, unpackNumbers } from "../../theme/static/js/search/columns.js";
 import { createAnalysis, guessTerms } from "../../theme/static/js/search/analysis.js";
 import { ShardSource, WholeIndex, match, typoTerms, withinOneEdit } from "../../theme/static/js/search/engine.js";
-import { Facets, dayOf } from "../../theme/static/js/search/facets.js";
+import { Facets, dayOf, mostFrequent } from "../../theme/static/js/search/facets.js";
 
 stemmerSupport(lunr);
 french(lunr);
@@ -213,4 +213,55 @@ test("queries through rebuilt shards score exactly as one lunr index of the same
     /* A typo is found, even where it moves the word before the cut between two shards. */
     assert.ok(site.search(analysis.queryWords("covoitrage")).length > 0);
   }
+});
+
+test("a query typed a letter at a time finds at each letter what a fresh engine finds", () => {
+  /* The page keeps its sources: a word's results are remembered, and a lunr index built for a
+     word's prefix serves the longer words typed after it. Neither may change a result. */
+  for (const site of [whole, cut]) {
+    const fresh = (words) => {
+      const sources = {};
+      const sourceFor = (a, wide) => {
+        const names = site.meta.table.forWord(a, wide), id = names.join(" ");
+        if (!names.length) return null;
+        return (sources[id] = sources[id] || new ShardSource(lunr, site.meta, names.map((name) => site.files["shard-" + name + ".json"])));
+      };
+      const found = match(lunr, words, sourceFor, key);
+      return found.length ? found : match(lunr, words, (a) => sourceFor(a, true), key);
+    };
+    let compared = 0;
+    for (const text of ["réparation vélo", "économie sociale solidaire", "covoiturage", "vélo réparation", "réparer"]) {
+      for (let end = 1; end <= text.length; end++) {
+        const words = analysis.queryWords(text.slice(0, end));
+        const typed = site.search(words).map((m) => [m.doc, m.score, Object.keys(m.terms).sort()]);
+        const expected = fresh(words).map((m) => [m.doc, m.score, Object.keys(m.terms).sort()]);
+        assert.deepEqual(typed, expected, text.slice(0, end));
+        if (typed.length) compared++;
+      }
+    }
+    assert.ok(compared > 30, `${compared} prefixes with results`);
+  }
+});
+
+test("a long list shows the values counted most, ties in order, and the one chosen", () => {
+  let seed = 7;
+  const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let round = 0; round < 200; round++) {
+    const size = 1 + random(300), count = new Int32Array(size), values = [];
+    for (let v = 0; v < size; v++) { count[v] = random(4) ? random(20) : 0; if (count[v] || random(10) === 0) values.push(v); }
+    const most = 1 + random(60), selected = random(3) ? -1 : random(size);
+    const expected = values.slice().sort((a, b) => count[b] - count[a] || a - b)
+      .filter((v, rank) => rank < most || v === selected).sort((a, b) => a - b);
+    assert.deepEqual(mostFrequent(values, count, most, selected), expected);
+  }
+});
+
+test("a lunr index built for some terms serves only words whose terms it holds", () => {
+  const shard = files["shard-" + meta.table.names.find((n) => files["shard-" + n + ".json"].terms.length >= 3) + ".json"];
+  const source = new ShardSource(lunr, meta, shard), terms = shard.terms;
+  const first = source.index([0, 1]);
+  assert.equal(source.index([1]), first);  /* a prefix's index serves the longer word */
+  const next = source.index([1, 2]);
+  assert.ok(terms[2] in next.invertedIndex, "a term the first index lacks is built");
+  assert.ok(!(terms[2] in first.invertedIndex));
 });

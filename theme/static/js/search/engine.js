@@ -78,8 +78,7 @@ export class ShardSource {
       postings: [].concat.apply([], list.map(function (s) { return s.postings; }))
     };
     this.terms = this.shard.terms;  /* sorted: index.py writes each shard's, and shards, in order */
-    this.built = {};
-    this.count = 0;
+    this.built = [];  /* the lunr indexes built, oldest first: {terms (positions), index} */
   }
 
   /* The positions of the terms a word can match: its stem, its singular's, its folded form's,
@@ -98,14 +97,17 @@ export class ShardSource {
     return found;
   }
 
+  /* A lunr index holding at least these terms: one built already for more of them (a word
+     typed on: « pub », then « publ ») scores them as one of their own would, so it serves. */
   index(positions) {
     const unique = Array.from(new Set(positions)).sort(function (a, b) { return a - b; });
-    const key = unique.join(",");
-    if (!(key in this.built)) {
-      if (++this.count > 64) { this.built = {}; this.count = 1; }
-      this.built[key] = rebuild(this.lunr, this.meta, this.shard, unique);
+    for (const built of this.built) {
+      if (unique.every(function (t) { return built.terms.has(t); })) return built.index;
     }
-    return this.built[key];
+    if (this.built.length >= 64) this.built.shift();
+    const index = rebuild(this.lunr, this.meta, this.shard, unique);
+    this.built.push({ terms: new Set(unique), index: index });
+    return index;
   }
 
   positions(terms) {
@@ -172,33 +174,60 @@ export function searchWord(lunr, source, analysed, shardKey) {
   }) : [];
 }
 
+/* A document's matches: its score, and (asked only for the results shown) the index terms each
+   word matched in it, for highlighting. */
+class Matched {
+  constructor(doc, score, data) {
+    this.doc = doc;
+    this.score = score;
+    this.data = data;  /* each word's lunr matchData.metadata */
+  }
+
+  get terms() {
+    const terms = {};
+    for (const metadata of this.data) for (const term in metadata) terms[term] = true;
+    return terms;
+  }
+}
+
 /* Every word must match (AND); a document's score is the sum of its words' lunr scores, and
    `terms` the index terms it matched (for highlighting). `sourceFor(analysed)` gives what to
    search: its shard, or a WholeIndex in tests. Documents are kept by number in Maps: a common
    word matches tens of thousands, too many keys for a plain object. */
 export function match(lunr, words, sourceFor, shardKey) {
   let scores = null;
-  const matched = new Map();
   for (const analysed of words) {
-    const source = sourceFor(analysed), found = new Map();
-    for (const result of source ? searchWord(lunr, source, analysed, shardKey) : []) {
-      const doc = Number(result.ref);
-      found.set(doc, result.score);
-      let terms = matched.get(doc);
-      if (terms === undefined) matched.set(doc, terms = {});
-      for (const term in result.matchData.metadata) terms[term] = true;
+    const source = sourceFor(analysed), found = source ? wordResults(lunr, source, analysed, shardKey) : new Map();
+    if (scores === null) {
+      scores = new Map();
+      for (const [doc, result] of found) scores.set(doc, [result.score, result.matchData.metadata]);
+      continue;
     }
-    if (scores === null) { scores = found; continue; }
     const next = new Map();
-    for (const [doc, score] of scores) {
+    for (const [doc, kept] of scores) {
       const other = found.get(doc);
-      if (other !== undefined) next.set(doc, score + other);
+      if (other !== undefined) next.set(doc, [kept[0] + other.score, ...kept.slice(1), other.matchData.metadata]);
     }
     scores = next;
   }
   const results = [];
-  for (const [doc, score] of scores || []) {
-    results.push({ doc: doc, score: Math.round(score * 1e6) / 1e6, terms: matched.get(doc) });
+  for (const [doc, kept] of scores || []) {
+    results.push(new Matched(doc, Math.round(kept[0] * 1e6) / 1e6, kept.slice(1)));
   }
   return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+}
+
+/* One word's lunr results in a source, by document number. A source remembers its last 64
+   words: a query typed on (« public f », « public fr »…) searches its first words once. */
+function wordResults(lunr, source, analysed, shardKey) {
+  const key = [analysed.term, analysed.singular, analysed.also, analysed.folded].join("\u0000");
+  const memo = source.words || (source.words = new Map());
+  let found = memo.get(key);
+  if (found === undefined) {
+    found = new Map();
+    for (const result of searchWord(lunr, source, analysed, shardKey)) found.set(Number(result.ref), result);
+    if (memo.size >= 64) memo.delete(memo.keys().next().value);
+    memo.set(key, found);
+  }
+  return found;
 }

@@ -95,30 +95,69 @@ export class Facets {
   apply(matches, filters, day) {
     this.refresh(day);
     const list = this.list, n = list.length, wanted = [], counts = [], kept = [];
-    for (const facet of list) {
+    const filtering = [];
+    list.forEach(function (facet, i) {
       const at = filters[facet.name] ? facet.values.indexOf(filters[facet.name]) : NO_FILTER;
       if (at !== NO_FILTER && !facet.loaded) throw new Error("facet not loaded: " + facet.name);
       wanted.push(at === -1 ? NO_DOCUMENT : at);
+      if (at !== NO_FILTER) filtering.push(i);
       counts.push(facet.loaded ? new Int32Array(facet.values.length) : null);
-    }
+    });
+    /* Which filter each match fails: none (-1), one (its facet: it counts only there), or more
+       (it counts nowhere). Then each facet's counts, a column at a time. */
+    const docs = new Int32Array(matches.length), failing = new Int32Array(matches.length);
+    let counted = 0;
     for (const m of matches) {
       const d = m.doc;
       let fails = 0, failed = -1;
-      for (let i = 0; i < n && fails < 2; i++) {
-        if (wanted[i] !== NO_FILTER && !this.has(list[i], d, wanted[i])) { fails++; failed = i; }
+      for (let f = 0; f < filtering.length && fails < 2; f++) {
+        const i = filtering[f];
+        if (!this.has(list[i], d, wanted[i])) { fails++; failed = i; }
       }
       if (fails > 1) continue;
       if (fails === 0) kept.push(m);
-      for (let i = 0; i < n; i++) {
-        if ((failed >= 0 && failed !== i) || !counts[i]) continue;
-        const facet = list[i], column = facet.column, count = counts[i];
-        if (facet.multi) {
-          for (let t = column.start[d]; t < column.start[d + 1]; t++) count[column.values[t]]++;
-        } else if (column[d] >= 0) {
-          count[column[d]]++;
+      docs[counted] = d;
+      failing[counted++] = failed;
+    }
+    for (let i = 0; i < n; i++) {
+      const count = counts[i];
+      if (!count) continue;
+      const facet = list[i], column = facet.column;
+      if (facet.multi) {
+        const start = column.start, values = column.values;
+        for (let k = 0; k < counted; k++) {
+          if (failing[k] >= 0 && failing[k] !== i) continue;
+          const d = docs[k];
+          for (let t = start[d]; t < start[d + 1]; t++) count[values[t]]++;
+        }
+      } else {
+        for (let k = 0; k < counted; k++) {
+          if (failing[k] >= 0 && failing[k] !== i) continue;
+          const value = column[docs[k]];
+          if (value >= 0) count[value]++;
         }
       }
     }
     return { kept: kept, counts: counts };
   }
+}
+
+/* Of `values` (a facet's value positions, ascending), the `most` counted most (ties: the first
+   positions), and `selected` (a position, or -1) if it is not among them, in position order:
+   what a long list shows. One pass, keeping the best so far in order, rather than sorting every
+   value found at each keystroke. */
+export function mostFrequent(values, count, most, selected) {
+  const best = [];  /* by count descending, then position */
+  for (const v of values) {
+    if (best.length === most) {
+      const last = best[most - 1];
+      if (count[v] < count[last] || (count[v] === count[last] && v > last)) continue;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && (count[best[at - 1]] < count[v] || (count[best[at - 1]] === count[v] && best[at - 1] > v))) at--;
+    best.splice(at, 0, v);
+  }
+  if (selected >= 0 && best.indexOf(selected) < 0 && values.indexOf(selected) >= 0) best.push(selected);
+  return best.sort(function (a, b) { return a - b; });
 }

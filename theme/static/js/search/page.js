@@ -5,7 +5,7 @@
    explains itself (noscript). */
 
 import { Loader } from "./loading.js";
-import { Facets, dayOf } from "./facets.js";
+import { Facets, dayOf, mostFrequent } from "./facets.js";
 import { WholeIndex, match } from "./engine.js";
 import { hoursNow } from "../hours/client.js";
 import { format, gettext, ngettext } from "../messages.js";
@@ -83,11 +83,7 @@ function start(form) {
       let values = [];
       for (let v = 0; v < facet.values.length; v++) if (count[v] || facet.values[v] === selected) values.push(v);
       const most = MOST[facet.name];
-      if (most && values.length > most) {
-        values = values.slice().sort(function (a, b) { return count[b] - count[a] || a - b; })
-          .filter(function (v, rank) { return rank < most || facet.values[v] === selected; })
-          .sort(function (a, b) { return a - b; });
-      }
+      if (most && values.length > most) values = mostFrequent(values, count, most, facet.values.indexOf(selected));
       const options = [new Option(select.getAttribute("data-all"), "")];
       for (const v of values) options.push(new Option(facet.labels[v] + " (" + count[v] + ")", facet.values[v]));
       select.replaceChildren.apply(select, options);
@@ -95,9 +91,20 @@ function start(form) {
     });
   }
 
+  /* A card's words analysed once: the same words come back from one keystroke to the next. */
+  const analysedWords = new Map();
+  function analysedWord(word) {
+    let analysed = analysedWords.get(word);
+    if (analysed === undefined) {
+      if (analysedWords.size >= 20000) analysedWords.clear();
+      analysedWords.set(word, analysed = loader.analysis.analyse(word));
+    }
+    return analysed;
+  }
+
   function highlight(element, text, terms) {
     loader.analysis.pieces(text).forEach(function (part, i) {
-      const analysed = i % 2 === 0 && part ? loader.analysis.analyse(part) : null;
+      const analysed = i % 2 === 0 && part ? analysedWord(part) : null;
       if (analysed && terms && terms[analysed.term]) {
         const mark = document.createElement("mark");
         mark.textContent = part;
