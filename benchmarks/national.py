@@ -197,23 +197,35 @@ class Loopback:
         }
 
     def keystrokes(self, start: str, texts: list[str]) -> dict:
-        """Queries typed one after the other in one page opened at `start` (its filters kept):
-        the first time each needs its data ("not loaded"), then again ("loaded")."""
+        """Queries typed as a visitor types them, in one page opened at `start` (its filters
+        kept): each text a letter at a time from the third letter of its last word (before it, a
+        word is searched as typed, not as a prefix), each keystroke's query run in full (results
+        shown, filters counted). A keystroke that downloaded a file (a shard, result cards, a
+        filter's values) is "not loaded", the others "loaded"; each kind's median and worst."""
         page = self.new_page()
         page.goto(self.base + start)
         page.wait_for_function("window.essaimSearch !== undefined")
+        page.evaluate("performance.setResourceTimingBufferSize(1000000)")  # 250 by default
         timing = (
-            "async q => { const t = performance.now(); await essaimSearch.run(q);"
-            " return performance.now() - t; }"
+            "async q => { const asked = performance.getEntriesByType('resource').length;"
+            " const t = performance.now(); await essaimSearch.run(q); const ms = performance.now() - t;"
+            " return [ms, performance.getEntriesByType('resource').length > asked]; }"
         )
-        cold = [page.evaluate(timing, text) for text in texts]
-        warm = [page.evaluate(timing, text) for text in texts]
+        timed = {True: [], False: []}
+        for text in texts:
+            last = text.rindex(" ") + 1 if " " in text else 0
+            for end in range(last + 3, len(text) + 1):
+                ms, fetched = page.evaluate(timing, text[:end])
+                timed[fetched].append(ms)
         page.context.close()
+        warm, cold = timed[False], timed[True]
         return {
-            "loaded_ms": round(statistics.median(warm), 1),
-            "loaded_ms_max": round(max(warm), 1),
-            "not_loaded_ms": round(statistics.median(cold), 1),
-            "not_loaded_ms_max": round(max(cold), 1),
+            "keystrokes": len(warm) + len(cold),
+            "loaded_ms": round(statistics.median(warm), 1) if warm else None,
+            "loaded_ms_max": round(max(warm), 1) if warm else None,
+            "not_loaded_ms": round(statistics.median(cold), 1) if cold else None,
+            "not_loaded_ms_max": round(max(cold), 1) if cold else None,
+            "not_loaded_keystrokes": len(cold),
         }
 
 
@@ -325,9 +337,12 @@ def verdicts(largest: dict) -> dict[str, bool]:
         "no_change_over_full": largest["no_change"]["seconds"] / full <= TARGETS["no_change_over_full"],
         "search_kb": all(s["kb_max"] <= TARGETS["search_kb"] for s in searches),
         "first_results_ms": all(s["ms"] <= TARGETS["first_results_ms"] for s in searches),
-        "keystroke_loaded_ms": all(s["loaded_ms"] <= TARGETS["keystroke_loaded_ms"] for s in searches),
+        "keystroke_loaded_ms": all(
+            s["loaded_ms"] is not None and s["loaded_ms"] <= TARGETS["keystroke_loaded_ms"] for s in searches
+        ),
         "keystroke_not_loaded_ms": all(
-            s["not_loaded_ms"] <= TARGETS["keystroke_not_loaded_ms"] for s in searches
+            s["not_loaded_ms"] is not None and s["not_loaded_ms"] <= TARGETS["keystroke_not_loaded_ms"]
+            for s in searches
         ),
         "map_kb": largest["map"]["kb_max"] <= TARGETS["map_kb"],
         "map_longest_task_ms": largest["map"]["panning"]["longest_task_ms"] <= TARGETS["map_longest_task_ms"],

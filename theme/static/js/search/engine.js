@@ -14,7 +14,7 @@ const NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata:
 export function rebuild(lunr, meta, shard, selected) {
   const fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
   const average = meta.average, boosts = meta.boosts;
-  const invertedIndex = [], perField = fields.map(function () { return []; });
+  const invertedIndex = [], perField = fields.map(function () { return new Map(); });  /* doc → its vector */
   const positions = selected || shard.terms.map(function (_, t) { return t; });
   for (const t of positions) {
     const term = shard.terms[t], posting = { _index: t }, decoded = [];
@@ -35,8 +35,8 @@ export function rebuild(lunr, meta, shard, selected) {
         let score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (pairs[i + 2] / avg)) + tf);
         score *= boost;
         score *= 1;
-        let elements = vectors[doc];
-        if (elements === undefined) elements = vectors[doc] = [];
+        let elements = vectors.get(doc);
+        if (elements === undefined) vectors.set(doc, elements = []);
         elements.push(t, Math.round(score * 1000) / 1000);
       }
     }
@@ -44,8 +44,11 @@ export function rebuild(lunr, meta, shard, selected) {
   }
   const fieldVectors = [];
   perField.forEach(function (vectors, f) {
-    vectors.forEach(function (elements, doc) { fieldVectors.push([fields[f] + "/" + doc, elements]); });
-  });  /* forEach skips the holes: documents without these terms */
+    /* In document order, as lunr's builder writes them (a Map, not an array with holes: a
+       national index numbers its documents in the hundreds of thousands). */
+    const docs = Int32Array.from(vectors.keys()).sort(), prefix = fields[f] + "/";
+    for (const doc of docs) fieldVectors.push([prefix + doc, vectors.get(doc)]);
+  });
   return lunr.Index.load({
     version: lunr.version,
     fields: fields,
