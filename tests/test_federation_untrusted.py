@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import html as lxml_html
 
 from conftest import REPO, build, write
 from essaim.cli import main
@@ -608,3 +609,32 @@ def test_a_rebuild_checks_again_only_the_snapshots_a_pull_changed(tmp_path, monk
     assert sorted(r.slug for r in changed.records) == ["quatre", "un"]
     rewritten = [p for p, mtime in cached.items() if p.stat().st_mtime_ns != mtime]
     assert len(rewritten) == 1 and set((tmp_path / "cache/federation-records").iterdir()) == set(cached)
+
+
+@pytest.mark.parametrize(
+    ("declared", "marked"),
+    [("en", "en"), ("fr", None), (None, None), ('en" onmouseover="x', None), (["en"], None)],
+)
+def test_a_neighbour_s_texts_are_marked_with_the_language_it_declares(tmp_path, declared, marked):
+    """A neighbour writing in English: its record's summary, on our French page, says
+    `lang="en"` so that a screen reader switches voice (in search results too). What is not a
+    plain language code is never written into a page."""
+    url = "https://bristol.example.org"  # only built, never pulled: no request
+    territory(tmp_path, [url], "      include: [actors]\n")
+    write(tmp_path, "territory.yml", (tmp_path / "territory.yml").read_text() + "  render_pages: true\n")
+    snapshot(tmp_path, url, "Bristol", actors=[actor(url, "tool-library", summary="Tools to borrow.")])
+    folder = tmp_path / "federation" / peer_folder(url)
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    provenance["territory"]["language"] = declared
+    (folder / "provenance.json").write_text(json.dumps(provenance), encoding="utf-8")
+    output = build(tmp_path)
+    page = lxml_html.fromstring((output / "acteurs/tool-library--bristol/index.html").read_bytes())
+    assert [p.get("lang") for p in page.xpath("//p[@class='lead']")] == [marked]
+    assert page.xpath("//h1")[0].get("lang") == marked
+    cards = [
+        card
+        for chunk in sorted((output / "search").glob("docs-*.json"))
+        for card in json.loads(chunk.read_text())
+    ]
+    card = next(c for c in cards if c[0] == "Tool library")
+    assert card[8:] == ([marked, marked] if marked else [])

@@ -271,7 +271,8 @@ def test_the_other_languages_link_to_what_the_default_language_s_site_alone_has(
 
 def test_the_french_site_is_the_same_with_two_more_languages_but_for_the_switcher(three_languages, tmp_path):
     """Adding languages adds /en/ and /es/, the switcher and the alternates: the French pages
-    are otherwise the ones a French-only build writes."""
+    are otherwise the ones a French-only build writes, but for the proposal forms, which ask
+    for the record in the other languages too (test_languages_browser)."""
     alone_root = demo_copy(tmp_path / "alone", "")
     translate_ping(alone_root)  # the same records
     alone = build(alone_root, tmp_path / "alone-output")
@@ -280,7 +281,12 @@ def test_the_french_site_is_the_same_with_two_more_languages_but_for_the_switche
     added = re.compile(switcher_nav + b"|" + alternate, re.S)
     pages = sorted(p.relative_to(alone) for p in alone.rglob("*.html"))
     assert len(pages) > 100
-    for name in pages:
+    forms = [name for name in pages if name.parts[0] == "proposer" and len(name.parts) == 3]
+    assert len(forms) == 3
+    for name in forms:
+        assert b"La fiche en anglais (facultatif)" in (three_languages / name).read_bytes()
+        assert b"La fiche en anglais" not in (alone / name).read_bytes()
+    for name in set(pages) - set(forms):
         assert added.sub(b"", (three_languages / name).read_bytes()) == (alone / name).read_bytes(), name
 
 
@@ -443,3 +449,75 @@ def test_a_translation_of_an_unknown_theme_is_told_at_its_line(tmp_path):
     territory, problems = read_territory(tmp_path)
     assert territory is None and [p.line for p in problems] == [7]
     assert "thème inconnu « numerik »" in problems[0].message
+
+
+def test_a_free_page_speaks_its_translation_and_an_untranslated_one_says_its_own(three_languages):
+    """content/pages/a-propos.en.md (`Lang: en`, the same slug) is the English site's « About »,
+    at the same address; « Mentions légales », not translated, stays French there, marked
+    `lang="fr"` in the page and in the footer; the French site is unchanged."""
+
+    def page(path: str):
+        return lxml_html.fromstring((three_languages / path).read_bytes())
+
+    english = page("en/a-propos/index.html")
+    assert english.xpath("//main//h1/text()") == ["About"]
+    assert english.xpath("//article/@lang") == []
+    assert "Free software, open data" in english.xpath("//article")[0].text_content()
+    assert page("es/a-propos/index.html").xpath("//main//h1/text()") == ["Acerca de"]
+    legal = page("en/mentions-legales/index.html")
+    assert legal.xpath("//article/@lang") == ["fr"]
+    footer = {a.text_content(): a.get("lang") for a in legal.xpath("//ul[@class='footer-links']/li/a")}
+    assert footer["About"] is None and footer["Mentions légales"] == "fr"
+    assert english.xpath("//header//nav//a[text()='About']/@lang") == []
+    french = page("a-propos/index.html")
+    assert french.xpath("//main//h1/text()") == ["À propos"] and french.xpath("//article/@lang") == []
+    assert not [p for p in three_languages.rglob("*") if p.name.startswith("a-propos-")]
+
+
+def test_a_search_result_says_the_language_of_its_untranslated_texts(three_languages):
+    """The English index's cards carry, after their usual fields, the language of an untranslated
+    name and summary (the page sets `lang` on them): PiNG's summary is translated, its name is
+    not. The French index's cards have no such fields. The browser side: test_languages_browser."""
+
+    def cards(folder: str) -> list:
+        chunks = sorted((three_languages / folder).glob("docs-*.json"))
+        return [card for chunk in chunks for card in json.loads(chunk.read_text(encoding="utf-8"))]
+
+    english = {(card[1], card[6]): card for card in cards("en/search")}
+    assert english["organisations/ping/", 0][8:] == ["fr", ""]
+    assert english["organisations/accoord/", 0][8:] == ["fr", "fr"]
+    # An offer's or need's text is never translated: it is marked too, its English sentence not.
+    assert english["organisations/ping/", 3][8:] == ["fr", ""]
+    assert all(len(card) == 8 for card in cards("search"))
+
+
+def test_every_link_of_every_language_resolves_at_the_root(three_languages):
+    """The link crawl at the root (test_subpath crawls the same sites under a sub-path): every
+    internal link and anchor of every page, French, English and Spanish, leads to a file."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(file: Path) -> set[str]:
+        if file not in ids:
+            ids[file] = set(lxml_html.fromstring(file.read_bytes()).xpath("//@id"))
+        return ids[file]
+
+    checked = set()
+    for path in three_languages.rglob("*.html"):
+        for link in lxml_html.fromstring(path.read_bytes()).xpath("//a/@href | //link/@href"):
+            if link.startswith(("http://", "https://", "mailto:", "webcal://")):
+                continue
+            target, _, anchor = link.partition("#")
+            target = target.partition("?")[0]
+            if not target:
+                assert not anchor or anchor in ids_of(path), (path, link)
+                continue
+            assert target.startswith("/"), (path, link)
+            file = three_languages / target.lstrip("/")
+            if target.endswith("/"):
+                file = file / "index.html"
+            assert file.is_file(), (path, link)
+            if anchor:
+                assert anchor in ids_of(file), (path, link)
+            checked.add(target)
+    for needed in ("/en/", "/es/", "/en/a-propos/", "/es/mentions-legales/", "/en/organisations/ping/"):
+        assert needed in checked, needed

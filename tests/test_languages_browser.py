@@ -5,12 +5,16 @@ messages come from the catalogues, embedded by the build), in real Chromium."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from conftest import in_language
+from essaim.cli import main
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -113,4 +117,54 @@ def test_the_proposal_form_s_checks_speak_the_page_s_language(
     error = page.locator("[data-hours-grid] .field-error")
     error.wait_for()
     assert error.inner_text() == row.locator("th").inner_text() + said["grid"]
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_an_english_search_result_marks_what_is_not_translated(page, languages_url, languages_output):
+    """On /en/, PiNG's result shows its English summary (no `lang`) under its name as written,
+    marked `lang="fr"`, so that a screen reader reads each in its own voice."""
+    page.goto(languages_url + in_language(languages_output, "/recherche/?q=ping", "en"))
+    page.wait_for_selector("html[data-search-shown]")
+    result = page.locator(".search-result", has=page.locator("a[href$='/organisations/ping/']")).first
+    assert result.locator("h2 a").get_attribute("lang") == "fr"
+    summary = result.locator("p").nth(1)
+    assert summary.inner_text().startswith("A popular education") and summary.get_attribute("lang") is None
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_the_proposal_form_asks_for_the_record_in_the_other_languages(
+    page, languages_url, languages_output, tmp_path
+):
+    """The French form of a three-language territory has a section per other language; what is
+    written there becomes `translations.<lang>` in the file, which essaim validate accepts."""
+    page.goto(languages_url + "/proposer/acteur/")
+    assert page.locator("legend", has_text="La fiche en anglais (facultatif)").count() == 1
+    assert page.locator("legend", has_text="La fiche en espagnol (facultatif)").count() == 1
+    page.fill("#f-name", "La Forge")
+    page.select_option("#f-legal-form", "association")
+    page.fill("#f-summary", "Un atelier partagé de métallerie.")
+    page.check("input[name=themes][value=numerique]")
+    page.fill("#f-address-city", "Nantes")
+    page.fill("#f-translations-en-summary", "A shared metalwork workshop.")
+    page.fill("#f-translations-es-name", "La Fragua")
+    page.click("#propose-form button[type=submit]")
+    assert page.locator("#propose-errors").is_hidden()
+    text = page.input_value("#propose-file")
+    fields = yaml.safe_load(text.split("---")[1])
+    assert fields["translations"] == {
+        "en": {"summary": "A shared metalwork workshop."},
+        "es": {"name": "La Fragua"},
+    }
+    root = languages_output.parent
+    for name in ("territory.yml", "content", "actors", "initiatives", "events"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        elif source.is_file():
+            shutil.copy(source, tmp_path / name)
+    (tmp_path / page.inner_text("#propose-path")).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate"], env={})
+    assert result.exit_code == 0, result.output + text
     assert page.console_errors == []

@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import FileSystemBytecodeCache
@@ -161,6 +162,39 @@ def install_translations(generator) -> None:
     generator.env.globals["script_messages"] = script_messages(language)  # base.html, for js/messages.js
 
 
+def page_language(instance) -> None:
+    """Signal `content_object_init`: a free page (content/pages/) without `Lang:` is written in
+    the territory's default language, whichever language this build is: the English site marks
+    it `lang="fr"` until it has its translation."""
+    from pelican.contents import Page
+
+    if isinstance(instance, Page) and "lang" not in instance.metadata:
+        settings = instance.settings
+        instance.lang = settings.get("ESSAIM_HOME_LANGUAGE", settings["DEFAULT_LANG"])
+        instance.in_default_lang = instance.lang == settings["DEFAULT_LANG"]
+
+
+def one_page_per_slug(generator) -> None:
+    """Signal `page_generator_finalized`: of a free page and its translations (same slug), the
+    one in the build's language, else the one in the default language, else the first read."""
+    settings = generator.settings
+    wanted = (settings["DEFAULT_LANG"], settings.get("ESSAIM_HOME_LANGUAGE", settings["DEFAULT_LANG"]))
+    for attribute in ("pages", "hidden_pages", "draft_pages"):
+        pages = getattr(generator, attribute, None)
+        if not pages:
+            continue
+        best: dict[str, Any] = {}
+        for page in pages:
+            kept = best.get(page.slug)
+            rank = wanted.index(page.lang) if page.lang in wanted else len(wanted)
+            if kept is None or rank < (wanted.index(kept.lang) if kept.lang in wanted else len(wanted)):
+                best[page.slug] = page
+        chosen = {id(page) for page in best.values()}
+        setattr(generator, attribute, [page for page in pages if id(page) in chosen])
+    for attribute in ("pages", "hidden_pages", "draft_pages"):
+        generator.context[attribute] = getattr(generator, attribute)
+
+
 def get_generators(pelican) -> list[type]:
     """Signal `get_generators`, at the start of every build: the Directory reader first, then
     each switched-on part. The workers of an earlier build of this process (`make serve`) that
@@ -210,6 +244,8 @@ def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_translations)
+    signals.content_object_init.connect(page_language)
+    signals.page_generator_finalized.connect(one_page_per_slug)
     signals.finalized.connect(finish_pending)  # pages, posters done in the background while other parts ran
     signals.finalized.connect(release_build)
     signals.finalized.connect(build_subsites)  # then the site in each other language, under /<lang>/

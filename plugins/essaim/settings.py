@@ -45,6 +45,12 @@ def pelican_settings(root: Path, production: bool = False) -> dict[str, Any]:
         },
         "PAGE_URL": "{slug}/",
         "PAGE_SAVE_AS": "{slug}/index.html",
+        # A free page's translation (`Lang: en`, the same `Slug:`) takes its place in that
+        # language's site, at the same address: pelican_plugin.one_page_per_slug keeps one.
+        "PAGE_LANG_URL": "{slug}/",
+        "PAGE_LANG_SAVE_AS": "{slug}/index.html",
+        "PAGE_TRANSLATION_ID": None,
+        "ESSAIM_HOME_LANGUAGE": territory.language,  # what a page without `Lang:` is written in
         "DIRECT_TEMPLATES": [],
         "TAG_SAVE_AS": "",
         "CATEGORY_SAVE_AS": "",

@@ -60,9 +60,11 @@ class Site:
     urls: Urls
     now: datetime
     labels: dict[str, Any] = field(default_factory=lambda: translated(vocabulary()))  # in the language
-    nav_links: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, url, label)
+    nav_links: list[tuple[str, str, str, str | None]] = field(
+        default_factory=list
+    )  # (slug, url, label, lang)
     section_links: list[tuple[str, str, str]] = field(init=False)  # (path, url, label)
-    footer_links: list[tuple[str, str, str]] = field(default_factory=list)
+    footer_links: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     peers: Any = None  # federation.snapshots.PeerRecords, when territory.yml lists peers
     jobs: int = 1  # processes the build may share its work among (ESSAIM_JOBS, else the cores)
     home: Territory | None = None  # the territory in its default language (`languages`, segments)
@@ -94,9 +96,15 @@ class Site:
 
         Computed once: Pelican builds a page's URL anew at each access.
         """
-        self.nav_links = [(p.slug, f"{siteurl}/{p.url}", p.nav) for p in pages if getattr(p, "nav", "")]
+
+        def written_in(page) -> str | None:  # its `lang` when not the page's: not translated yet
+            return page.lang if page.lang != self.territory.language else None
+
+        self.nav_links = [
+            (p.slug, f"{siteurl}/{p.url}", p.nav, written_in(p)) for p in pages if getattr(p, "nav", "")
+        ]
         self.footer_links = [
-            (p.slug, f"{siteurl}/{p.url}", p.title) for p in pages if getattr(p, "footer", "")
+            (p.slug, f"{siteurl}/{p.url}", p.title, written_in(p)) for p in pages if getattr(p, "footer", "")
         ]
 
     @cached_property
@@ -115,11 +123,15 @@ class Site:
     def shown(self, record, field: str) -> tuple[str, str | None]:
         """A record's `name`, `summary` or `description` as this page shows it: in the page's
         language when the record is translated, else as written, with the language it is written
-        in (the site's default) for the element's `lang`, so that a screen reader switches voice;
-        None when the text is in the page's language."""
+        in for the element's `lang`, so that a screen reader switches voice: the site's default
+        language, or a neighbour's record's, the language its manifest declares; None when the
+        text is in the page's language."""
         text, translated_here = record_text(record, field)
-        home = (self.home or self.territory).language
-        return text, None if translated_here or self.territory.language == home else home
+        written = (self.home or self.territory).language
+        origin = getattr(record, "origin_url", None)
+        if origin is not None and self.peers is not None:
+            written = self.peers.languages.get(origin, written)
+        return text, None if translated_here or self.territory.language == written else written
 
     def alternates(self, output_file: str | None) -> list[dict[str, Any]]:
         """This page in each language of the site, for the language switcher, `hreflang` and the

@@ -197,10 +197,10 @@ LEFT_OUT = {
         for path in fields
     },
     "offers_needs.contact": "another address to answer to: rare, written in the file",
-    # the record's texts in the other languages: written in the file by a maintainer or a
-    # translator once the record is in (README, « Languages »)
+    # the record's texts in the other languages: the form offers the territory's other languages
+    # (translation_fields); `essaim new` leaves them to be written in the file
     **{
-        f"translations.{language}.{text}": "the other languages' texts are written in the file"
+        f"translations.{language}.{text}": "the form asks them per language (translation_fields)"
         for language in ("fr", "en", "es")
         for text in ("name", "title", "summary", "description")
     },
@@ -225,3 +225,23 @@ def required(kind: str, key: str) -> bool:
     for step in parents:
         node = node.get("properties", {}).get(step, {})
     return last in node.get("required", []) and not parents
+
+
+def translation_fields(kind: str, languages: tuple[str, ...]) -> list[Field]:
+    """The record's texts in each of `languages` (the territory's others), optional: its name
+    (an event's title), its summary and its description, as `translations.<lang>.<field>`."""
+    title = TITLE_KEY[kind]
+    return [
+        field
+        for language in languages
+        for field in (
+            Field(f"translations.{language}.{title}", N_("Nom") if title == "name" else N_("Titre")),
+            Field(
+                f"translations.{language}.summary",
+                N_("Résumé"),
+                N_("Une ou deux phrases, 280 caractères au plus."),
+                "textarea",
+            ),
+            Field(f"translations.{language}.description", N_("Description"), "", "textarea"),
+        )
+    ]

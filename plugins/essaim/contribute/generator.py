@@ -6,7 +6,9 @@ import json
 import logging
 from typing import Any
 
-from ..i18n import N_, _
+from babel import Locale
+
+from ..i18n import N_, _, active_language
 from ..output import make_key
 from ..part import Part
 from ..records.schema import MESSAGES, TYPE_NAMES, bundled, pattern_messages
@@ -21,6 +23,7 @@ from .fields import (
     TITLE_KEY,
     constraint,
     required,
+    translation_fields,
 )
 from .template import reserved_slugs
 
@@ -46,10 +49,11 @@ def _options(key: str, schema: dict[str, Any]) -> list[tuple[str, str]]:
     return options
 
 
-def form_fields(kind: str) -> list[dict[str, Any]]:
-    """What the template needs to draw each field, constraints taken from the JSON Schema."""
+def form_fields(kind: str, other_languages: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """What the template needs to draw each field, constraints taken from the JSON Schema; then,
+    optional, the record's texts in each of the territory's `other_languages`."""
     drawn = []
-    for field in FIELDS[kind]:
+    for field in [*FIELDS[kind], *translation_fields(kind, other_languages)]:
         schema = constraint(kind, field.key)
         drawn.append(
             {
@@ -61,7 +65,7 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
                 "required": required(kind, field.key),
                 "maxlength": schema.get("maxLength"),
                 "options": _options(field.key, schema),
-                "group": field.key.split(".")[0] if "." in field.key else "",
+                "group": ".".join(field.key.split(".")[:-1]),  # "address", "translations.en"
             }
         )
     return drawn
@@ -79,8 +83,14 @@ GROUP_LABELS = {
 def sections(fields: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The fields in order, consecutive fields of one group (address...) in one section."""
     found: list[tuple[str, list[dict[str, Any]]]] = []
+    interface = Locale.parse(active_language())
     for field in fields:
-        label = _(GROUP_LABELS[field["group"]]) if field["group"] in GROUP_LABELS else ""
+        group = field["group"]
+        label = _(GROUP_LABELS[group]) if group in GROUP_LABELS else ""
+        if group.startswith("translations."):
+            code = group.split(".")[1]
+            language = interface.languages.get(code, code)
+            label = _("La fiche en %(language)s (facultatif)") % {"language": language}
         if found and found[-1][0] == label and label:
             found[-1][1].append(field)
         else:
@@ -116,7 +126,8 @@ class ContributeGenerator(Part):
         }
         pages = [(urls.path("propose"), "propose_index", {"canonical_url": site.canonical.url("propose")})]
         for kind, slug in KIND_SLUGS.items():
-            fields = form_fields(kind)
+            home = site.home or territory
+            fields = form_fields(kind, tuple(lang for lang in home.languages if lang != home.language))
             settings = {
                 "kind": kind,
                 "folder": FOLDERS[kind],

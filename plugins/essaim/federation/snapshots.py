@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -51,6 +52,9 @@ class PeerRecords:
     records: list[Record] = field(default_factory=list)
     territories: list[tuple[str, str]] = field(default_factory=list)  # (name, url), in territory.yml order
     also_listed_by: dict[str, list[str]] = field(default_factory=dict)  # local source → peer names
+    # The language each neighbour writes in (its manifest's, kept in its provenance), by its URL
+    # in territory.yml: a page marks its untranslated texts with it. Absent when not declared.
+    languages: dict[str, str] = field(default_factory=dict)
     key: str = ""  # changes when any snapshot changes
     # The neighbours' offers and needs (their `offers_needs` dataset), each on a record that
     # holds what matching and the pages use of it: name, page, themes, city, place.
@@ -149,6 +153,16 @@ def _checked_rows(
     return found
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or -3: what a `lang` attribute is given
+
+
+def declared_language(territory: Any) -> str | None:
+    """The language a neighbour's manifest says it writes in, when it is a plain language code
+    (anything else is not written into our pages)."""
+    language = territory.get("language") if isinstance(territory, dict) else None
+    return language if isinstance(language, str) and LANGUAGE_CODE.fullmatch(language) else None
+
+
 def load_peers(
     root: Path, territory: Territory, local_actors: list[Actor], cache_dir: Path | None = None
 ) -> PeerRecords:
@@ -176,10 +190,13 @@ def load_peers(
             continue  # not pulled yet: `essaim federation pull`
         names.add(slugify(name))
         origin = (name, peer["url"].rstrip("/"))  # the URL we configured, never the one declared
+        language = declared_language(provenance["territory"])
         found.key = hashlib.sha1(
-            (found.key + json.dumps(provenance.get("datasets"), sort_keys=True)).encode()
+            (found.key + json.dumps([provenance.get("datasets"), language], sort_keys=True)).encode()
         ).hexdigest()
         found.territories.append(origin)
+        if language:
+            found.languages[origin[1]] = language
         for plural in peer["include"]:
             path = folder / f"{plural}.json"
             source = f"{FOLDER}/{folder.name}/{plural}.json"

@@ -107,16 +107,21 @@ def record_documents(
     horizon: timedelta,
     territory: str,
     peer: bool = False,
+    written_in: Callable[[Record, str], str | None] | None = None,
 ) -> list[SearchDocument]:
     """One directory's records as SearchDocuments, in name order: ours, or (`peer`) those of
     the neighbour named `territory`, each linking to its page on its own site, without its
-    long description (it stays there: name, summary, themes... are indexed)."""
+    long description (it stays there: name, summary, themes... are indexed). `written_in`:
+    the language a record's field is shown in when not the index's (Site.shown's)."""
     found = []
     for record in sorted(records, key=lambda r: (r.sort_name, r.KIND, r.slug)):
         url = getattr(record, "canonical_url", None) or url_path(record)  # a page here, or theirs
         found_document = document(record, url, themes, now, horizon)
         found_document.peer = peer
         found_document.territory = territory
+        if written_in is not None:
+            found_document.name_lang = written_in(record, "name") or ""
+            found_document.summary_lang = written_in(record, "summary") or ""
         if peer:
             found_document.body = ""
         found.append(found_document)

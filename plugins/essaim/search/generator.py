@@ -144,7 +144,14 @@ class SearchGenerator(Part):
             group = kept[entry]
             if group is None:
                 found = record_documents(
-                    records, urls.record_path, directory.themes, site.now, site.horizon, name, peer
+                    records,
+                    urls.record_path,
+                    directory.themes,
+                    site.now,
+                    site.horizon,
+                    name,
+                    peer,
+                    lambda record, field: site.shown(record, field)[1],
                 )
                 group = Group.of(found, language, theme_labels, known)
                 cache.put(entry, key, group)
@@ -160,11 +167,18 @@ class SearchGenerator(Part):
         offers = offer_need_documents(
             items, urls.record_path, directory.themes, site.categories, site.territory.name
         )
+        home = (site.home or site.territory).language
+        if home != site.territory.language:  # an offer's or need's text is never translated
+            for offer in offers:
+                offer.name_lang = home
         groups.append(Group.of(offers, language, theme_labels, known))
         return groups
 
     def _group_key(self, name: str, records: list) -> tuple:
-        """What a directory's group is made from: its records, its name, and, when it has
+        """What a directory's group is made from: its records, its name, the languages the
+        neighbours write in (a result marks an untranslated text with its own) and, when it has
         events, the day (an event's next date)."""
         events = any(r.KIND == "event" for r in records)
-        return (make_key(record_keys(records)), name, str(self.site.now.date()) if events else "")
+        languages = sorted(self.site.peers.languages.items()) if self.site.peers else []
+        day = str(self.site.now.date()) if events else ""
+        return (make_key(record_keys(records)), name, tuple(languages), day)

@@ -209,6 +209,10 @@ class SearchDocument:
     peer: bool = False  # a neighbouring directory's record (its URL may be on its own site)
     category: str = ""  # an offer's or need's (facet "Catégorie")
     hours: str = ""  # an actor's opening hours when in OSM syntax (facet "Ouverture")
+    # The language its name and its summary are written in, when not the index's (untranslated):
+    # a result marks them with it (`lang`), so that a screen reader switches voice.
+    name_lang: str = ""
+    summary_lang: str = ""
     # Per field of FIELDS: ((term, frequency)...) and the field's length in terms, made by
     # `analyse` (the index keeps only its groups: a document is analysed each time it is built).
     terms: tuple[tuple[tuple[tuple[str, int], ...], int], ...] | None = field(default=None, repr=False)
@@ -402,6 +406,7 @@ class Group:
                         d.territory if d.peer else "",
                         KINDS.index(d.kind),
                         ", ".join(theme_labels[t] for t in d.themes if t in theme_labels),
+                        *([d.name_lang, d.summary_lang] if d.name_lang or d.summary_lang else []),
                     ]
                 )
                 for d in documents

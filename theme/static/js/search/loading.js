@@ -14,7 +14,7 @@ export function loadScript(src) {
     script.src = src;
     script.async = false;
     script.onload = resolve;
-    script.onerror = function () { reject(new Error("chargement impossible : " + src)); };
+    script.onerror = function () { reject(new Error(src)); };  /* the page says the search is unavailable */
     document.head.appendChild(script);
   });
 }

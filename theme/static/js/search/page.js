@@ -12,7 +12,8 @@ import { format, gettext, ngettext } from "../messages.js";
 
 const PAGE = 20;
 const KIND_LABELS = [gettext("Acteur"), gettext("Initiative"), gettext("Événement"), gettext("Offre ou besoin")];
-const MOST = { city: 50 };  /* the most frequent values a long list shows (type the others) */
+const MOST = { city: 50 };
+const LANGUAGE_CODE = /^[a-z]{2,3}$/;  /* a result's lang, from the index (written by our build) */  /* the most frequent values a long list shows (type the others) */
 
 const form = document.getElementById("search-form");
 if (form) start(form);
@@ -126,6 +127,7 @@ function start(form) {
     item.className = "search-result";
     const heading = document.createElement("h2"), link = document.createElement("a");
     link.href = safeURL(card[1]);
+    if (LANGUAGE_CODE.test(card[8] || "")) link.lang = card[8];  /* not translated: its own language */
     highlight(link, card[0], m.terms);
     heading.appendChild(link);
     item.appendChild(heading);
@@ -134,11 +136,12 @@ function start(form) {
     const details = [KIND_LABELS[card[6]]];
     if (card[4]) details.push(card[4]);
     if (card[3]) details.push(card[3]);
-    if (card[5]) details.push("annuaire " + card[5]);
+    if (card[5]) details.push(format(gettext("annuaire %(territory)s"), { territory: card[5] }));
     about.textContent = details.join(" · ");
     item.appendChild(about);
     if (card[2]) {
       const summary = document.createElement("p");
+      if (LANGUAGE_CODE.test(card[9] || "")) summary.lang = card[9];
       highlight(summary, card[2], m.terms);
       item.appendChild(summary);
     }
