@@ -521,3 +521,17 @@ def test_every_link_of_every_language_resolves_at_the_root(three_languages):
             checked.add(target)
     for needed in ("/en/", "/es/", "/en/a-propos/", "/es/mentions-legales/", "/en/organisations/ping/"):
         assert needed in checked, needed
+
+
+def test_an_offer_or_need_is_marked_with_the_language_it_is_written_in(three_languages):
+    """An offer's or need's text is never translated: on the English board, on the record's page
+    and on the home page it is marked `lang="fr"`; on the French site it is not."""
+    text = "Bénévoles pour les ateliers de fabrication"
+    for path in ("en/helping-hands/benevolat/index.html", "en/organisations/ping/index.html"):
+        tree = lxml_html.fromstring((three_languages / path).read_bytes())
+        assert tree.xpath(f"//span[@lang='fr'][.='{text}']"), path
+    home = lxml_html.fromstring((three_languages / "en/index.html").read_bytes())
+    needs = home.xpath("//ul[@class='exchange-list']/li")
+    assert needs and all(need.xpath("span[@lang='fr']") for need in needs)
+    french = lxml_html.fromstring((three_languages / "coups-de-main/benevolat/index.html").read_bytes())
+    assert french.xpath(f"//h2[contains(., '{text}')]") and not french.xpath("//main//*[@lang]")

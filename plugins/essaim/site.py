@@ -8,6 +8,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup, escape
+
 from .i18n import LANGUAGE_NAMES, N_, _
 from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.freshness import is_stale, stale_since
@@ -127,11 +129,24 @@ class Site:
         language, or a neighbour's record's, the language its manifest declares; None when the
         text is in the page's language."""
         text, translated_here = record_text(record, field)
+        return text, None if translated_here else self.written_in(record)
+
+    def written_in(self, record) -> str | None:
+        """The language a record's own texts are written in, when not the page's: the site's
+        default language, or a neighbour's record's, the language its manifest declares."""
         written = (self.home or self.territory).language
         origin = getattr(record, "origin_url", None)
         if origin is not None and self.peers is not None:
             written = self.peers.languages.get(origin, written)
-        return text, None if translated_here or self.territory.language == written else written
+        return None if self.territory.language == written else written
+
+    def as_written(self, record, text: str) -> Markup:
+        """`text`, one of a record's own that is never translated (an offer's or need's), escaped,
+        in a `lang` span when not in the page's language."""
+        language = self.written_in(record)
+        if language is None:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(language, text)
 
     def alternates(self, output_file: str | None) -> list[dict[str, Any]]:
         """This page in each language of the site, for the language switcher, `hreflang` and the
