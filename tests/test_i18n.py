@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 
 from conftest import REPO, build, demo_copy, translate_ping, write
 from essaim.i18n import catalogue_path, languages, translations
+from essaim.records.model import sort_key
 from essaim.records.territory import read_territory
 
 TRANSLATED = ("en", "es")
@@ -535,3 +536,39 @@ def test_an_offer_or_need_is_marked_with_the_language_it_is_written_in(three_lan
     assert needs and all(need.xpath("span[@lang='fr']") for need in needs)
     french = lxml_html.fromstring((three_languages / "coups-de-main/benevolat/index.html").read_bytes())
     assert french.xpath(f"//h2[contains(., '{text}')]") and not french.xpath("//main//*[@lang]")
+
+
+def test_a_translated_name_is_listed_a_to_z_under_its_own_letter(tmp_path):
+    """« Médecins du Monde » is « Doctors of the World » in English: the English A–Z lists it
+    under D, in the order of the names shown, on the list of organisations and on its theme's
+    page; the French lists keep it under M."""
+    root = demo_copy(tmp_path / "site", "languages: [fr, en]\n")
+    path = root / "actors/medecins-du-monde-nantes.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "\nlegal_form:", "\ntranslations:\n  en: {name: Doctors of the World Nantes}\nlegal_form:", 1
+        ),
+        encoding="utf-8",
+    )
+    output = build(root, tmp_path / "output")
+
+    def cards(page: str, scope: str = "//main") -> list:
+        tree = lxml_html.fromstring((output / page).read_bytes())
+        return tree.xpath(f"{scope}//ul[@class='cards']/li")
+
+    def names(page: str, scope: str = "//main") -> list[str]:
+        return [" ".join(card.xpath("string(.//h2|.//h3)").split()) for card in cards(page, scope)]
+
+    def letter(page: str, name: str) -> str | None:
+        return next((card.get("id") for card in cards(page) if name in card.text_content()), None)
+
+    english = names("en/organisations/index.html")
+    assert "Doctors of the World Nantes" in english and "Médecins du Monde Nantes" not in english
+    assert english == sorted(english, key=sort_key), english
+    assert letter("en/organisations/index.html", "Doctors of the World Nantes") == "lettre-D"
+    french = names("acteurs/index.html")
+    assert "Médecins du Monde Nantes" in french and french == sorted(french, key=sort_key)
+    assert letter("acteurs/index.html", "Médecins du Monde Nantes") == "lettre-M"
+    themed = names("en/themes/sante-social/index.html", "//section[@aria-labelledby='acteurs']")
+    assert "Doctors of the World Nantes" in themed and themed == sorted(themed, key=sort_key), themed

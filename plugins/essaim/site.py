@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from .i18n import LANGUAGE_NAMES, N_, _
 from .matching import Match, Vocabulary, match_all, open_offers_needs
 from .records.freshness import is_stale, stale_since
-from .records.model import City, Directory, Occurrence, slugify, sort_key
+from .records.model import City, Directory, Occurrence, initial, slugify, sort_key
 from .records.offers import OfferNeed
 from .records.taxonomy import vocabulary
 from .records.territory import Territory
@@ -139,6 +139,47 @@ class Site:
         if origin is not None and self.peers is not None:
             written = self.peers.languages.get(origin, written)
         return None if self.territory.language == written else written
+
+    @cached_property
+    def _names_here(self) -> dict[tuple[str, str, str | None], tuple[str, str]]:
+        """The actors and initiatives whose name is translated into the page's language, ours and
+        the neighbours': (kind, slug, origin) → the sort key and initial of that name, so that a
+        list A–Z orders them by the name it shows. Empty on most sites: names are seldom
+        translated."""
+        found = {}
+        for record in (*self.directory.actors, *self.directory.initiatives, *self.peer_records):
+            if record.KIND == "event":
+                continue
+            name, translated_here = record_text(record, "name")
+            if translated_here:
+                key = sort_key(name)
+                found[(record.KIND, record.slug, getattr(record, "origin_url", None))] = (key, initial(key))
+        return found
+
+    def in_name_order(self, records: list) -> list:
+        """Actors or initiatives in the order of the names this page shows (`records` as they
+        are, already in the order of their own names, when none is translated)."""
+        if not self._names_here:
+            return records
+        return sorted(records, key=lambda r: (self._name_here(r)[0], r.slug))
+
+    def _name_here(self, record) -> tuple[str, str]:
+        here = self._names_here.get((record.KIND, record.slug, getattr(record, "origin_url", None)))
+        return here or (record.sort_name, record.sort_letter)
+
+    def sort_letter(self, record) -> str:
+        """The letter under which a record falls in a list A–Z of this page's language."""
+        return self._name_here(record)[1] if self._names_here else record.sort_letter
+
+    def letter_anchors(self, records) -> list[tuple[Any, str]]:
+        """Each record of an alphabetical list with its initial when it is the first of the list
+        or of its letter (the anchor `#lettre-X` of the letter index), "" otherwise."""
+        anchored, previous = [], None
+        for record in records:
+            letter = self.sort_letter(record)
+            anchored.append((record, letter if letter != previous else ""))
+            previous = letter
+        return anchored
 
     def as_written(self, record, text: str) -> Markup:
         """`text`, one of a record's own that is never translated (an offer's or need's), escaped,

@@ -3,8 +3,6 @@ lists, registered for every template."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..records.model import slugify
 from ..site import mailto
 from ..wording import (
@@ -31,20 +29,8 @@ def by_month(events) -> list[tuple[str, list]]:
     return groups
 
 
-def letter_anchors(records) -> list[tuple[Any, str]]:
-    """Each record of an alphabetical list with its initial when it is the first of the list or
-    of its letter (the anchor `#lettre-X` of the letter index), "" otherwise."""
-    anchored, previous = [], None
-    for record in records:
-        letter = record.sort_letter
-        anchored.append((record, letter if letter != previous else ""))
-        previous = letter
-    return anchored
-
-
 FILTERS = {
     "by_month": by_month,
-    "letter_anchors": letter_anchors,
     "slugify_city": slugify,
     "date_text": date_text,
     "month_text": month_text,

@@ -166,6 +166,8 @@ class PagesGenerator(Part):
     ) -> None:
         """Write a paginated list of records under /section/[slug/][page/N/]."""
         urls = self.site.urls
+        if records and all(isinstance(r, Actor | Initiative) for r in records):
+            records = self.site.in_name_order(records)  # by the names shown in this language
         pages = paginate(records, self.page_size, lambda n: urls.url(section, slug, n))
         letters = self._letter_index(records, section, slug)
         for listing in pages:
@@ -184,7 +186,7 @@ class PagesGenerator(Part):
             return []
         letters: dict[str, str] = {}
         for index, record in enumerate(records):
-            letter = record.sort_letter
+            letter = self.site.sort_letter(record)
             if letter not in letters:
                 page = index // self.page_size + 1
                 letters[letter] = f"{self.site.urls.url(section, slug, page)}#lettre-{letter}"
@@ -366,6 +368,7 @@ class PagesGenerator(Part):
                 actors = sorted([*actors, *neighbours["actor"]], key=lambda r: (r.sort_name, r.slug))
                 initiatives = sorted([*initiatives, *neighbours["initiative"]], key=lambda r: r.sort_name)
                 upcoming = sorted([*upcoming, *neighbours["event"]], key=lambda e: (e.start, e.slug))
+            initiatives = self.site.in_name_order(initiatives)
             self._listing(
                 "themes",
                 slug,

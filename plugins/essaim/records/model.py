@@ -37,6 +37,13 @@ def sort_key(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
+def initial(sort_name: str) -> str:
+    """The letter under which a name listed A–Z falls (`#` for digits and signs), from its
+    sort key."""
+    first = sort_name[:1].upper()
+    return first if first.isalpha() else "#"
+
+
 def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
     """Parse an event date or date-time; return an aware datetime and whether it is all-day.
 
@@ -105,8 +112,7 @@ class Record:
     @cached_property
     def sort_letter(self) -> str:
         """Initial letter under which the record is listed A–Z (`#` for digits and signs)."""
-        first = self.sort_name[:1].upper()
-        return first if first.isalpha() else "#"
+        return initial(self.sort_name)
 
     @property
     def archived(self) -> bool:
