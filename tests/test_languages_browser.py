@@ -78,6 +78,30 @@ def test_the_map_speaks_the_page_s_language(page, languages_url, languages_outpu
 
 
 @pytest.mark.browser
+def test_a_popup_shows_the_record_in_the_page_s_language_or_marks_its_own(
+    page, languages_url, languages_output
+):
+    """PiNG's summary is translated into English (not Spanish), its name is not: the English
+    popup shows the English summary, the name marked `lang="fr"`; the Spanish popup marks both."""
+    summary = "A popular education association in Nantes that runs shared makerspace and repair workshops."
+    for language, summary_lang in (("en", None), ("es", "fr")):
+        page.goto(languages_url + in_language(languages_output, "/carte/", language))
+        page.locator(".map-offer button").click()
+        page.wait_for_selector("#carte[data-ready=true]")
+        listed = page.locator("#lieux-visibles li", has_text="PiNG")
+        assert listed.locator("a").get_attribute("lang") == "fr", language
+        listed.locator("button").click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        name = popup.locator("strong a")
+        assert name.inner_text() == "PiNG" and name.get_attribute("lang") == "fr", language
+        shown = popup.locator("p:not(.popup-kind)").first
+        assert (shown.inner_text() == summary) == (language == "en"), language
+        assert shown.get_attribute("lang") == summary_lang, language
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_agenda_and_the_opening_hours_speak_the_page_s_language(
     page, languages_url, languages_output, language

@@ -148,7 +148,7 @@ class MapGenerator(Part):
         same build key) while `group_key` (its records, and what they ask and offer) is the same."""
         places = cache.get(name, group_key)
         if places is None:
-            places = places_of(records, self.site.record_url, exchange)
+            places = places_of(records, self.site.record_url, exchange, self.site.shown)
             cache.put(name, group_key, places)
         return places
 

@@ -27,18 +27,36 @@ from .tiles import MAX_ZOOM, filter_keys, tile_of
 TILE_BITS = MAX_ZOOM  # a tile's x and y at MAX_ZOOM are below 2**MAX_ZOOM
 
 
-def feature(record: Record, url: str, kind: str) -> dict[str, Any] | None:
-    """A GeoJSON feature for the map (lon, lat order), or None without coordinates."""
+# A record's name and summary as the page shows them: the text, and the language it is written
+# in when not the page's (Site.shown).
+Shown = Callable[[Record, str], tuple[str, str | None]]
+
+
+def as_written(record: Record, field: str) -> tuple[str, str | None]:
+    """A record's name or summary as written, in the page's language (a one-language site)."""
+    return (record.name if field == "name" else record.summary), None
+
+
+def feature(record: Record, url: str, kind: str, shown: Shown = as_written) -> dict[str, Any] | None:
+    """A GeoJSON feature for the map (lon, lat order), or None without coordinates. Its name and
+    summary are the page's language's; one left untranslated says the language it is written
+    in (`name_lang`, `summary_lang`), for the popup's `lang`."""
     geo = record.geo
     if not geo:
         return None
+    name, name_lang = shown(record, "name")
+    summary, summary_lang = shown(record, "summary")
     properties = {
-        "name": record.name,
-        "summary": record.summary,
+        "name": name,
+        "summary": summary,
         "url": url,
         "themes": record.themes,
         "city": record.city or "",
     }
+    if name_lang:
+        properties["name_lang"] = name_lang
+    if summary_lang and summary:
+        properties["summary_lang"] = summary_lang
     if kind == "actor":
         properties["legal_form"] = record.legal_form
         if record.osm_hours:  # « Ouvert maintenant » (js/hours/)
@@ -75,11 +93,12 @@ def places_of(
     records: Iterable[tuple[Record, str]],
     record_url: Callable[[Record], str],
     exchange: dict[tuple[str, str], list[int]] | None = None,
+    shown: Shown = as_written,
 ) -> Places:
     """The places of `records` ((record, kind), those without coordinates left out), each
-    linking to `record_url(record)`; `exchange`: what each record asks and offers, (needs,
-    offers) by (kind, slug), for the filter « Coups de main »."""
-    features = [f for record, kind in records if (f := feature(record, record_url(record), kind))]
+    linking to `record_url(record)`, named as `shown` says; `exchange`: what each record asks
+    and offers, (needs, offers) by (kind, slug), for the filter « Coups de main »."""
+    features = [f for record, kind in records if (f := feature(record, record_url(record), kind, shown))]
     for found in features:
         needs, offers = (exchange or {}).get(
             (found["properties"]["type"], found["properties"]["slug"]), (0, 0)

@@ -121,6 +121,7 @@ function essaimMap(element) {
     return hoursAsked;
   }
   var TYPE_LABELS = { actor: gettext("Acteur"), initiative: gettext("Initiative"), event: gettext("Événement") };
+  var LANGUAGE_CODE = /^[a-z]{2,3}$/;  /* a place's untranslated name or summary: its lang */
 
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
@@ -149,11 +150,13 @@ function essaimMap(element) {
     var title = document.createElement("a");
     title.href = p.url;
     title.textContent = p.name;
+    if (LANGUAGE_CODE.test(p.name_lang || "")) { title.lang = p.name_lang; }  /* untranslated */
     if (embed) { title.target = "_top"; }
     var heading = document.createElement("strong");
     heading.appendChild(title);
     var summary = document.createElement("p");
     summary.textContent = p.summary;
+    if (LANGUAGE_CODE.test(p.summary_lang || "")) { summary.lang = p.summary_lang; }
     box.appendChild(heading);
     box.appendChild(kind);
     box.appendChild(summary);
@@ -239,6 +242,7 @@ function essaimMap(element) {
       var link = document.createElement("a");
       link.href = p.url;
       link.textContent = p.name;
+      if (LANGUAGE_CODE.test(p.name_lang || "")) { link.lang = p.name_lang; }
       var show = document.createElement("button");
       show.type = "button";
       show.className = "show-on-map";

@@ -12,8 +12,8 @@ import { format, gettext, ngettext } from "../messages.js";
 
 const PAGE = 20;
 const KIND_LABELS = [gettext("Acteur"), gettext("Initiative"), gettext("Événement"), gettext("Offre ou besoin")];
-const MOST = { city: 50 };
-const LANGUAGE_CODE = /^[a-z]{2,3}$/;  /* a result's lang, from the index (written by our build) */  /* the most frequent values a long list shows (type the others) */
+const MOST = { city: 50 };  /* the most frequent values a long list shows (type the others) */
+const LANGUAGE_CODE = /^[a-z]{2,3}$/;  /* a result's lang, from the index (written by our build) */
 
 const form = document.getElementById("search-form");
 if (form) start(form);
