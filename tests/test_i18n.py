@@ -531,6 +531,8 @@ def test_an_offer_or_need_is_marked_with_the_language_it_is_written_in(three_lan
     for path in ("en/helping-hands/benevolat/index.html", "en/organisations/ping/index.html"):
         tree = lxml_html.fromstring((three_languages / path).read_bytes())
         assert tree.xpath(f"//span[@lang='fr'][.='{text}']"), path
+    board = lxml_html.fromstring((three_languages / "en/helping-hands/benevolat/index.html").read_bytes())
+    assert board.xpath("//li[@class='board-item']//p/a/span[@lang='fr'][.='PiNG']")  # « Needed by PiNG »
     home = lxml_html.fromstring((three_languages / "en/index.html").read_bytes())
     needs = home.xpath("//ul[@class='exchange-list']/li")
     assert needs and all(need.xpath("span[@lang='fr']") for need in needs)
@@ -572,3 +574,6 @@ def test_a_translated_name_is_listed_a_to_z_under_its_own_letter(tmp_path):
     assert letter("acteurs/index.html", "Médecins du Monde Nantes") == "lettre-M"
     themed = names("en/themes/sante-social/index.html", "//section[@aria-labelledby='acteurs']")
     assert "Doctors of the World Nantes" in themed and themed == sorted(themed, key=sort_key), themed
+    board = lxml_html.fromstring((output / "en/helping-hands/benevolat/index.html").read_bytes())
+    by = [" ".join(a.text_content().split()) for a in board.xpath("//li[@class='board-item']/p[1]/a")]
+    assert "Doctors of the World Nantes" in by and "Médecins du Monde Nantes" not in by, by

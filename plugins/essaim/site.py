@@ -181,6 +181,19 @@ class Site:
             previous = letter
         return anchored
 
+    def name_of(self, record) -> Markup:
+        """A record's name as this page shows it (Site.shown), escaped, in a `lang` span when it
+        is not in the page's language: for a name inside a sentence (« proposé par … »)."""
+        name, language = self.shown(record, "name")
+        if language is None:
+            return escape(name)
+        return Markup('<span lang="{}">{}</span>').format(language, name)
+
+    def name_text(self, record) -> str:
+        """A record's name as this page shows it, as plain text: for an attribute (aria-label,
+        alt) or an option, where a `lang` span cannot go."""
+        return self.shown(record, "name")[0]
+
     def as_written(self, record, text: str) -> Markup:
         """`text`, one of a record's own that is never translated (an offer's or need's), escaped,
         in a `lang` span when not in the page's language."""
