@@ -82,6 +82,8 @@ test("in English and Spanish: the page's catalogue, the language's days, months 
     assert.equal(gridToOSM([[["18:00", "09:00"]]], false).error, "the closing time must come after the opening time");
     useMessages(catalogue("es"), "es");
     assert.equal(say(WEEK, "2026-12-07T19:00").text, "Cerrado ahora · abre mañana a las 9:00");
+    assert.equal(say("Fr-Sa 20:00-01:00", "2026-12-11T23:00").text, "Abierto ahora · cierra mañana a la 1:00");  /* « la una » */
+    assert.equal(say("Mo-Su 13:00-18:00", "2026-12-07T10:00").text, "Cerrado ahora · abre a las 13:00");
     assert.equal(say(WEEK, "2026-12-12T13:00").text, "Cerrado ahora · abre el lunes a las 9:00");
     assert.equal(say("Mo-Fr 09:30-17:00; Jan off", "2026-12-31T18:00").text, "Cerrado ahora · abre el 1 de febrero a las 9:30");
     assert.equal(say('Tu 14:00-17:00 "sur rendez-vous"', "2026-12-08T15:00").text, "Apertura por confirmar (sur rendez-vous)");

@@ -10,7 +10,7 @@
    The sentences are the page's language (messages.js; a worker is handed the page's catalogue);
    days, months and times are the language's own (Intl), but French says « 18 h » and « 1er ». */
 
-import { currentLanguage, format, gettext } from "../messages.js";
+import { currentLanguage, format, gettext, ngettext } from "../messages.js";
 
 const DAY = 86400000;
 
@@ -52,7 +52,9 @@ function midnight(date) {
 /* « à 18 h », « demain à 9 h », « lundi à 9 h », « le 5 janvier à 9 h ». */
 export function when(next, now) {
   const days = Math.round((midnight(next) - midnight(now)) / DAY);
-  const at = next.getHours() === 0 && next.getMinutes() === 0 ? gettext("à minuit") : format(gettext("à %(time)s"), { time: clock(next) });
+  /* A plural on the hour: Spanish says « a la 1:00 » but « a las 9:00 ». */
+  const at = next.getHours() === 0 && next.getMinutes() === 0 ? gettext("à minuit")
+    : format(ngettext("à %(time)s", "à %(time)s", next.getHours()), { time: clock(next) });
   if (days === 0) return at;
   if (days === 1) return format(gettext("demain %(at)s"), { at: at });
   if (days < 7) {
