@@ -577,3 +577,13 @@ def test_a_translated_name_is_listed_a_to_z_under_its_own_letter(tmp_path):
     board = lxml_html.fromstring((output / "en/helping-hands/benevolat/index.html").read_bytes())
     by = [" ".join(a.text_content().split()) for a in board.xpath("//li[@class='board-item']/p[1]/a")]
     assert "Doctors of the World Nantes" in by and "Médecins du Monde Nantes" not in by, by
+
+
+def test_the_agenda_embed_marks_an_untranslated_event_title(three_languages):
+    """The embeddable agenda of the English site shows each event's title as the page does:
+    the demo's events are not translated, so each title is marked `lang="fr"`."""
+    tree = lxml_html.fromstring((three_languages / "en/events/embed/index.html").read_bytes())
+    titles = tree.xpath("//h3[@class='card-title']/a")
+    assert titles and all(title.xpath("span[@lang='fr']") for title in titles)
+    french = lxml_html.fromstring((three_languages / "agenda/embed/index.html").read_bytes())
+    assert french.xpath("//h3[@class='card-title']/a") and not french.xpath("//h3//*[@lang]")
