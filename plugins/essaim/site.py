@@ -53,6 +53,13 @@ REPORT_BODY = (
 )
 
 
+def in_language(text: str, language: str | None) -> Markup:
+    """`text` escaped, in a `lang` span when it is written in another language than the page's."""
+    if language is None:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(language, text)
+
+
 @dataclass
 class Site:
     """The shared state of one build, put in Pelican's context as `essaim`."""
@@ -184,10 +191,7 @@ class Site:
     def name_of(self, record) -> Markup:
         """A record's name as this page shows it (Site.shown), escaped, in a `lang` span when it
         is not in the page's language: for a name inside a sentence (« proposé par … »)."""
-        name, language = self.shown(record, "name")
-        if language is None:
-            return escape(name)
-        return Markup('<span lang="{}">{}</span>').format(language, name)
+        return in_language(*self.shown(record, "name"))
 
     def name_text(self, record) -> str:
         """A record's name as this page shows it, as plain text: for an attribute (aria-label,
@@ -197,10 +201,7 @@ class Site:
     def as_written(self, record, text: str) -> Markup:
         """`text`, one of a record's own that is never translated (an offer's or need's), escaped,
         in a `lang` span when not in the page's language."""
-        language = self.written_in(record)
-        if language is None:
-            return escape(text)
-        return Markup('<span lang="{}">{}</span>').format(language, text)
+        return in_language(text, self.written_in(record))
 
     def alternates(self, output_file: str | None) -> list[dict[str, Any]]:
         """This page in each language of the site, for the language switcher, `hreflang` and the
