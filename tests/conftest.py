@@ -328,3 +328,26 @@ def copy_repository(target: Path) -> Path:
     shutil.copytree(REPO, target, ignore=ignore)
     (target / "node_modules").symlink_to(REPO / "node_modules")  # what `npm ci` gives a fork
     return target
+
+
+def json_ld(page: Path, base_url: str = "https://essaim-nantes.example.org") -> list[dict]:
+    """The JSON-LD items of a page, as extruct reads them."""
+    import extruct
+
+    html = page.read_text(encoding="utf-8")
+    return extruct.extract(html, base_url=base_url, syntaxes=["json-ld"])["json-ld"]
+
+
+def expand_json_ld(data: dict) -> list[dict]:
+    """JSON-LD expansion with pyld, schema.org's context served locally (no network here)."""
+    from pyld import jsonld
+
+    def loader(url, options=None):
+        assert url.rstrip("/") == "https://schema.org"
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": {"@context": {"@vocab": "https://schema.org/"}},
+        }
+
+    return jsonld.expand(data, {"documentLoader": loader})

@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from conftest import REPO, actor_text, build, write
+from conftest import REPO, actor_text, build, expand_json_ld, json_ld, write
 from essaim.opendata.exports import CSV_COLUMNS
 from essaim.records.read import record_files
 
@@ -117,28 +117,6 @@ def test_records_data_inclusion_refuses_are_logged_not_dropped_silently(territor
     )
 
 
-def _jsonld(page: Path) -> list[dict]:
-    import extruct
-
-    html = page.read_text(encoding="utf-8")
-    return extruct.extract(html, base_url=BASE, syntaxes=["json-ld"])["json-ld"]
-
-
-def _expand(data: dict) -> list[dict]:
-    """JSON-LD expansion with pyld, schema.org's context served locally (no network here)."""
-    from pyld import jsonld
-
-    def loader(url, options=None):
-        assert url.rstrip("/") == "https://schema.org"
-        return {
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": {"@context": {"@vocab": "https://schema.org/"}},
-        }
-
-    return jsonld.expand(data, {"documentLoader": loader})
-
-
 @pytest.mark.parametrize(
     ("path", "kind"),
     [
@@ -150,14 +128,14 @@ def _expand(data: dict) -> list[dict]:
     ],
 )
 def test_pages_carry_json_ld(demo_output, path, kind):
-    items = _jsonld(demo_output / path)
+    items = json_ld(demo_output / path)
     assert len(items) == 1
-    expanded = _expand(items[0])
+    expanded = expand_json_ld(items[0])
     assert expanded[0]["@type"] == [kind]
 
 
 def test_event_json_ld_has_location_organizer_mode_and_offer(demo_output):
-    event = _expand(_jsonld(demo_output / "agenda/rencontre-echange-competences/index.html")[0])[0]
+    event = expand_json_ld(json_ld(demo_output / "agenda/rencontre-echange-competences/index.html")[0])[0]
     schema = "https://schema.org/"
     assert event[schema + "startDate"][0]["@value"] == "2026-11-26T18:30:00+01:00"
     assert event[schema + "eventAttendanceMode"][0]["@value"].endswith("OfflineEventAttendanceMode")

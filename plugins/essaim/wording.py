@@ -9,6 +9,7 @@ languages take Babel's dates, times and numbers (CLDR), and their words from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -234,6 +235,18 @@ def record_text(record, field: str) -> tuple[str, bool]:
         return str(said[key]), True
     written = {"name": record.name, "summary": record.summary, "description": record.body}[field]
     return written, False
+
+
+# A record's `name`, `summary` or `description` as a page shows it: the text, and the language it
+# is written in when not the page's (Site.shown). The parts that write a record's texts outside
+# a template (feeds, calendars, JSON-LD, the map) take one, and need not know the Site.
+Shown = Callable[[Any, str], tuple[str, "str | None"]]
+
+
+def own_text(record, field: str) -> tuple[str, str | None]:
+    """A record's text as written, taken to be in the page's language: the `Shown` of a
+    one-language site."""
+    return {"name": record.name, "summary": record.summary, "description": record.body}[field], None
 
 
 def plural(count: int, singular: str, many: str) -> str:

@@ -49,7 +49,9 @@ class AgendaGenerator(Part):
             # an organizer's name is in its events' files (CN, CONTACT): its record is an input
             key = make_key(base_key, record_keys(events), [record_keys(self._organizers(e)) for e in events])
             if not files.is_fresh(save_as, key):
-                text = calendar(name, entries(events), territory.base_url, territory.tz, canonical.record)
+                text = calendar(
+                    name, entries(events), territory.base_url, territory.tz, canonical.record, site.shown
+                )
                 files.write(save_as, text, key)
 
         write_calendar(
@@ -62,16 +64,21 @@ class AgendaGenerator(Part):
             events = [e for e in theme_entries.events if e.is_upcoming(now)]
             events = with_peers(events, peers.get(slug, {}).get("event", []))
             if events:
-                name = f"{territory.name} : {theme_entries.theme.label}"
+                name = _("%(site)s : %(theme)s") % {
+                    "site": territory.name,
+                    "theme": theme_entries.theme.label,
+                }
                 write_calendar(f"{canonical.path('themes', slug)}agenda.ics", name, events)
         for slug, events in directory.events_of.items():
             if slug in by_slug:
-                name = f"{by_slug[slug].name} ({territory.name})"
+                name = f"{site.name_text(by_slug[slug])} ({territory.name})"
                 write_calendar(f"{canonical.path('actors', slug)}agenda.ics", name, events)
         # One file per event page: ours, and the neighbours' events that have a page here too.
         paged = [e for e in site.peer_records_with_pages if e.KIND == "event"]
         for event in [*directory.events, *paged]:
-            write_calendar(f"{canonical.path('events', event.slug)}evenement.ics", event.name, [event])
+            write_calendar(
+                f"{canonical.path('events', event.slug)}evenement.ics", site.name_text(event), [event]
+            )
         self._atom(files, canonical, base_key)
         return []
 
@@ -114,5 +121,7 @@ class AgendaGenerator(Part):
                 items,
                 territory.tz,
                 site.now,
+                territory.language,
+                site.shown,
             )
             files.write(save_as, text, key)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from ..i18n import _
 from ..records.model import Actor, Event, parse_when
+from ..wording import Shown, own_text
 
 if TYPE_CHECKING:
     from icalendar import Event as VEvent
@@ -21,8 +22,22 @@ def _dtstamp(event: Event) -> datetime:
     return datetime.combine(event.updated, time(0, 0), tzinfo=event.start.tzinfo)
 
 
-def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=lambda a: "") -> VEvent:
-    """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept.
+def _language(language: str | None) -> dict[str, str] | None:
+    """The LANGUAGE parameter (RFC 5545, 3.2.10) of a text left in another language than the
+    calendar's, so that an app reading it aloud switches voice; none in the calendar's own."""
+    return {"LANGUAGE": language} if language else None
+
+
+def vevent(
+    event: Event,
+    url: str,
+    organizers: list[Actor],
+    host: str,
+    url_of=lambda a: "",
+    shown: Shown = own_text,
+) -> VEvent:
+    """One VEVENT: stable UID, times in the territory's zone, RRULE and EXDATE kept; its title,
+    summary and organisers' names as a page of the calendar's language shows them (`shown`).
 
     A neighbouring directory's event keeps the UID its own site gives it (`slug@its host`, the
     host of its URL in territory.yml), so a calendar subscribed to both sees one event, and says
@@ -47,7 +62,8 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
     else:
         item.add("uid", f"{event.slug}@{host}")
     item.add("dtstamp", _dtstamp(event))
-    item.add("summary", event.name)
+    title, title_language = shown(event, "name")
+    item.add("summary", title, parameters=_language(title_language))
     if event.all_day:
         item.add("dtstart", event.start.date())
         last = event.end.date() if event.end else event.start.date()
@@ -64,8 +80,12 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
             item.add("exdate", moment.date() if all_day and event.all_day else moment)
     item.add("url", url)
     listed_by = _("Annuaire : %(name)s") % {"name": event.origin} if origin_url else ""
-    description = "\n\n".join(part for part in (event.summary, listed_by, url) if part)
-    item.add("description", description)
+    summary, summary_language = shown(event, "summary")
+    description = "\n\n".join(part for part in (summary, listed_by, url) if part)
+    # marked only when the summary is its only words (the address is not): plain text cannot
+    # mark a part of itself, and « Annuaire : … » is in the calendar's language
+    marked = summary_language if summary and not listed_by else None
+    item.add("description", description, parameters=_language(marked))
     location = fields.get("location") or {}
     if location:
         place = ", ".join(str(location[key]) for key in ("name", "street") if location.get(key))
@@ -79,9 +99,9 @@ def vevent(event: Event, url: str, organizers: list[Actor], host: str, url_of=la
         if index == 0:  # iCalendar allows one ORGANIZER: its e-mail, else its page on the directory
             email = actor.fields.get("email")
             organizer = vCalAddress(f"mailto:{email}" if email else url_of(actor))
-            organizer.params["cn"] = vText(actor.name)
+            organizer.params["cn"] = vText(shown(actor, "name")[0])
             item.add("organizer", organizer)
-        item.add("contact", actor.name)
+        item.add("contact", shown(actor, "name")[0])
     for slug in event.themes:
         item.add("categories", slug)
     return item
@@ -94,9 +114,15 @@ def _rrule(rule: str) -> dict[str, Any]:
 
 
 def calendar(
-    name: str, events: list[tuple[Event, str, list[Actor]]], base_url: str, tz: Any, url_of=lambda a: ""
+    name: str,
+    events: list[tuple[Event, str, list[Actor]]],
+    base_url: str,
+    tz: Any,
+    url_of=lambda a: "",
+    shown: Shown = own_text,
 ) -> bytes:
-    """A calendar app can subscribe to it: name, time zone (VTIMEZONE), one VEVENT per event."""
+    """A calendar app can subscribe to it: name, time zone (VTIMEZONE), one VEVENT per event,
+    each as a page of the calendar's language shows it (`shown`)."""
     from icalendar import Calendar
 
     host = urlsplit(base_url).netloc
@@ -107,6 +133,6 @@ def calendar(
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", str(tz))
     for event, url, organizers in events:
-        cal.add_component(vevent(event, url, organizers, host, url_of))
+        cal.add_component(vevent(event, url, organizers, host, url_of, shown))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -113,7 +113,10 @@ class ExchangeGenerator(Part):
             if len(found) < FEED_ITEMS:
                 found.append(item)
         feeds = [(None, _("%(site)s : offres et besoins") % {"site": territory.name})]
-        feeds += [(slug, f"{territory.name} : {name.lower()}") for slug, name, _, _ in categories]
+        feeds += [
+            (slug, _("%(site)s : %(category)s") % {"site": territory.name, "category": name.lower()})
+            for slug, name, _count, _offers in categories
+        ]
         for slug, title in feeds:
             newest = newest_of.get(slug, [])
             save_as = self.feed_path(slug)
@@ -126,6 +129,7 @@ class ExchangeGenerator(Part):
                 f"{territory.base_url}/{save_as}",
                 site.now,
                 not newest,
+                territory.language,
             )
             for item in newest:
                 page = site.canonical.record(item.record)
@@ -133,14 +137,15 @@ class ExchangeGenerator(Part):
                 words = site.kind_words[item.kind]
                 category = site.categories.get(item.category, item.category)
                 feed.add_item(
-                    title=f"{words['label']} · {category} : {item.text}",
+                    title=_("%(label)s · %(category)s : %(text)s")
+                    % {"label": words["label"], "category": category, "text": item.text},
                     link=page,
-                    description=f"{item.record.name} "
+                    description=f"{site.name_text(item.record)} "
                     + _("%(verb)s « %(text)s ».") % {"verb": words["verb"], "text": item.text},
                     unique_id=f"{page}#{item.key}",
                     updateddate=updated,
                     pubdate=updated,
                     categories=[item.category],
-                    author_name=item.record.name,
+                    author_name=site.name_text(item.record),
                 )
             self.files.write(save_as, feed.writeString("utf-8"), key)

@@ -22,22 +22,13 @@ import orjson
 from ..geojson import point_feature
 from ..jsontext import compact
 from ..records.model import Record
+from ..wording import Shown, own_text
 from .tiles import MAX_ZOOM, filter_keys, tile_of
 
 TILE_BITS = MAX_ZOOM  # a tile's x and y at MAX_ZOOM are below 2**MAX_ZOOM
 
 
-# A record's name and summary as the page shows them: the text, and the language it is written
-# in when not the page's (Site.shown).
-Shown = Callable[[Record, str], tuple[str, str | None]]
-
-
-def as_written(record: Record, field: str) -> tuple[str, str | None]:
-    """A record's name or summary as written, in the page's language (a one-language site)."""
-    return (record.name if field == "name" else record.summary), None
-
-
-def feature(record: Record, url: str, kind: str, shown: Shown = as_written) -> dict[str, Any] | None:
+def feature(record: Record, url: str, kind: str, shown: Shown = own_text) -> dict[str, Any] | None:
     """A GeoJSON feature for the map (lon, lat order), or None without coordinates. Its name and
     summary are the page's language's; one left untranslated says the language it is written
     in (`name_lang`, `summary_lang`), for the popup's `lang`."""
@@ -93,7 +84,7 @@ def places_of(
     records: Iterable[tuple[Record, str]],
     record_url: Callable[[Record], str],
     exchange: dict[tuple[str, str], list[int]] | None = None,
-    shown: Shown = as_written,
+    shown: Shown = own_text,
 ) -> Places:
     """The places of `records` ((record, kind), those without coordinates left out), each
     linking to `record_url(record)`, named as `shown` says; `exchange`: what each record asks

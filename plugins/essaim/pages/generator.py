@@ -138,7 +138,11 @@ class PagesGenerator(Part):
             if origin:
                 context["canonical_url"] = origin
             context["structured_data"] = structured_data(
-                record, origin or self.canonical.record(record), self.canonical.record, related
+                record,
+                origin or self.canonical.record(record),
+                self.canonical.record,
+                related,
+                self.site.shown,
             )
         self.files.write(save_as, render(self.get_template(template), context), key)
 
@@ -223,7 +227,12 @@ class PagesGenerator(Part):
             newest_actors=newest,
             next_events=upcoming,
             latest_needs=needs,
-            structured_data=website(self.site.territory.name, self.base_url, self.site.territory.pitch),
+            structured_data=website(
+                self.site.territory.name,
+                self.base_url,
+                self.site.territory.pitch,
+                self.site.territory.language,
+            ),
         )
 
     def _records(self) -> None:

@@ -1,4 +1,9 @@
-"""schema.org structured data (JSON-LD) for record pages and the home page."""
+"""schema.org structured data (JSON-LD) for record pages and the home page.
+
+A record's name and summary are those its page shows (`shown`: translated into the page's
+language, or as written); one left in another language than the page's is a language-tagged
+string (`{"@value": …, "@language": "fr"}`, JSON-LD 1.1, 4.2.4), so that a reader of the data
+knows it, as a screen reader knows it from the page's `lang`."""
 
 from __future__ import annotations
 
@@ -6,8 +11,19 @@ from typing import Any
 
 from ..records.hours import week_days
 from ..records.model import Actor, Event, Initiative, Record
+from ..wording import Shown, own_text
 
 NGO_FORMS = {"association", "fondation"}
+
+
+def _text(shown: Shown, record: Any, field: str) -> str | dict[str, str]:
+    """A record's text as the page shows it, language-tagged when not in the page's language."""
+    text, language = shown(record, field)
+    return {"@value": text, "@language": language} if text and language else text
+
+
+def _member(shown: Shown, url_of, actor: Actor) -> dict[str, Any]:
+    return {"@type": "Organization", "@id": url_of(actor), "name": _text(shown, actor, "name")}
 
 
 def _address(address: dict[str, Any]) -> dict[str, Any] | None:
@@ -54,7 +70,7 @@ def opening_specification(value: Any) -> list[dict[str, Any]] | None:
     ]
 
 
-def organization(actor: Actor, url: str) -> dict[str, Any]:
+def organization(actor: Actor, url: str, shown: Shown = own_text) -> dict[str, Any]:
     """An actor as schema.org NGO (associations, foundations) or Organization."""
     fields = actor.fields
     same_as = sorted(set((fields.get("social") or {}).values()))
@@ -62,10 +78,10 @@ def organization(actor: Actor, url: str) -> dict[str, Any]:
         {
             "@type": "NGO" if actor.legal_form in NGO_FORMS else "Organization",
             "@id": url,
-            "name": actor.name,
+            "name": _text(shown, actor, "name"),
             "url": fields.get("website") or url,
             "mainEntityOfPage": url,
-            "description": actor.summary,
+            "description": _text(shown, actor, "summary"),
             "address": _address(actor.address),
             "geo": _geo(actor.geo),
             "email": fields.get("email"),
@@ -79,24 +95,27 @@ def organization(actor: Actor, url: str) -> dict[str, Any]:
     )
 
 
-def structured_data(record: Record, url: str, url_of, actors: list[Actor]) -> dict[str, Any]:
-    """The JSON-LD of a record page; `actors` are the organizers or carriers, `url_of` their URL."""
+def structured_data(
+    record: Record, url: str, url_of, actors: list[Actor], shown: Shown = own_text
+) -> dict[str, Any]:
+    """The JSON-LD of a record page; `actors` are the organizers or carriers, `url_of` their URL,
+    `shown` the page's texts of a record."""
     data: dict[str, Any]
     if isinstance(record, Actor):
-        data = organization(record, url)
+        data = organization(record, url, shown)
     elif isinstance(record, Event):
-        data = _event(record, url, url_of, actors)
+        data = _event(record, url, url_of, actors, shown)
     elif isinstance(record, Initiative):
         data = _clean(
             {
                 "@type": "Project",
                 "@id": url,
-                "name": record.name,
+                "name": _text(shown, record, "name"),
                 "url": record.fields.get("website") or url,
-                "description": record.summary,
+                "description": _text(shown, record, "summary"),
                 "address": _address(record.address),
                 "geo": _geo(record.geo),
-                "member": [{"@type": "Organization", "@id": url_of(a), "name": a.name} for a in actors],
+                "member": [_member(shown, url_of, a) for a in actors],
             }
         )
     else:  # pragma: no cover - every record kind is handled above
@@ -104,7 +123,7 @@ def structured_data(record: Record, url: str, url_of, actors: list[Actor]) -> di
     return {"@context": "https://schema.org", **data}
 
 
-def _event(event: Event, url: str, url_of, organizers: list[Actor]) -> dict[str, Any]:
+def _event(event: Event, url: str, url_of, organizers: list[Actor], shown: Shown) -> dict[str, Any]:
     fields = event.fields
     location = fields.get("location") or {}
     places = []
@@ -138,9 +157,9 @@ def _event(event: Event, url: str, url_of, organizers: list[Actor]) -> dict[str,
         {
             "@type": "Event",
             "@id": url,
-            "name": event.name,
+            "name": _text(shown, event, "name"),
             "url": url,
-            "description": event.summary,
+            "description": _text(shown, event, "summary"),
             "startDate": event.start.date().isoformat() if event.all_day else event.start.isoformat(),
             "endDate": (event.end.date().isoformat() if event.all_day else event.end.isoformat())
             if event.end
@@ -148,19 +167,19 @@ def _event(event: Event, url: str, url_of, organizers: list[Actor]) -> dict[str,
             "eventStatus": "https://schema.org/EventScheduled",
             "eventAttendanceMode": mode,
             "location": places[0] if len(places) == 1 else places,
-            "organizer": [{"@type": "Organization", "@id": url_of(a), "name": a.name} for a in organizers],
+            "organizer": [_member(shown, url_of, a) for a in organizers],
             "offers": offers,
         }
     )
 
 
-def website(name: str, url: str, description: str) -> dict[str, Any]:
-    """The home page's WebSite."""
+def website(name: str, url: str, description: str, language: str) -> dict[str, Any]:
+    """The home page's WebSite, in the language of the site being built."""
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": name,
         "url": url + "/",
         "description": description,
-        "inLanguage": "fr",
+        "inLanguage": language,
     }
