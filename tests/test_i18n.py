@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -14,7 +15,7 @@ from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 
 from conftest import REPO, build, demo_copy, translate_ping, write
-from essaim.i18n import catalogue_path, languages, translations
+from essaim.i18n import activate, catalogue_path, languages, translations
 from essaim.records.model import sort_key
 from essaim.records.territory import read_territory
 
@@ -70,14 +71,42 @@ def test_every_template_string_is_translated_with_the_same_placeholders(language
 
 def test_french_plurals_take_the_singular_at_zero_and_one():
     french = translations("fr")
-    assert [french.ngettext("%(num)d fiche", "%(num)d fiches", n) % {"num": n} for n in (0, 1, 2)] == [
+    assert [french.ngettext("%(num)s fiche", "%(num)s fiches", n) % {"num": n} for n in (0, 1, 2)] == [
         "0 fiche",
         "1 fiche",
         "2 fiches",
     ]
     english = translations("en")
-    assert english.ngettext("%(num)d fiche", "%(num)d fiches", 0) == "%(num)d records"
-    assert english.ngettext("%(num)d fiche", "%(num)d fiches", 1) == "%(num)d record"
+    assert english.ngettext("%(num)s fiche", "%(num)s fiches", 0) == "%(num)s records"
+    assert english.ngettext("%(num)s fiche", "%(num)s fiches", 1) == "%(num)s record"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fr", "12\u202f500 fiches · 1\u202f000 · 7"),
+        ("en", "12,500 records · 1,000 · 7"),
+        ("es", "12.500 fichas · 1000 · 7"),
+    ],
+)
+def test_a_count_is_written_as_the_page_s_language_writes_numbers(language, said):
+    """The templates' plurals and the `number` filter, as the build installs them, write a count
+    the way each language does: a French site of 12,500 records says « 12 500 fiches »."""
+    import jinja2
+
+    from essaim.pages.filters import FILTERS
+    from essaim.pelican_plugin import install_translations
+
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    env.filters.update(FILTERS)
+    generator = SimpleNamespace(settings={"DEFAULT_LANG": language}, env=env)
+    try:
+        install_translations(generator)
+        counted = '{{ ngettext("%(num)s fiche", "%(num)s fiches", 12500) }}'
+        template = env.from_string(counted + " · {{ 1000 | number }} · {{ 7 | number }}")
+        assert template.render() == said
+    finally:
+        activate("fr")
 
 
 @pytest.fixture(scope="module")
@@ -543,7 +572,8 @@ def test_an_offer_or_need_is_marked_with_the_language_it_is_written_in(three_lan
 def test_a_translated_name_is_listed_a_to_z_under_its_own_letter(tmp_path):
     """« Médecins du Monde » is « Doctors of the World » in English: the English A–Z lists it
     under D, in the order of the names shown, on the list of organisations and on its theme's
-    page; the French lists keep it under M."""
+    page; the French lists keep it under M. Its needs, on the board and in search, are its
+    English name's."""
     root = demo_copy(tmp_path / "site", "languages: [fr, en]\n")
     path = root / "actors/medecins-du-monde-nantes.md"
     text = path.read_text(encoding="utf-8")
@@ -577,6 +607,16 @@ def test_a_translated_name_is_listed_a_to_z_under_its_own_letter(tmp_path):
     board = lxml_html.fromstring((output / "en/helping-hands/benevolat/index.html").read_bytes())
     by = [" ".join(a.text_content().split()) for a in board.xpath("//li[@class='board-item']/p[1]/a")]
     assert "Doctors of the World Nantes" in by and "Médecins du Monde Nantes" not in by, by
+    # a search result of its need says who needs it by the English name
+    results = [
+        c for f in sorted((output / "en/search").glob("docs-*.json")) for c in json.loads(f.read_bytes())
+    ]
+    needs = [
+        card[2] for card in results if card[1] == "organisations/medecins-du-monde-nantes/" and card[6] == 3
+    ]
+    assert needs and all(need.startswith("Doctors of the World Nantes is looking for") for need in needs), (
+        needs
+    )
 
 
 def test_the_agenda_embed_marks_an_untranslated_event_title(three_languages):
@@ -587,3 +627,55 @@ def test_the_agenda_embed_marks_an_untranslated_event_title(three_languages):
     assert titles and all(title.xpath("span[@lang='fr']") for title in titles)
     french = lxml_html.fromstring((three_languages / "agenda/embed/index.html").read_bytes())
     assert french.xpath("//h3[@class='card-title']/a") and not french.xpath("//h3//*[@lang]")
+
+
+@pytest.mark.parametrize(
+    ("language", "page", "title", "body"),
+    [
+        (
+            "en",
+            "en/organisations/ping/",
+            "Mistake in the record “PiNG”",
+            "Record: {url}\nFile: actors/ping.md",
+        ),
+        (
+            "es",
+            "es/organizaciones/ping/",
+            "Error en la ficha «PiNG»",
+            "Ficha: {url}\nArchivo: actors/ping.md",
+        ),
+    ],
+)
+def test_report_a_mistake_prefills_a_message_in_the_page_s_language(
+    three_languages, language, page, title, body
+):
+    """« Report a mistake » on an English record page opens an e-mail to the team (the demo names
+    no forge) written in English, which the visitor reads and answers in."""
+    from urllib.parse import parse_qs, urlsplit
+
+    tree = lxml_html.fromstring((three_languages / page / "index.html").read_bytes())
+    (link,) = tree.xpath("//footer[@class='record-footer']//a[starts-with(@href, 'mailto:')]/@href")
+    query = parse_qs(urlsplit(link).query)
+    assert query["subject"] == [title]
+    url = f"https://essaim-nantes.example.org/{page}"
+    assert query["body"][0].startswith(body.format(url=url)), query["body"]
+
+
+def test_the_page_not_found_speaks_each_language(three_languages):
+    """Each language's 404 page is its translation (content/pages/404.en.md, .es.md); the root's,
+    which GitHub and GitLab Pages serve for every missing address, stays the default language's,
+    and its switcher leads to the others."""
+    said = {}
+    for page in ("404.html", "en/404.html", "es/404.html"):
+        tree = lxml_html.fromstring((three_languages / page).read_bytes())
+        said[page] = (
+            tree.get("lang"),
+            tree.xpath("string(//main//h1)").strip(),
+            tree.xpath("//main//*[@lang]"),
+        )
+    assert said["404.html"][:2] == ("fr", "Page introuvable")
+    assert said["en/404.html"][:2] == ("en", "Page not found") and said["en/404.html"][2] == []
+    assert said["es/404.html"][:2] == ("es", "Página no encontrada") and said["es/404.html"][2] == []
+    root = lxml_html.fromstring((three_languages / "404.html").read_bytes())
+    switcher = {a.get("hreflang"): a.get("href") for a in root.xpath("//a[@hreflang]")}
+    assert switcher == {"fr": "/404.html", "en": "/en/404.html", "es": "/es/404.html"}

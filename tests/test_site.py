@@ -184,8 +184,8 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path_factory):
 
 
 def test_the_report_link_is_the_query_urlencode_writes(territory):
-    """ "Signaler une erreur" is built from parts encoded once; it must be the URL urlencode
-    gives, for a GitHub or GitLab forge and for an e-mail."""
+    """ "Signaler une erreur" must be the URL urlencode gives, for a GitHub or GitLab forge and
+    for an e-mail."""
     from datetime import datetime
     from urllib.parse import quote, urlencode
 

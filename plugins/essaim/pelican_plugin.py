@@ -37,6 +37,7 @@ from .records.load import inside
 from .records.problems import InvalidContent, Problem
 from .search.generator import SearchGenerator
 from .subsites import build_subsites
+from .wording import number
 from .writer import UnchangedFilesWriter
 
 logger = logging.getLogger(__name__)
@@ -153,12 +154,25 @@ def template_cache(cache_path: Path) -> FileSystemBytecodeCache:
     return TolerantBytecodeCache(str(folder))
 
 
+def _with_numbers(ngettext):
+    """Jinja's newstyle `ngettext`, its `%(num)s` written as the build's language writes a number
+    (« 12 500 fiches », « 12,500 entries »): gettext would print the bare integer."""
+
+    @jinja2.pass_context
+    def counted(context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", number(num))
+        return ngettext(context, singular, plural, num, **variables)
+
+    return counted
+
+
 def install_translations(generator) -> None:
     """Signal `generator_init`: the templates of every part speak the build's language (newstyle
     gettext: a translation is trusted as template text, its arguments are escaped)."""
     language = generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)
     activate(language)  # and the Python code's strings (wording.py, the parts' titles)
     generator.env.install_gettext_translations(translations(language), newstyle=True)
+    generator.env.globals["ngettext"] = _with_numbers(generator.env.globals["ngettext"])
     generator.env.globals["script_messages"] = script_messages(language)  # base.html, for js/messages.js
 
 

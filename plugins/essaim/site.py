@@ -42,17 +42,6 @@ def mailto(address: str, subject: str = "", body: str = "") -> str:
     return link + ("?" + "&".join(headers) if headers else "")
 
 
-# "Signaler une erreur": the title and body of the prefilled issue or e-mail, encoded once.
-REPORT_TITLE = _q("Erreur sur la fiche « ") + "{}" + _q(" »")
-REPORT_BODY = (
-    _q("Fiche : ")
-    + "{}"
-    + _q("\nFichier : ")
-    + "{}"
-    + _q("\n\nCe qui est inexact ou manque (et, si possible, la bonne information) :\n")
-)
-
-
 def in_language(text: str, language: str | None) -> Markup:
     """`text` escaped, in a `lang` span when it is written in another language than the page's."""
     if language is None:
@@ -456,15 +445,19 @@ class Site:
         """A prefilled issue on the forge ("Signaler une erreur"), or a prefilled e-mail to the
         maintainers when territory.yml names no forge; None when it names neither.
 
-        Written on every record page: the fixed parts of the text are percent-encoded once."""
+        In the page's language, which the visitor reads and writes the correction in; the page's
+        address and the file's path tell the maintainers which record it is."""
         forge, email = self.territory.forge, self.territory.contact_email
         if not forge and not email:
             return None
-        title = REPORT_TITLE.format(_q(record.name))
-        body = REPORT_BODY.format(_q(self.canonical.record(record)), _q(record.source))
+        title = _("Erreur sur la fiche « %(name)s »") % {"name": self.name_text(record)}
+        body = _(
+            "Fiche : %(page)s\nFichier : %(file)s\n\n"
+            "Ce qui est inexact ou manque (et, si possible, la bonne information) :\n"
+        ) % {"page": self.canonical.record(record), "file": record.source}
         if forge:
-            return new_issue_url(forge, title, body)
-        return f"mailto:{email}?subject={title}&body={body}"
+            return new_issue_url(forge, _q(title), _q(body))
+        return f"mailto:{email}?subject={_q(title)}&body={_q(body)}"
 
     @cached_property
     def stale_before(self):
@@ -500,12 +493,12 @@ class Site:
         forge, email = self.territory.forge, self.territory.contact_email
         if not forge and not email:
             return None
-        title = f"Fiche à jour : « {record.name} »"
-        body = (
-            f"Fiche : {self.canonical.record(record)}\nFichier : {record.source}\n\n"
+        title = _("Fiche à jour : « %(name)s »") % {"name": self.name_text(record)}
+        body = _(
+            "Fiche : %(page)s\nFichier : %(file)s\n\n"
             "Les informations de cette fiche sont toujours justes.\n\n"
-            f"(Pour l'équipe de l'annuaire : « essaim confirm {record.source} » note la date du jour.)\n"
-        )
+            "(Pour l'équipe de l'annuaire : « essaim confirm %(file)s » note la date du jour.)\n"
+        ) % {"page": self.canonical.record(record), "file": record.source}
         if forge:
             return new_issue_url(forge, _q(title), _q(body))
         return mailto(email, title, body)

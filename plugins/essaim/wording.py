@@ -220,6 +220,20 @@ def decimal(value: float) -> str:
     return format_decimal(round(value, 1), "0.0", locale=active_language())
 
 
+# Languages whose CLDR data groups a number's digits only from five on (minimumGroupingDigits 2,
+# which Babel does not read): Spanish writes « 1000 » but « 10.000 », as Intl.NumberFormat does
+# in the browser (messages.js), so a count reads the same on the page and after a search.
+GROUPED_FROM_FIVE_DIGITS = {"es", "pl", "pt_PT"}
+
+
+def number(value: int) -> str:
+    """A whole number as the build's language writes it (CLDR, through Babel): « 12 500 » in
+    French, « 12,500 » in English, « 12.500 » in Spanish."""
+    language = active_language()
+    grouped = abs(value) >= 10_000 or language not in GROUPED_FROM_FIVE_DIGITS
+    return format_decimal(value, locale=language, group_separator=grouped)
+
+
 def km(value: float) -> str:
     """A distance as the site writes it: `3,5 km`, `12 km` (whole kilometres from 10 on)."""
     return f"{round(value)} km" if value >= 10 else f"{decimal(value)} km"
@@ -253,7 +267,7 @@ def plural(count: int, singular: str, many: str) -> str:
     """`1 acteur`, `3 acteurs`: French gives 0 and 1 the singular, English and Spanish 1 only.
     For words that are data (a table's); the templates' own strings use `ngettext`."""
     one = count <= 1 if french() else count == 1
-    return f"{count} {singular if one else many}"
+    return f"{number(count)} {singular if one else many}"
 
 
 # How the site words an offer and a need, in one place: the board, the record pages, the home

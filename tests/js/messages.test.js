@@ -21,8 +21,18 @@ test("English and Spanish: the catalogue's translation, plurals by CLDR category
   assert.deepEqual([1, 2].map(count), ["1 result", "2 results"]);
   useMessages(catalogue("es"), "es");
   assert.equal(gettext("Aucun résultat"), "Ningún resultado");
-  assert.deepEqual([1, 5, 1000000].map(count), ["1 resultado", "5 resultados", "1000000 resultados"]);
+  assert.deepEqual([1, 5, 1000000].map(count), ["1 resultado", "5 resultados", "1.000.000 resultados"]);
   assert.equal(format(gettext(" pour « %(query)s »"), { query: "<b>" }), " para «<b>»");
+});
+
+test("a count is written as the language writes numbers, as Babel does on the pages", () => {
+  useMessages(catalogue("fr"), "fr");
+  assert.equal(count(12500), "12\u202f500 résultats");
+  useMessages(catalogue("en"), "en");
+  assert.equal(count(12500), "12,500 results");
+  useMessages(catalogue("es"), "es");
+  assert.deepEqual([1000, 12500].map(count), ["1000 resultados", "12.500 resultados"]);
+  assert.equal(format("%(label)s n° %(row)s", { label: "Lieu", row: "3" }), "Lieu n° 3");
 });
 
 test("a text the catalogue lacks stays French; a placeholder without a value stays as it is", () => {

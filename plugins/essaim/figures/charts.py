@@ -13,6 +13,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from ..wording import number
+
 BAR = 22  # height of a bar, in SVG units (the SVG scales to its container's width)
 GAP = 8
 LABEL_WIDTH = 260
@@ -63,7 +65,7 @@ def bar_chart(ident: str, title: str, rows: list[Row], column: int = 0) -> Marku
             f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" font-size="{FONT}">'
             f"{_text(row.label)}</text>"
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" class="bar"/>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" font-size="{FONT}">{value}</text>'
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" font-size="{FONT}">{number(value)}</text>'
         )
     parts += ["</g>", "</svg>"]
     return Markup("".join(parts))
@@ -84,7 +86,7 @@ def column_chart(ident: str, title: str, rows: list[Row], column: int = 0) -> Ma
         centre, top = x + wide / 2, 20 + plot - tall
         parts.append(
             f'<rect x="{x:.1f}" y="{top}" width="{wide:.1f}" height="{max(tall, 1)}" class="bar"/>'
-            f'<text x="{centre:.1f}" y="{top - 6}" text-anchor="middle" font-size="12">{value}</text>'
+            f'<text x="{centre:.1f}" y="{top - 6}" text-anchor="middle" font-size="12">{number(value)}</text>'
             f'<text x="{centre:.1f}" y="{plot + 40}" text-anchor="middle" font-size="12">'
             f"{_text(row.short or row.label, 10)}</text>"
         )

@@ -13,6 +13,7 @@ from ..wording import (
     label,
     legal_form_label,
     month_text,
+    number,
     plural,
     time_text,
 )
@@ -33,6 +34,7 @@ FILTERS = {
     "by_month": by_month,
     "slugify_city": slugify,
     "date_text": date_text,
+    "number": number,
     "month_text": month_text,
     "time_text": time_text,
     "event_when": event_when,

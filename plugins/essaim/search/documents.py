@@ -83,14 +83,16 @@ def offer_need_document(
     record, words = item.record, offer_need_words()[item.kind]
     category = categories.get(item.category, item.category)
     theme_labels = [themes[t].label for t in record.themes if t in themes]
-    about = [category, words["noun"], record.name, *theme_labels, record.city or ""]
+    name = record_text(record, "name")[0]  # in the index's language; found by its own name too
+    about = [category, words["noun"], name, *([record.name] if name != record.name else [])]
+    about += [*theme_labels, record.city or ""]
     return SearchDocument(
         kind="offer_need",
         name=item.text,
         about=" ".join(a for a in about if a),
         body="",
         url_path=url_path,
-        summary=f"{record.name} " + _("%(verb)s « %(text)s »") % {"verb": words["verb"], "text": item.text},
+        summary=f"{name} " + _("%(verb)s « %(text)s »") % {"verb": words["verb"], "text": item.text},
         city=record.city or "",
         themes=[t for t in record.themes if t in themes],
         date_label=f"{words['label']} · {category}",

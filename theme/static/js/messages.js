@@ -47,7 +47,13 @@ export function ngettext(singular, plural, count) {
   return count <= 1 ? singular : plural;
 }
 
-/* `%(name)s` placeholders (as in the Python and the templates' messages) filled in. */
+/* `%(name)s` placeholders (as in the Python and the templates' messages) filled in; a whole
+   number as the page's language writes it (« 12 500 », « 12,500 », as Babel does on the pages). */
 export function format(text, values) {
-  return text.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? String(values[name]) : whole; });
+  messages();
+  return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+    if (!(name in values)) return whole;
+    const value = values[name];
+    return Number.isInteger(value) ? new Intl.NumberFormat(language).format(value) : String(value);
+  });
 }
