@@ -234,12 +234,17 @@ def local_server(handler) -> Iterator[str]:
 
 def in_language(output: Path, french: str, language: str) -> str:
     """The address of a French page type in another language: where the French page's language
-    switcher leads (the printed directory is made once, in French)."""
+    switcher leads (the printed directory is made once, in French). A page without a switcher
+    (an embed, framed by another site) is where its parent's leads, and its own segment."""
     path, _, query = french.partition("?")
     file = output / path.lstrip("/") / ("index.html" if path.endswith("/") else "")
     tree = lxml_html.fromstring(file.read_bytes())
     links = {a.get("hreflang"): a.get("href") for a in tree.xpath("//nav[@class='languages wrap']//a")}
-    return (links.get(language) or f"/{language}{path}") + (f"?{query}" if query else "")
+    found = links.get(language)
+    if found is None and path.strip("/").count("/") and not tree.xpath("//nav[@class='languages wrap']"):
+        parent, segment = path.rstrip("/").rsplit("/", 1)
+        found = in_language(output, parent + "/", language) + segment + "/"
+    return (found or f"/{language}{path}") + (f"?{query}" if query else "")
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:

@@ -46,6 +46,12 @@ PAGE_TYPES = {
         json.loads((REPO / "calendars/ping.json").read_text(encoding="utf-8"))["events"][0]["slug"]
     ),
     "404": "/404.html",
+    "places list": "/carte/",
+    "map": "/carte/?vue=carte",
+    "map embed": "/carte/embed/",
+    "agenda embed": "/agenda/embed/",
+    "event form": "/proposer/evenement/",
+    "legal notice": "/mentions-legales/",
 }
 
 
@@ -108,6 +114,32 @@ def test_paginated_list_has_no_violation_and_working_pages(page, territory, tmp_
         page.get_by_role("link", name="Page 3").click()
         assert page.url.endswith("/acteurs/page/3/")
         assert page.locator(".card-title").count() == 10
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.browser
+def test_a_paginated_list_in_each_language_has_no_violation_and_its_switcher_keeps_the_page(
+    page, territory, tmp_path_factory
+):
+    """The second page of 130 organisations, in English and Spanish: no axe violation, and the
+    French page's switcher leads to the second page in each language."""
+    (territory / "territory.yml").write_text(
+        (territory / "territory.yml").read_text(encoding="utf-8") + "languages: [fr, en, es]\n",
+        encoding="utf-8",
+    )
+    for number in range(130):
+        write(territory, f"actors/structure-{number:03d}.md", actor_text(f"Structure {number:03d}"))
+    output = build(territory, tmp_path_factory.mktemp("big-languages"))
+    server, url = serve(output)
+    try:
+        for language in ("en", "es"):
+            address = in_language(output, "/acteurs/page/2/", language)
+            assert address.startswith(f"/{language}/") and address.endswith("/page/2/"), address
+            assert page.goto(url + address).status == 200
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator(".card-title").count() == 60
+            assert axe_violations(page) == []
     finally:
         server.shutdown()
 
