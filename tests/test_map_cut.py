@@ -70,7 +70,8 @@ def test_the_first_view_counts_every_place_without_downloading_them(page, cut_si
         index = json.loads((output / "carte/lieux/index.json").read_text(encoding="utf-8"))
         assert 0 < len(leaves) < len(index["leaves"])  # the deep tiles of the town wait
         assert [u for u in fetched if "/carte/lieux/grappes-" in u]
-        assert page.locator("#lieux-statut").inner_text() == f"({PLACES} dans la vue)"
+        french = f"{PLACES:,}".replace(",", "\u202f")  # « 2 400 »: a count as French writes it
+        assert page.locator("#lieux-statut").inner_text() == f"({french} dans la vue)"
 
         # One filter: the cells count exactly the places that pass it.
         page.select_option("#filtres-carte [name=theme]", "agriculture-alimentation")
