@@ -14,7 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 
-from conftest import REPO, build, demo_copy, translate_ping, write
+from conftest import REPO, build, demo_copy, json_ld, translate_ping, write
 from essaim.i18n import activate, catalogue_path, languages, translations
 from essaim.records.model import sort_key
 from essaim.records.territory import read_territory
@@ -732,3 +732,45 @@ def test_the_page_not_found_speaks_each_language(three_languages):
     root = lxml_html.fromstring((three_languages / "404.html").read_bytes())
     switcher = {a.get("hreflang"): a.get("href") for a in root.xpath("//a[@hreflang]")}
     assert switcher == {"fr": "/404.html", "en": "/en/404.html", "es": "/es/404.html"}
+
+
+def test_a_record_s_and_the_territory_s_untranslated_words_say_their_language(three_languages):
+    """What a record or territory.yml writes only in French is marked so on the Spanish pages:
+    the territory's pitch (translated into English only), an actor's purpose, an event's price
+    and place, the organisers the agenda's filter offers; the English home page's pitch is
+    English. The home page's JSON-LD tags its description likewise."""
+
+    def tree(page: str):
+        return lxml_html.fromstring((three_languages / page).read_bytes())
+
+    assert tree("es/index.html").xpath("//div[@class='hero']/p[@class='lead']/@lang") == ["fr"]
+    assert tree("en/index.html").xpath("//div[@class='hero']/p[@class='lead']/@lang") == []
+    assert tree("index.html").xpath("//div[@class='hero']/p[@class='lead']/@lang") == []
+    (website,) = json_ld(three_languages / "es/index.html")
+    assert website["description"]["@language"] == "fr" and website["inLanguage"] == "es"
+    facts = tree("es/organizaciones/ecossolies/index.html").xpath("//dl[@class='facts']/dd/span[@lang='fr']")
+    assert facts, "the purpose is marked French"
+    event = tree("es/agenda/atelier-entretien-velo-decembre/index.html")
+    assert event.xpath("//dl[@class='facts']//address/span[@lang='fr']")
+    assert event.xpath("//dl[@class='facts']/dd/span[@lang='fr']")  # the price
+    options = tree("es/agenda/index.html").xpath("//select[@name='organizer']/option[@value!='']")
+    assert options and all(option.get("lang") == "fr" for option in options)
+    assert not tree("agenda/index.html").xpath("//select[@name='organizer']/option[@lang]")
+
+
+def test_an_english_page_punctuates_and_quotes_in_english(three_languages):
+    """No French colon nor guillemets where the interface writes them: the board's category
+    heading, the map's count, a match's heading and words in common."""
+
+    def tree(page: str):
+        return lxml_html.fromstring((three_languages / page).read_bytes())
+
+    board = tree("en/helping-hands/partenariats/index.html")
+    assert board.xpath("string(//h1)") == "Helping hands: partnerships"
+    assert "Helping hands: partnerships" in board.xpath("//link[@type='application/atom+xml']/@title")
+    lead = " ".join(tree("en/map/index.html").xpath("string(//main//p[@class='lead'])").split())
+    assert re.match(r"\d+ places: organisations, initiatives", lead), lead
+    matches = tree("en/organisations/place-au-velo/index.html").xpath("//section[@id='correspondances']")
+    assert matches
+    text = " ".join(matches[0].text_content().split())
+    assert "«" not in text and "“" in text and " : " not in text, text

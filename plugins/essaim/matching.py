@@ -27,6 +27,7 @@ from functools import cache
 
 from .analysis import SEPARATOR, term, trim
 from .geojson import distance_km
+from .i18n import _
 from .records.offers import OfferNeed, offers_needs_of
 from .records.read import collector_paused
 
@@ -115,9 +116,14 @@ class Match:
     km: float | None  # between the two records, when both have coordinates
 
     def reason(self) -> str:
-        """The words in common, in French: « réparer » / « réparation », « vélos »."""
+        """The words in common, quoted as the build's language quotes: « réparer » /
+        « réparation », « vélos » (“repair” in English)."""
+        quoted = _("« %(word)s »")
         return ", ".join(
-            f"« {a} »" if a.lower() == b.lower() else f"« {a} » / « {b} »" for a, b in self.words
+            quoted % {"word": a}
+            if a.lower() == b.lower()
+            else f"{quoted % {'word': a}} / {quoted % {'word': b}}"
+            for a, b in self.words
         )
 
 
@@ -287,7 +293,7 @@ def match_all(
     for_offers: dict[int, list] = {}  # offer's position → [(rank, need's position, shown)]
     for need, kept in zip(needs, ranked, strict=True):
         need_key = items[need].key
-        for (score, shared_themes, distance, _), offer, shown in kept:
+        for (score, shared_themes, distance, _need_rank), offer, shown in kept:
             # An offer shows the needs it is among the best answers to.
             for_offers.setdefault(offer, []).append(((score, shared_themes, distance, need_key), need, shown))
     made: dict[tuple[int, int], Match] = {}  # one Match per kept pair, seen from both sides

@@ -177,6 +177,17 @@ class Site:
             previous = letter
         return anchored
 
+    def territory_said(self, field: str) -> tuple[str, str | None]:
+        """The territory's `pitch` (or `name`) as this site shows it, and the language it is
+        written in when territory.yml gives no translation of it for this site's language."""
+        home = self.home or self.territory
+        text = getattr(self.territory, field)
+        if home.language == self.territory.language or field in home.translations.get(
+            self.territory.language, {}
+        ):
+            return text, None
+        return text, home.language
+
     def name_of(self, record) -> Markup:
         """A record's name as this page shows it (Site.shown), escaped, in a `lang` span when it
         is not in the page's language: for a name inside a sentence (« proposé par … »)."""
@@ -397,7 +408,7 @@ class Site:
             "text": item.text,
             "site": self.territory.name,
             "page": self.canonical.record(item.record),
-            "name": item.record.name,
+            "name": self.name_text(item.record),
         }
         subject = _("Votre %(what)s « %(text)s » (%(site)s)") % words
         body = (

@@ -230,7 +230,7 @@ class PagesGenerator(Part):
             structured_data=website(
                 self.site.territory.name,
                 self.base_url,
-                self.site.territory.pitch,
+                self.site.territory_said("pitch"),
                 self.site.territory.language,
             ),
         )

@@ -173,13 +173,15 @@ def _event(event: Event, url: str, url_of, organizers: list[Actor], shown: Shown
     )
 
 
-def website(name: str, url: str, description: str, language: str) -> dict[str, Any]:
-    """The home page's WebSite, in the language of the site being built."""
+def website(name: str, url: str, description: tuple[str, str | None], language: str) -> dict[str, Any]:
+    """The home page's WebSite, in the language of the site being built; its description (the
+    territory's pitch) language-tagged when territory.yml gives no translation of it."""
+    text, written_in = description
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": name,
         "url": url + "/",
-        "description": description,
+        "description": {"@value": text, "@language": written_in} if written_in else text,
         "inLanguage": language,
     }
