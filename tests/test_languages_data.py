@@ -79,6 +79,12 @@ def test_an_english_calendar_marks_the_untranslated_titles_french(languages_outp
     theme calendars are named in English; the French calendar marks no language."""
     english = events(languages_output / "en/agenda.ics")
     assert english and all(language_of(e["SUMMARY"]) == "fr" for e in english)
+    organised = [e for e in english if "ORGANIZER" in e]
+    assert organised and all(language_of(e["ORGANIZER"]) == "fr" for e in organised)
+    contacts = [
+        c for e in organised for c in (e["CONTACT"] if isinstance(e["CONTACT"], list) else [e["CONTACT"]])
+    ]
+    assert contacts and all(language_of(contact) == "fr" for contact in contacts)
     french = (languages_output / "agenda.ics").read_bytes()
     assert b"LANGUAGE=" not in french
     calendar = Calendar.from_ical((languages_output / "en/themes/emploi-insertion/agenda.ics").read_bytes())

@@ -96,12 +96,15 @@ def vevent(
     elif fields.get("online_url"):
         item.add("location", fields["online_url"])
     for index, actor in enumerate(organizers):
+        email = actor.fields.get("email")
+        name, name_language = shown(actor, "name")
         if index == 0:  # iCalendar allows one ORGANIZER: its e-mail, else its page on the directory
-            email = actor.fields.get("email")
             organizer = vCalAddress(f"mailto:{email}" if email else url_of(actor))
-            organizer.params["cn"] = vText(shown(actor, "name")[0])
+            organizer.params["cn"] = vText(name)
+            if name_language:  # RFC 5545, 3.8.4.3: the language of the CN
+                organizer.params["language"] = name_language
             item.add("organizer", organizer)
-        item.add("contact", shown(actor, "name")[0])
+        item.add("contact", name, parameters=_language(name_language))
     for slug in event.themes:
         item.add("categories", slug)
     return item
