@@ -16,10 +16,14 @@ from ..wording import Shown, own_text
 NGO_FORMS = {"association", "fondation"}
 
 
+def _tagged(text: str, language: str | None) -> str | dict[str, str]:
+    """`text`, language-tagged when it is written in another language than the page's."""
+    return {"@value": text, "@language": language} if text and language else text
+
+
 def _text(shown: Shown, record: Any, field: str) -> str | dict[str, str]:
     """A record's text as the page shows it, language-tagged when not in the page's language."""
-    text, language = shown(record, field)
-    return {"@value": text, "@language": language} if text and language else text
+    return _tagged(*shown(record, field))
 
 
 def _member(shown: Shown, url_of, actor: Actor) -> dict[str, Any]:
@@ -176,12 +180,11 @@ def _event(event: Event, url: str, url_of, organizers: list[Actor], shown: Shown
 def website(name: str, url: str, description: tuple[str, str | None], language: str) -> dict[str, Any]:
     """The home page's WebSite, in the language of the site being built; its description (the
     territory's pitch) language-tagged when territory.yml gives no translation of it."""
-    text, written_in = description
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": name,
         "url": url + "/",
-        "description": {"@value": text, "@language": written_in} if written_in else text,
+        "description": _tagged(*description),
         "inLanguage": language,
     }
