@@ -15,7 +15,7 @@ import french from "lunr-languages/lunr.fr.js";
 
 import { decode, readFacet, readMeta, shardKey, unpack, unpackMulti, unpackNumbers } from "../../theme/static/js/search/columns.js";
 import { createAnalysis, guessTerms } from "../../theme/static/js/search/analysis.js";
-import { ShardSource, WholeIndex, match, typoTerms, withinOneEdit } from "../../theme/static/js/search/engine.js";
+import { ShardSource, WholeIndex, found, match, rank, typoTerms, withinOneEdit } from "../../theme/static/js/search/engine.js";
 import { Facets, dayOf, mostFrequent } from "../../theme/static/js/search/facets.js";
 
 stemmerSupport(lunr);
@@ -154,7 +154,7 @@ test("one typo: a stem within one edit of the typed word's first letters, in the
 test("facet counts: each value counted among the documents every other filter keeps", () => {
   const facets = new Facets(meta);
   for (const facet of client.facets) facets.load(facet.name, facetFile(facet.name));
-  const all = Array.from({ length: meta.count }, (_, doc) => ({ doc: doc, score: 0 }));
+  const all = Int32Array.from({ length: meta.count }, (_, doc) => doc);
   const day = "2026-06-01";
   const valueOf = (name, doc) => {
     const facet = facets.list.find((f) => f.name === name);
@@ -167,9 +167,9 @@ test("facet counts: each value counted among the documents every other filter ke
   for (const filters of filterSets) {
     const result = facets.apply(all, filters, day);
     const passes = (doc, except) => Object.entries(filters).every(([name, value]) => name === except || valueOf(name, doc).includes(value));
-    assert.deepEqual(result.kept.map((m) => m.doc), all.filter((m) => passes(m.doc)).map((m) => m.doc), JSON.stringify(filters));
+    assert.deepEqual(Array.from(result.kept), Array.from(all).filter((doc) => passes(doc)), JSON.stringify(filters));
     facets.list.forEach((facet, i) => {
-      const expected = facet.values.map((value) => all.filter((m) => passes(m.doc, facet.name) && valueOf(facet.name, m.doc).includes(value)).length);
+      const expected = facet.values.map((value) => Array.from(all).filter((doc) => passes(doc, facet.name) && valueOf(facet.name, doc).includes(value)).length);
       assert.deepEqual(Array.from(result.counts[i]), expected, `${JSON.stringify(filters)} ${facet.name}`);
     });
   }
@@ -181,10 +181,10 @@ test("facet counts: each value counted among the documents every other filter ke
 });
 
 test("a facet not loaded yet counts nothing, and a filter on it is refused", () => {
-  const facets = new Facets(meta), all = [{ doc: 0, score: 0 }];
+  const facets = new Facets(meta), all = Int32Array.of(0);
   facets.load("type", facetFile("type"));
   const result = facets.apply(all, { type: "actor" }, "2026-06-01");
-  assert.deepEqual(result.kept, all);
+  assert.deepEqual(Array.from(result.kept), [0]);
   assert.equal(result.counts[facets.list.findIndex((f) => f.name === "city")], null);
   assert.throws(() => facets.apply(all, { city: "nantes" }, "2026-06-01"));
 });
@@ -213,6 +213,30 @@ test("queries through rebuilt shards score exactly as one lunr index of the same
     /* A typo is found, even where it moves the word before the cut between two shards. */
     assert.ok(site.search(analysis.queryWords("covoitrage")).length > 0);
   }
+});
+
+test("ranking only the documents kept (by a filter, by the other words) scores them as ranking all", () => {
+  /* The page asks lunr to score only what the filters keep: an index of those documents alone
+     when they are few, the word's results over all its documents when they are most. Either way
+     a kept document's score and highlighted terms are those of the whole ranking. */
+  let seed = 11, compared = 0;
+  const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (const site of [whole, cut]) {
+    for (const q of ["vélos", "réparer", "reparation velo", "covoitrage", "économie sociale", "co", "a"]) {
+      const words = analysis.queryWords(q);
+      let query = found(lunr, words, site.sourceFor, key);
+      if (!query.docs.length) query = found(lunr, words, (a) => site.sourceFor(a, true), key);
+      const all = rank(query, null).map((m) => [m.doc, m.score, Object.keys(m.terms).sort()]);
+      assert.deepEqual(all.map((m) => m.slice(0, 2)), site.search(words).map((m) => [m.doc, m.score]), q);
+      for (const share of [0, 1, 3, 9, 10]) {
+        const kept = Int32Array.from(Array.from(query.docs).filter(() => random(10) < share));
+        const ranked = rank(query, kept).map((m) => [m.doc, m.score, Object.keys(m.terms).sort()]);
+        assert.deepEqual(ranked, all.filter((m) => kept.includes(m[0])), `${q} (${kept.length} of ${query.docs.length})`);
+        if (ranked.length) compared++;
+      }
+    }
+  }
+  assert.ok(compared > 20, `${compared} rankings compared`);
 });
 
 test("a query typed a letter at a time finds at each letter what a fresh engine finds", () => {
@@ -262,6 +286,6 @@ test("a lunr index built for some terms serves only words whose terms it holds",
   const first = source.index([0, 1]);
   assert.equal(source.index([1]), first);  /* a prefix's index serves the longer word */
   const next = source.index([1, 2]);
-  assert.ok(terms[2] in next.invertedIndex, "a term the first index lacks is built");
-  assert.ok(!(terms[2] in first.invertedIndex));
+  assert.ok(terms[2] in next.index.invertedIndex, "a term the first index lacks is built");
+  assert.ok(!(terms[2] in first.index.invertedIndex));
 });

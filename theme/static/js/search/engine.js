@@ -6,31 +6,34 @@ import { decode } from "./columns.js";
 
 const NO_METADATA = Object.freeze({});  /* lunr only reads a posting's metadata: share one */
 
-/* Some of a shard's terms (their positions, ascending; all when omitted) → lunr's serialised
-   index (BM25 vectors computed exactly as lunr.Builder#createFieldVectors does) →
-   lunr.Index.load. lunr 2 divides a score by the query vector's magnitude, never the
-   document's, so an index of the few terms a word can match scores them as the whole index
-   would: building only those keeps a large index's first query fast. */
-export function rebuild(lunr, meta, shard, selected) {
+/* Some of a shard's terms (their positions, ascending) → lunr's serialised index (BM25
+   vectors computed exactly as lunr.Builder#createFieldVectors does) → lunr.Index.load. lunr 2
+   divides a score by the query vector's magnitude, never the document's, so an index of the few
+   terms a word can match scores them as the whole index would: building only those keeps a
+   large index's first query fast. For the same reason an index of only some documents (`only`,
+   ascending: those the filters keep, or those the other words matched) scores each as the
+   whole index would; each term's idf still counts every document it is in. The documents are
+   numbered 0.. in the index (`docs` gives each one's number in the directory): lunr keys its
+   postings and matches by number, and a dense numbering keeps those objects fast. */
+export function rebuild(lunr, meta, source, selected, only) {
   const fields = meta.fields, nf = fields.length, n = meta.count, k1 = 1.2, b = 0.75;
   const average = meta.average, boosts = meta.boosts;
+  const decoded = selected.map(function (t) { return source.decoded(t); });
+  const docs = only || union(decoded, n), localOf = new Map();
+  for (let i = 0; i < docs.length; i++) localOf.set(docs[i], i);
   const invertedIndex = [], perField = fields.map(function () { return new Map(); });  /* doc → its vector */
-  const positions = selected || shard.terms.map(function (_, t) { return t; });
-  for (const t of positions) {
-    const term = shard.terms[t], posting = { _index: t }, decoded = [];
+  selected.forEach(function (t, p) {
+    const term = source.terms[t], posting = { _index: t }, lists = decoded[p];
     let withTerm = 0;
-    for (let f = 0; f < nf; f++) {
-      const docs = {}, pairs = shard.postings[t][f] ? decode(shard.postings[t][f], meta.client) : [];
-      for (let i = 0; i < pairs.length; i += 3) docs[pairs[i]] = NO_METADATA;
-      posting[fields[f]] = docs;
-      decoded.push(pairs);
-      withTerm += pairs.length / 3;
-    }
+    for (let f = 0; f < nf; f++) withTerm += lists[f].length / 3;
     const x = (n - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
     for (let f = 0; f < nf; f++) {
-      const pairs = decoded[f], vectors = perField[f], boost = boosts[f], avg = average[f];
+      const pairs = lists[f], vectors = perField[f], boost = boosts[f], avg = average[f], inField = {};
       for (let i = 0; i < pairs.length; i += 3) {
-        const doc = pairs[i], tf = pairs[i + 1];
+        const doc = localOf.get(pairs[i]);
+        if (doc === undefined) continue;
+        inField[doc] = NO_METADATA;
+        const tf = pairs[i + 1];
         /* lunr.Builder#createFieldVectors, operation for operation (same rounding). */
         let score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (pairs[i + 2] / avg)) + tf);
         score *= boost;
@@ -39,23 +42,48 @@ export function rebuild(lunr, meta, shard, selected) {
         if (elements === undefined) vectors.set(doc, elements = []);
         elements.push(t, Math.round(score * 1000) / 1000);
       }
+      posting[fields[f]] = inField;
     }
-    invertedIndex.push([term, posting]);
-  }
+    invertedIndex.push([term, posting]);  /* kept with no document left: the query's vector needs it */
+  });
   const fieldVectors = [];
   perField.forEach(function (vectors, f) {
-    /* In document order, as lunr's builder writes them (a Map, not an array with holes: a
-       national index numbers its documents in the hundreds of thousands). */
-    const docs = Int32Array.from(vectors.keys()).sort(), prefix = fields[f] + "/";
-    for (const doc of docs) fieldVectors.push([prefix + doc, vectors.get(doc)]);
+    /* In document order, as lunr's builder writes them. */
+    const locals = Int32Array.from(vectors.keys()).sort(), prefix = fields[f] + "/";
+    for (const doc of locals) fieldVectors.push([prefix + doc, vectors.get(doc)]);
   });
-  return lunr.Index.load({
+  const index = lunr.Index.load({
     version: lunr.version,
     fields: fields,
     fieldVectors: fieldVectors,
     invertedIndex: invertedIndex,
     pipeline: meta.client.pipeline
   });
+  return { index: index, docs: docs };
+}
+
+/* The documents (ascending, once each) of some terms' decoded postings. */
+function union(decoded, count) {
+  const seen = new Uint8Array(count), docs = [];
+  for (const lists of decoded) {
+    for (const pairs of lists) {
+      for (let i = 0; i < pairs.length; i += 3) {
+        if (!seen[pairs[i]]) { seen[pairs[i]] = 1; docs.push(pairs[i]); }
+      }
+    }
+  }
+  return Int32Array.from(docs).sort();
+}
+
+/* The documents of two ascending lists that are in both. */
+export function intersect(a, b) {
+  const out = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else { out.push(a[i]); i++; j++; }
+  }
+  return Int32Array.from(out);
 }
 
 /* The first position in sorted `terms` not before `term`. */
@@ -68,9 +96,12 @@ export function lowerBound(terms, term) {
   return low;
 }
 
-/* What a word is searched in: the shards its terms can be in, in term order, as one (its lunr
-   index built for the terms asked, the last 64 kept), or a whole lunr index (tests compare the
-   two). */
+/* What a word is searched in: the shards its terms can be in, in term order, as one. A source
+   keeps what a query typed on asks for again: its terms' decoded postings (up to
+   DECODED_BUDGET numbers), its last 64 words (their terms and documents, their results once
+   scored) and its last 64 lunr indexes. */
+const DECODED_BUDGET = 4000000;
+
 export class ShardSource {
   constructor(lunr, meta, shards) {
     this.lunr = lunr;
@@ -81,7 +112,28 @@ export class ShardSource {
       postings: [].concat.apply([], list.map(function (s) { return s.postings; }))
     };
     this.terms = this.shard.terms;  /* sorted: index.py writes each shard's, and shards, in order */
-    this.built = [];  /* the lunr indexes built, oldest first: {terms (positions), index} */
+    this.built = [];  /* the lunr indexes built for every document of their terms, oldest first: {terms (positions), built} */
+    this.words = new Map();
+    this.postings = new Map();  /* term position → its [doc, tf, length…] per field */
+    this.kept = 0;
+  }
+
+  /* A term's postings, decoded once while the budget allows. */
+  decoded(t) {
+    let lists = this.postings.get(t);
+    if (lists === undefined) {
+      const meta = this.meta, packed = this.shard.postings[t];
+      lists = meta.fields.map(function (_, f) { return Int32Array.from(packed[f] ? decode(packed[f], meta.client) : []); });
+      const size = lists.reduce(function (sum, l) { return sum + l.length; }, 0);
+      for (const [old, oldLists] of this.postings) {
+        if (this.kept + size <= DECODED_BUDGET) break;
+        this.postings.delete(old);
+        this.kept -= oldLists.reduce(function (sum, l) { return sum + l.length; }, 0);
+      }
+      this.postings.set(t, lists);
+      this.kept += size;
+    }
+    return lists;
   }
 
   /* The positions of the terms a word can match: its stem, its singular's, its folded form's,
@@ -97,20 +149,54 @@ export class ShardSource {
         found.push(t);
       }
     }
-    return found;
+    return Array.from(new Set(found)).sort(function (a, b) { return a - b; });
   }
 
-  /* A lunr index holding at least these terms: one built already for more of them (a word
-     typed on: « pub », then « publ ») scores them as one of their own would, so it serves. */
+  /* A word as this source sees it: the terms it matches (when none, those one typo away) and
+     the documents they are in (ascending). Remembered: a query typed on (« public f », « public
+     fr »…) reads its first words once. */
+  word(analysed, shardKey) {
+    const key = [analysed.term, analysed.singular, analysed.also, analysed.folded].join("\u0000");
+    let word = this.words.get(key);
+    if (word === undefined) {
+      const count = this.meta.count, self = this;
+      const docsOf = function (positions) { return union(positions.map(function (t) { return self.decoded(t); }), count); };
+      let positions = this.wordTerms(analysed), typos = null, docs = docsOf(positions);
+      if (!docs.length) {
+        typos = typoTerms(this.terms, analysed, shardKey);
+        positions = Array.from(new Set(this.positions(typos))).sort(function (a, b) { return a - b; });
+        docs = typos.length ? docsOf(positions) : docs;
+      }
+      word = { analysed: analysed, positions: positions, typos: typos, docs: docs, results: null };
+      if (this.words.size >= 64) this.words.delete(this.words.keys().next().value);
+      this.words.set(key, word);
+    }
+    return word;
+  }
+
+  /* A lunr index of at least these terms, over every document they are in: one built already
+     for more of them (a word typed on: « pub », then « publ ») scores them as one of their own
+     would, so it serves. */
   index(positions) {
     const unique = Array.from(new Set(positions)).sort(function (a, b) { return a - b; });
-    for (const built of this.built) {
-      if (unique.every(function (t) { return built.terms.has(t); })) return built.index;
+    for (const kept of this.built) {
+      if (unique.every(function (t) { return kept.terms.has(t); })) return kept.built;
     }
     if (this.built.length >= 64) this.built.shift();
-    const index = rebuild(this.lunr, this.meta, this.shard, unique);
-    this.built.push({ terms: new Set(unique), index: index });
-    return index;
+    const built = rebuild(this.lunr, this.meta, this, unique, null);
+    this.built.push({ terms: new Set(unique), built: built });
+    return built;
+  }
+
+  /* A word's lunr results (Scored) for at least the documents `only` (ascending; all the
+     word's when null). Few of them: an index of those alone. Most: the word's results over all
+     its documents, kept. */
+  results(word, only) {
+    if (only === null || only.length * 2 > word.docs.length) {
+      if (word.results === null) word.results = searchWord(this.lunr, this.index(word.positions), word);
+      return word.results;
+    }
+    return searchWord(this.lunr, rebuild(this.lunr, this.meta, this, word.positions, only), word);
   }
 
   positions(terms) {
@@ -119,14 +205,46 @@ export class ShardSource {
   }
 }
 
+/* A whole lunr index as a source (the tests compare the shards' results with one's). */
 export class WholeIndex {
   constructor(index) {
     this.whole = index;
     this.terms = Object.keys(index.invertedIndex);
   }
-  wordTerms() { return []; }
-  index() { return this.whole; }
-  positions() { return []; }
+
+  word(analysed, shardKey, lunr) {
+    const built = { index: this.whole, docs: null };
+    let word = { analysed: analysed, typos: null };
+    let results = searchWord(lunr, built, word);
+    if (!results.found.length) {
+      word = { analysed: analysed, typos: typoTerms(this.terms, analysed, shardKey) };
+      results = word.typos.length ? searchWord(lunr, built, word) : results;
+    }
+    word.results = results;
+    word.docs = Int32Array.from(results.docs).sort();
+    return word;
+  }
+
+  results(word) { return word.results; }
+}
+
+/* One word's lunr results: `found` as lunr ranked them, `docs[i]` the number of found[i]'s
+   document; `of(doc)` the result of one document (a Map made when first asked: only a query of
+   several words asks). */
+class Scored {
+  constructor(found, docs) {
+    this.found = found;
+    this.docs = docs;
+    this.byDoc = null;
+  }
+
+  of(doc) {
+    if (this.byDoc === null) {
+      this.byDoc = new Map();
+      for (let i = 0; i < this.docs.length; i++) this.byDoc.set(this.docs[i], this.found[i]);
+    }
+    return this.byDoc.get(doc);
+  }
 }
 
 /* Whether two words are at most one edit apart (insertion, deletion or substitution). */
@@ -159,78 +277,94 @@ export function typoTerms(terms, analysed, shardKey) {
   return found;
 }
 
-/* Results of one word in one source: the exact stem (and its singular's, its folded form's), and the word as a
-   prefix (3 letters or more), with less weight. When nothing matches as typed, one typo. */
-export function searchWord(lunr, source, analysed, shardKey) {
-  const found = source.index(source.wordTerms(analysed)).query(function (q) {
+/* One word's lunr results (Scored) in a built index ({index, docs}): the exact stem
+   (and its singular's, its folded form's), and the word as a prefix (3 letters or more), with
+   less weight; or, when the word matched nothing as typed, its terms one typo away. */
+export function searchWord(lunr, built, word) {
+  const analysed = word.analysed, typos = word.typos, wildcard = lunr.Query.wildcard.TRAILING;
+  const found = built.index.query(function (q) {
+    if (typos) {
+      for (const term of typos) q.term(term, { usePipeline: false });
+      return;
+    }
     q.term(analysed.term, { usePipeline: false, boost: 10 });
     if (analysed.singular) q.term(analysed.singular, { usePipeline: false, boost: 10 });
     if (analysed.also) q.term(analysed.also, { usePipeline: false, boost: 10 });
-    if (analysed.folded.length >= 3) {
-      q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: lunr.Query.wildcard.TRAILING });
-    }
+    if (analysed.folded.length >= 3) q.term(analysed.folded, { usePipeline: false, boost: 1, wildcard: wildcard });
   });
-  if (found.length) return found;
-  const typos = typoTerms(source.terms, analysed, shardKey);
-  return typos.length ? source.index(source.positions(typos)).query(function (q) {
-    for (const term of typos) q.term(term, { usePipeline: false });
-  }) : [];
+  const docs = new Int32Array(found.length), local = built.docs;
+  for (let i = 0; i < found.length; i++) docs[i] = local ? local[Number(found[i].ref)] : Number(found[i].ref);
+  return new Scored(found, docs);
+}
+
+/* A query's words, each in its source, and the documents that match them all (AND; ascending):
+   what the filters count. Scoring waits for `rank`, and only the documents kept. */
+export function found(lunr, words, sourceFor, shardKey) {
+  const parts = [];
+  let docs = null;
+  for (const analysed of words) {
+    const source = sourceFor(analysed), word = source ? source.word(analysed, shardKey, lunr) : null;
+    parts.push({ source: source, word: word });
+    docs = word === null ? new Int32Array(0) : docs === null ? word.docs : intersect(docs, word.docs);
+  }
+  return { parts: parts, docs: docs || new Int32Array(0) };
 }
 
 /* A document's matches: its score, and (asked only for the results shown) the index terms each
    word matched in it, for highlighting. */
 class Matched {
-  constructor(doc, score, data) {
+  constructor(doc, score, found) {
     this.doc = doc;
     this.score = score;
-    this.data = data;  /* each word's lunr matchData.metadata */
+    this.found = found;  /* its lunr result, or each word's (an array) */
   }
 
   get terms() {
     const terms = {};
-    for (const metadata of this.data) for (const term in metadata) terms[term] = true;
+    for (const result of Array.isArray(this.found) ? this.found : [this.found]) {
+      for (const term in result.matchData.metadata) terms[term] = true;
+    }
     return terms;
   }
 }
 
-/* Every word must match (AND); a document's score is the sum of its words' lunr scores, and
-   `terms` the index terms it matched (for highlighting). `sourceFor(analysed)` gives what to
-   search: its shard, or a WholeIndex in tests. Documents are kept by number in Maps: a common
-   word matches tens of thousands, too many keys for a plain object. */
-export function match(lunr, words, sourceFor, shardKey) {
-  let scores = null;
-  for (const analysed of words) {
-    const source = sourceFor(analysed), found = source ? wordResults(lunr, source, analysed, shardKey) : new Map();
-    if (scores === null) {
-      scores = new Map();
-      for (const [doc, result] of found) scores.set(doc, [result.score, result.matchData.metadata]);
-      continue;
+/* The documents `kept` (ascending, some of `query.docs`; all of them when null) in order: a
+   document's score is the sum of its words' lunr scores, and `terms` the index terms it matched
+   (for highlighting). Each word is scored by lunr among the documents kept only: a filter, or
+   another word, that leaves few spares lunr the others. */
+export function rank(query, kept) {
+  const all = query.docs, results = [];
+  if (!(kept || all).length) return results;
+  const scored = query.parts.map(function (part) { return part.source.results(part.word, kept); });
+  if (scored.length === 1) {
+    /* One word: its results in lunr's order (by score: the sort below has little to do). */
+    const only = scored[0], found = only.found;
+    let keeps = null;
+    if (kept && kept.length < all.length) {
+      keeps = new Uint8Array(all[all.length - 1] + 1);
+      for (const doc of kept) keeps[doc] = 1;
     }
-    const next = new Map();
-    for (const [doc, kept] of scores) {
-      const other = found.get(doc);
-      if (other !== undefined) next.set(doc, [kept[0] + other.score, ...kept.slice(1), other.matchData.metadata]);
+    for (let i = 0; i < found.length; i++) {
+      const doc = only.docs[i];
+      if (keeps === null || keeps[doc]) results.push(new Matched(doc, Math.round(found[i].score * 1e6) / 1e6, found[i]));
     }
-    scores = next;
-  }
-  const results = [];
-  for (const [doc, kept] of scores || []) {
-    results.push(new Matched(doc, Math.round(kept[0] * 1e6) / 1e6, kept.slice(1)));
+  } else {
+    for (const doc of kept || all) {
+      let score = 0;
+      const each = [];
+      for (const byWord of scored) {
+        const result = byWord.of(doc);
+        score += result.score;
+        each.push(result);
+      }
+      results.push(new Matched(doc, Math.round(score * 1e6) / 1e6, each));
+    }
   }
   return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
 }
 
-/* One word's lunr results in a source, by document number. A source remembers its last 64
-   words: a query typed on (« public f », « public fr »…) searches its first words once. */
-function wordResults(lunr, source, analysed, shardKey) {
-  const key = [analysed.term, analysed.singular, analysed.also, analysed.folded].join("\u0000");
-  const memo = source.words || (source.words = new Map());
-  let found = memo.get(key);
-  if (found === undefined) {
-    found = new Map();
-    for (const result of searchWord(lunr, source, analysed, shardKey)) found.set(Number(result.ref), result);
-    if (memo.size >= 64) memo.delete(memo.keys().next().value);
-    memo.set(key, found);
-  }
-  return found;
+/* Every document matching every word (AND), ranked. `sourceFor(analysed)` gives what to search:
+   its shards, or a WholeIndex in tests. */
+export function match(lunr, words, sourceFor, shardKey) {
+  return rank(found(lunr, words, sourceFor, shardKey), null);
 }

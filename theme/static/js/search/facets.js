@@ -89,12 +89,12 @@ export class Facets {
     return false;
   }
 
-  /* The matches that pass every filter ({name: value}; a filter's facet must be loaded), and for
-     each loaded facet the count of each value among the matches that pass every *other* filter
-     (what choosing it would give); null for a facet not loaded yet. */
-  apply(matches, filters, day) {
+  /* The documents (numbers, ascending) that pass every filter ({name: value}; a filter's facet
+     must be loaded), and for each loaded facet the count of each value among the documents that
+     pass every *other* filter (what choosing it would give); null for a facet not loaded yet. */
+  apply(docs, filters, day) {
     this.refresh(day);
-    const list = this.list, n = list.length, wanted = [], counts = [], kept = [];
+    const list = this.list, n = list.length, wanted = [], counts = [], kept = new Int32Array(docs.length);
     const filtering = [];
     list.forEach(function (facet, i) {
       const at = filters[facet.name] ? facet.values.indexOf(filters[facet.name]) : NO_FILTER;
@@ -103,21 +103,27 @@ export class Facets {
       if (at !== NO_FILTER) filtering.push(i);
       counts.push(facet.loaded ? new Int32Array(facet.values.length) : null);
     });
-    /* Which filter each match fails: none (-1), one (its facet: it counts only there), or more
-       (it counts nowhere). Then each facet's counts, a column at a time. */
-    const docs = new Int32Array(matches.length), failing = new Int32Array(matches.length);
-    let counted = 0;
-    for (const m of matches) {
-      const d = m.doc;
-      let fails = 0, failed = -1;
-      for (let f = 0; f < filtering.length && fails < 2; f++) {
-        const i = filtering[f];
-        if (!this.has(list[i], d, wanted[i])) { fails++; failed = i; }
+    /* Which filter each document fails: none (-1), one (its facet: it counts only there), or
+       more (it counts nowhere). Then each facet's counts, a column at a time. */
+    const counting = filtering.length ? new Int32Array(docs.length) : docs, failing = new Int32Array(docs.length).fill(-1);
+    let counted = docs.length, passed = docs.length;
+    if (filtering.length) {
+      counted = 0;
+      passed = 0;
+      for (let k = 0; k < docs.length; k++) {
+        const d = docs[k];
+        let fails = 0, failed = -1;
+        for (let f = 0; f < filtering.length && fails < 2; f++) {
+          const i = filtering[f];
+          if (!this.has(list[i], d, wanted[i])) { fails++; failed = i; }
+        }
+        if (fails > 1) continue;
+        if (fails === 0) kept[passed++] = d;
+        counting[counted] = d;
+        failing[counted++] = failed;
       }
-      if (fails > 1) continue;
-      if (fails === 0) kept.push(m);
-      docs[counted] = d;
-      failing[counted++] = failed;
+    } else {
+      kept.set(docs);
     }
     for (let i = 0; i < n; i++) {
       const count = counts[i];
@@ -127,18 +133,18 @@ export class Facets {
         const start = column.start, values = column.values;
         for (let k = 0; k < counted; k++) {
           if (failing[k] >= 0 && failing[k] !== i) continue;
-          const d = docs[k];
+          const d = counting[k];
           for (let t = start[d]; t < start[d + 1]; t++) count[values[t]]++;
         }
       } else {
         for (let k = 0; k < counted; k++) {
           if (failing[k] >= 0 && failing[k] !== i) continue;
-          const value = column[docs[k]];
+          const value = column[counting[k]];
           if (value >= 0) count[value]++;
         }
       }
     }
-    return { kept: kept, counts: counts };
+    return { kept: kept.subarray(0, passed), counts: counts };
   }
 }
 

@@ -5,7 +5,7 @@
 
 import { ShardTable, readFacet, readMeta } from "./columns.js";
 import { createAnalysis, guessTerms } from "./analysis.js";
-import { ShardSource, match } from "./engine.js";
+import { ShardSource, found } from "./engine.js";
 
 /* Scripts inserted with async = false download in parallel and run in order. */
 export function loadScript(src) {
@@ -129,7 +129,8 @@ export class Loader {
     return chunk && chunk.ready ? chunk.ready[doc % this.meta.chunk] : null;
   }
 
-  /* The query's matches, loading what it needs first. null: no word to search (browse). */
+  /* The query's words and the documents that match them all (engine.found), loading what it
+     needs first; `rank` orders those the filters keep. null: no word to search (browse). */
   find(text) {
     const self = this;
     this.prefetch(text);
@@ -138,11 +139,11 @@ export class Loader {
       if (!words.length) return null;
       function search(wide) {
         return Promise.all(words.map(function (a) { return self.ensureSource(a, wide); })).then(function (sources) {
-          return match(self.lunr, words, function (a) { return sources[words.indexOf(a)]; }, self.analysis.shardKey);
+          return found(self.lunr, words, function (a) { return sources[words.indexOf(a)]; }, self.analysis.shardKey);
         });
       }
       /* Nothing found: the words' neighbouring shards too (a typo across a cut between shards). */
-      return search(false).then(function (found) { return found.length ? found : search(true); });
+      return search(false).then(function (query) { return query.docs.length ? query : search(true); });
     });
   }
 }

@@ -6,7 +6,7 @@
 
 import { Loader } from "./loading.js";
 import { Facets, dayOf, mostFrequent } from "./facets.js";
-import { WholeIndex, match } from "./engine.js";
+import { WholeIndex, match, rank } from "./engine.js";
 import { hoursNow } from "../hours/client.js";
 import { format, gettext, ngettext } from "../messages.js";
 
@@ -31,7 +31,7 @@ function start(form) {
   const facetBox = document.getElementById("search-facets");
   let facets = null, state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
   const hoursConfig = form.hasAttribute("data-hours") ? JSON.parse(form.getAttribute("data-hours")) : null;
-  let hoursKnown = null, hoursDone = false, lastMatches = [];  /* a promise, once the worker has been asked which hours are open now */
+  let hoursKnown = null, hoursDone = false, lastDocs = null, everyDocument = null;  /* a promise, once the worker has been asked which hours are open now */
 
   /* Which places are open now (the "open" facet): asked once, when first needed. */
   function knowHours() {
@@ -154,6 +154,16 @@ function start(form) {
     return item;
   }
 
+  /* The documents a filter keeps when no word is searched, as results (made a page at a time). */
+  function browsing(kept) {
+    return {
+      length: kept.length,
+      slice: function (from, to) {
+        return Array.from(kept.subarray(from, to), function (doc) { return { doc: doc, score: 0, terms: null }; });
+      }
+    };
+  }
+
   /* Show the next results, in order, each as soon as its card file has arrived. */
   function showMore(focusFirst) {
     const page = current.slice(shown, shown + PAGE), mine = generation, chunk = loader.meta.chunk;
@@ -191,9 +201,9 @@ function start(form) {
      first, the others (the counts of every filter) once the results are on screen. */
   function run() {
     const mine = ++generation, started = performance.now();
-    let found;
-    return loader.find(state.q).then(function (matched) {
-      found = matched;
+    let query;
+    return loader.find(state.q).then(function (found) {
+      query = found;
       facets = facets || new Facets(loader.meta);
       return loadFacets(names.filter(function (name) { return state.filters[name]; }));
     }).then(function () {
@@ -201,16 +211,13 @@ function start(form) {
       const meta = loader.meta;
       /* A filter on "Ouvert maintenant" waits for the opening-hours worker's answer. */
       if (hoursConfig && state.filters.open && !hoursDone) return knowHours().then(run);
-      let matches = found || [];
-      if (found === null) {
-        matches = [];
-        for (let d = 0; d < meta.count; d++) matches.push({ doc: d, score: 0, terms: null });
-      }
-      lastMatches = matches;
-      const result = facets.apply(matches, state.filters, dayOf(new Date()));
+      if (query === null && everyDocument === null) everyDocument = Int32Array.from({ length: meta.count }, function (_, d) { return d; });
+      lastDocs = query === null ? everyDocument : query.docs;
+      const result = facets.apply(lastDocs, state.filters, dayOf(new Date()));
       renderFacets(result.counts);
       facetBox.hidden = false;
-      current = found === null && !filtered() ? [] : result.kept;
+      /* Only the documents kept are scored; browsing lists them in the directory's order. */
+      current = query !== null ? rank(query, result.kept) : filtered() ? browsing(result.kept) : [];
       shown = 0;
       list.replaceChildren();
       statusBox.textContent = describe(current.length);
@@ -219,7 +226,7 @@ function start(form) {
         /* Once the first results are shown, every filter's counts; then (its library is large:
            never before them) those of "Ouvert maintenant". The results on screen stay. */
         function recount() {
-          if (mine === generation) renderFacets(facets.apply(lastMatches, state.filters, dayOf(new Date())).counts);
+          if (mine === generation) renderFacets(facets.apply(lastDocs, state.filters, dayOf(new Date())).counts);
         }
         const others = names.filter(function (name) { return !facets.loaded(name) && !(hoursConfig && name === "open"); });
         const counted = others.length ? loadFacets(others).then(recount) : Promise.resolve();
@@ -298,7 +305,7 @@ function start(form) {
 
   /* For the tests and the benchmark: the engine as the page uses it. */
   window.essaimSearch = {
-    find: function (q) { return loader.find(q); },
+    find: function (q) { return loader.find(q).then(function (query) { return query && rank(query, null); }); },
     queryWords: function (q) { return loader.analysis.queryWords(q); },
     match: function (words, sourceFor) { return match(loader.lunr, words, sourceFor, loader.analysis.shardKey); },
     ensureLunr: function () { return loader.ensureLunr(); },
