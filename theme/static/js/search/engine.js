@@ -98,8 +98,8 @@ export function lowerBound(terms, term) {
 
 /* What a word is searched in: the shards its terms can be in, in term order, as one. A source
    keeps what a query typed on asks for again: its terms' decoded postings (up to
-   DECODED_BUDGET numbers), its last 64 words (their terms and documents, their results once
-   scored) and its last 64 lunr indexes. */
+   DECODED_BUDGET numbers), its last 64 words (their terms and documents), the results of the
+   last 64 questions asked of lunr, and its last 64 lunr indexes. */
 const DECODED_BUDGET = 4000000;
 
 export class ShardSource {
@@ -114,6 +114,7 @@ export class ShardSource {
     this.terms = this.shard.terms;  /* sorted: index.py writes each shard's, and shards, in order */
     this.built = [];  /* the lunr indexes built for every document of their terms, oldest first: {terms (positions), built} */
     this.words = new Map();
+    this.answers = new Map();  /* what lunr was asked (word.asked) → its results (Scored) */
     this.postings = new Map();  /* term position → its [doc, tf, length…] per field */
     this.kept = 0;
   }
@@ -136,38 +137,48 @@ export class ShardSource {
     return lists;
   }
 
-  /* The positions of the terms a word can match: its stem, its singular's, its folded form's,
-     its prefix's. */
-  wordTerms(analysed) {
-    const terms = this.terms, found = [];
+  /* The terms a word can match (their positions) and the boost searchWord's clauses give each:
+     its stem, its singular's, its folded form's 10; each term its prefix expands to 1; summed
+     where clauses meet, as lunr sums them into the query's vector. */
+  wordBoosts(analysed) {
+    const terms = this.terms, boosts = new Map();
+    const add = function (t, boost) { boosts.set(t, (boosts.get(t) || 0) + boost); };
     for (const exact of [analysed.term, analysed.singular, analysed.also]) {
       const at = exact ? lowerBound(terms, exact) : -1;
-      if (at >= 0 && terms[at] === exact) found.push(at);
+      if (at >= 0 && terms[at] === exact) add(at, 10);
     }
     if (analysed.folded.length >= 3) {
-      for (let t = lowerBound(terms, analysed.folded); t < terms.length && terms[t].startsWith(analysed.folded); t++) {
-        found.push(t);
-      }
+      for (let t = lowerBound(terms, analysed.folded); t < terms.length && terms[t].startsWith(analysed.folded); t++) add(t, 1);
     }
-    return Array.from(new Set(found)).sort(function (a, b) { return a - b; });
+    return boosts;
   }
 
-  /* A word as this source sees it: the terms it matches (when none, those one typo away) and
-     the documents they are in (ascending). Remembered: a query typed on (« public f », « public
-     fr »…) reads its first words once. */
+  /* A word as this source sees it: the terms it matches (when none, those one typo away, each
+     boosted 1), the documents they are in (ascending), and what lunr will be asked (`asked`:
+     each term and its boost). Remembered: a query typed on (« public f », « public fr »…) reads
+     its first words once. */
   word(analysed, shardKey) {
     const key = [analysed.term, analysed.singular, analysed.also, analysed.folded].join("\u0000");
     let word = this.words.get(key);
     if (word === undefined) {
       const count = this.meta.count, self = this;
-      const docsOf = function (positions) { return union(positions.map(function (t) { return self.decoded(t); }), count); };
-      let positions = this.wordTerms(analysed), typos = null, docs = docsOf(positions);
+      const docsOf = function (boosts) {
+        return union(Array.from(boosts.keys(), function (t) { return self.decoded(t); }), count);
+      };
+      let boosts = this.wordBoosts(analysed), typos = null, docs = docsOf(boosts);
       if (!docs.length) {
         typos = typoTerms(this.terms, analysed, shardKey);
-        positions = Array.from(new Set(this.positions(typos))).sort(function (a, b) { return a - b; });
-        docs = typos.length ? docsOf(positions) : docs;
+        boosts = new Map(this.positions(typos).map(function (t) { return [t, 1]; }));
+        docs = docsOf(boosts);
       }
-      word = { analysed: analysed, positions: positions, typos: typos, docs: docs, results: null };
+      const asked = Array.from(boosts).sort(function (a, b) { return a[0] - b[0]; });
+      word = {
+        analysed: analysed,
+        positions: asked.map(function (pair) { return pair[0]; }),
+        asked: asked.join(" "),
+        typos: typos,
+        docs: docs
+      };
       if (this.words.size >= 64) this.words.delete(this.words.keys().next().value);
       this.words.set(key, word);
     }
@@ -190,11 +201,18 @@ export class ShardSource {
 
   /* A word's lunr results (Scored) for at least the documents `only` (ascending; all the
      word's when null). Few of them: an index of those alone. Most: the word's results over all
-     its documents, kept. */
+     its documents, kept under what lunr was asked: a letter typed that asks the same terms with
+     the same boosts (« publ », « publi »: no term of their own, the same terms after them) has
+     the same answer. */
   results(word, only) {
     if (only === null || only.length * 2 > word.docs.length) {
-      if (word.results === null) word.results = searchWord(this.lunr, this.index(word.positions), word);
-      return word.results;
+      let answer = this.answers.get(word.asked);
+      if (answer === undefined) {
+        answer = searchWord(this.lunr, this.index(word.positions), word);
+        if (this.answers.size >= 64) this.answers.delete(this.answers.keys().next().value);
+        this.answers.set(word.asked, answer);
+      }
+      return answer;
     }
     return searchWord(this.lunr, rebuild(this.lunr, this.meta, this, word.positions, only), word);
   }
