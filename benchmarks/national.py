@@ -201,28 +201,40 @@ class Loopback:
         kept): each text a letter at a time from the third letter of its last word (before it, a
         word is searched as typed, not as a prefix), each keystroke's query run in full (results
         shown, filters counted). A keystroke that downloaded a file (a shard, result cards, a
-        filter's values) is "not loaded", the others "loaded"; each kind's median and worst."""
+        filter's values) is "not loaded", the others "loaded"; each kind's median and worst. Of
+        the loaded ones, those that asked lunr (lunr.Index#query counted, once lunr has loaded)
+        are reported apart too: the others were answered from what the page remembered."""
         page = self.new_page()
         page.goto(self.base + start)
         page.wait_for_function("window.essaimSearch !== undefined")
         page.evaluate("performance.setResourceTimingBufferSize(1000000)")  # 250 by default
         timing = (
-            "async q => { const asked = performance.getEntriesByType('resource').length;"
+            "async q => { const count = () => { if (window.lunr && !lunr.Index.prototype.query.counted) {"
+            " const query = lunr.Index.prototype.query; window.__asked = 0;"
+            " lunr.Index.prototype.query = function (fn) { window.__asked++; return query.call(this, fn); };"
+            " lunr.Index.prototype.query.counted = true; } return window.__asked || 0; };"
+            " const asked = performance.getEntriesByType('resource').length, before = count();"
             " const t = performance.now(); await essaimSearch.run(q); const ms = performance.now() - t;"
-            " return [ms, performance.getEntriesByType('resource').length > asked]; }"
+            " const fetched = performance.getEntriesByType('resource').length > asked;"
+            " return [ms, fetched, window.__asked > before]; }"
         )
-        timed = {True: [], False: []}
+        timed: dict[bool, list[float]] = {True: [], False: []}
+        asked_lunr = []
         for text in texts:
             last = text.rindex(" ") + 1 if " " in text else 0
             for end in range(last + 3, len(text) + 1):
-                ms, fetched = page.evaluate(timing, text[:end])
+                ms, fetched, lunr = page.evaluate(timing, text[:end])
                 timed[fetched].append(ms)
+                if not fetched and lunr:
+                    asked_lunr.append(ms)
         page.context.close()
         warm, cold = timed[False], timed[True]
         return {
             "keystrokes": len(warm) + len(cold),
             "loaded_ms": round(statistics.median(warm), 1) if warm else None,
             "loaded_ms_max": round(max(warm), 1) if warm else None,
+            "loaded_lunr_ms": round(statistics.median(asked_lunr), 1) if asked_lunr else None,
+            "loaded_lunr_keystrokes": len(asked_lunr),
             "not_loaded_ms": round(statistics.median(cold), 1) if cold else None,
             "not_loaded_ms_max": round(max(cold), 1) if cold else None,
             "not_loaded_keystrokes": len(cold),
