@@ -126,8 +126,16 @@ function essaimMap(element) {
   var map = L.map(element, { scrollWheelZoom: !embed ? false : true });
   map.fitBounds(JSON.parse(element.dataset.bounds), { padding: [20, 20] });
   L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: essaimAttribution(element) }).addTo(map);
-  /* Never one long task: the markers are added 40 ms at a time (the default is 200 ms). */
-  var cluster = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 40, chunkDelay: 10 });
+  /* Never one long task: the markers are added 20 ms at a time (the default is 200 ms), and
+     clusters split and merge without animating (each animation step moved every marker in view
+     at once). */
+  var adding = null;  /* called once markercluster has added its last chunk */
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true, chunkInterval: 20, chunkDelay: 10, animate: false,
+    chunkProgress: function (processed, total) {
+      if (processed === total && adding) { var done = adding; adding = null; done(); }
+    }
+  });
   map.addLayer(cluster);
   var features = [];
   var markers = [];
@@ -201,9 +209,26 @@ function essaimMap(element) {
     return feature.marker;
   }
 
+  /* What the cluster layer must do, a step per task (each calls `done`): markers removed
+     REMOVED_PER_STEP at a time, then added (in markercluster's chunks). A render asked while
+     steps are left waits for them, then starts from what they left. */
+  var REMOVED_PER_STEP = 400;
+  var steps = [], stepping = false, renderAgain = false;
+  function step(work) {
+    steps.push(work);
+    if (!stepping) { stepping = true; setTimeout(nextStep, 0); }
+  }
+  function nextStep() {
+    var work = steps.shift();
+    if (work) { work(function () { setTimeout(nextStep, 0); }); return; }
+    stepping = false;
+    if (renderAgain) { renderAgain = false; render(); }
+  }
+
   var renders = 0;
   function render() {
     if (cut) { showCells(); }
+    if (stepping) { renderAgain = true; return; }
     var turn = ++renders, next = features.filter(matches).map(markerOf);
     next.forEach(function (marker) { marker.turn = turn; });
     var gone = markers.filter(function (marker) { return marker.turn !== turn; });
@@ -212,12 +237,14 @@ function essaimMap(element) {
       markers.forEach(function (marker) { marker.shown = false; });
       cluster.clearLayers();
       added = next;
-    } else if (gone.length) {
+    } else {
       gone.forEach(function (marker) { marker.shown = false; });
-      cluster.removeLayers(gone);
+      for (var from = 0; from < gone.length; from += REMOVED_PER_STEP) {
+        step(function (batch, done) { cluster.removeLayers(batch); done(); }.bind(null, gone.slice(from, from + REMOVED_PER_STEP)));
+      }
     }
     added.forEach(function (marker) { marker.shown = true; });
-    if (added.length) { cluster.addLayers(added); }
+    if (added.length) { step(function (done) { adding = done; cluster.addLayers(added, true); }); }
     markers = next;
     updateList();
     updateState();
@@ -226,7 +253,15 @@ function essaimMap(element) {
   var list = document.getElementById("lieux-visibles");
   var status = document.getElementById("lieux-statut");
   var listed = null;  /* the markers the list shows: made again only when they change */
+  var listAsked = false;
+  /* The list is made in a task of its own, once for everything a move changed: the markers
+     and cells are drawn first, and neither task grows long enough to stall the map. */
   function updateList() {
+    if (listAsked) { return; }
+    listAsked = true;
+    setTimeout(function () { listAsked = false; makeList(); }, 0);
+  }
+  function makeList() {
     if (!list) { return; }
     var bounds = map.getBounds();
     var visible = markers.filter(function (m) { return bounds.contains(m.getLatLng()); });
@@ -235,7 +270,7 @@ function essaimMap(element) {
     var first = visible.slice(0, 200);
     if (listed && listed.length === first.length && first.every(function (m, i) { return m === listed[i]; })) { return; }
     listed = first;
-    list.textContent = "";
+    var items = document.createDocumentFragment();
     first.forEach(function (marker) {
       var p = marker.feature.properties;
       var item = document.createElement("li");
@@ -254,8 +289,9 @@ function essaimMap(element) {
       item.appendChild(link);
       item.appendChild(document.createTextNode(" "));
       item.appendChild(show);
-      list.appendChild(item);
+      items.appendChild(item);
     });
+    list.replaceChildren(items);
   }
 
   function updateState() {

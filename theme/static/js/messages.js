@@ -6,6 +6,15 @@
    Intl.PluralRules; French, the source, has none and takes the singular for 0 and 1. */
 
 let catalogue = null, language = "fr";
+let plurals = null, numbers = null;  /* the language's Intl.PluralRules and NumberFormat, made once: a map labels hundreds of cells */
+
+function pluralRules() {
+  return plurals || (plurals = new Intl.PluralRules(language));
+}
+
+function numberFormat() {
+  return numbers || (numbers = new Intl.NumberFormat(language));
+}
 
 function messages() {
   if (catalogue === null) {
@@ -31,6 +40,7 @@ export function currentLanguage() {
 export function useMessages(messagesByText, lang) {
   catalogue = messagesByText || {};
   language = lang || "fr";
+  plurals = numbers = null;
 }
 
 export function gettext(text) {
@@ -41,7 +51,7 @@ export function gettext(text) {
 export function ngettext(singular, plural, count) {
   const found = messages()[singular];
   if (found && typeof found === "object") {
-    const text = found[new Intl.PluralRules(language).select(count)] || found.other;
+    const text = found[pluralRules().select(count)] || found.other;
     if (text) return text;
   }
   return count <= 1 ? singular : plural;
@@ -54,6 +64,6 @@ export function format(text, values) {
   return text.replace(/%\((\w+)\)s/g, function (whole, name) {
     if (!(name in values)) return whole;
     const value = values[name];
-    return Number.isInteger(value) ? new Intl.NumberFormat(language).format(value) : String(value);
+    return Number.isInteger(value) ? numberFormat().format(value) : String(value);
   });
 }

@@ -1,5 +1,6 @@
-/* The search engine: a shard's terms turned back into a real lunr index, one word's results in
-   it (exact stem, prefix, one typo), and a query's (every word must match). No DOM and no
+/* The search engine: which documents a query's words match (every word must: `found`, from the
+   shards' postings), then those the filters keep ranked by real lunr indexes rebuilt from the
+   shards' terms (`rank`: each word's exact stem, its prefix, or one typo). No DOM and no
    network: lunr, meta.json and the shards are passed in (node --test runs it). */
 
 import { decode } from "./columns.js";
