@@ -31,7 +31,8 @@ function start(form) {
   const facetBox = document.getElementById("search-facets");
   let facets = null, state = { q: "", filters: {} }, shown = 0, current = [], generation = 0;
   const hoursConfig = form.hasAttribute("data-hours") ? JSON.parse(form.getAttribute("data-hours")) : null;
-  let hoursKnown = null, hoursDone = false, lastDocs = null, everyDocument = null;  /* a promise, once the worker has been asked which hours are open now */
+  let hoursKnown = null, hoursDone = false;  /* a promise, once the worker has been asked which hours are open now */
+  let lastDocs = null, everyDocument = null;  /* the documents last counted; every document (browsing), made once */
 
   /* Which places are open now (the "open" facet): asked once, when first needed. */
   function knowHours() {
