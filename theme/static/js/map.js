@@ -220,7 +220,12 @@ function essaimMap(element) {
   }
   function nextStep() {
     var work = steps.shift();
-    if (work) { work(function () { setTimeout(nextStep, 0); }); return; }
+    if (work) {
+      var called = false;
+      var done = function () { if (!called) { called = true; setTimeout(nextStep, 0); } };
+      try { work(done); } catch (error) { adding = null; done(); throw error; }  /* the next steps still run */
+      return;
+    }
     stepping = false;
     if (renderAgain) { renderAgain = false; render(); }
   }
@@ -284,7 +289,11 @@ function essaimMap(element) {
       show.textContent = gettext("Voir sur la carte");
       show.setAttribute("aria-label", format(gettext("Voir sur la carte : %(name)s"), { name: p.name }));
       show.addEventListener("click", function () {
-        cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+        /* After the markers still being added (the list is made first): then it is clustered. */
+        step(function (done) {
+          if (cluster.hasLayer(marker)) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+          done();
+        });
       });
       item.appendChild(link);
       item.appendChild(document.createTextNode(" "));

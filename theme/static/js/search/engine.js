@@ -99,7 +99,7 @@ export function lowerBound(terms, term) {
 
 /* What a word is searched in: the shards its terms can be in, in term order, as one. A source
    keeps what a query typed on asks for again: its terms' decoded postings (up to
-   DECODED_BUDGET numbers), its last 64 words (their terms and documents), the results of the
+   DECODED_BUDGET numbers per source), its last 64 words (their terms and documents), the results of the
    last 64 questions asked of lunr, and its last 64 lunr indexes. */
 const DECODED_BUDGET = 4000000;
 
@@ -206,13 +206,12 @@ export class ShardSource {
      the same boosts (« publ », « publi »: no term of their own, the same terms after them) has
      the same answer. */
   results(word, only) {
+    let answer = this.answers.get(word.asked);
+    if (answer !== undefined) return answer;  /* every document's, already: it serves any `only` */
     if (only === null || only.length * 2 > word.docs.length) {
-      let answer = this.answers.get(word.asked);
-      if (answer === undefined) {
-        answer = searchWord(this.lunr, this.index(word.positions), word);
-        if (this.answers.size >= 64) this.answers.delete(this.answers.keys().next().value);
-        this.answers.set(word.asked, answer);
-      }
+      answer = searchWord(this.lunr, this.index(word.positions), word);
+      if (this.answers.size >= 64) this.answers.delete(this.answers.keys().next().value);
+      this.answers.set(word.asked, answer);
       return answer;
     }
     return searchWord(this.lunr, rebuild(this.lunr, this.meta, this, word.positions, only), word);
