@@ -27,19 +27,23 @@ const python = process.env.ESSAIM_PYTHON || path.join(repo, ".venv/bin/python");
 function load(...args) {
   const fixture = JSON.parse(execFileSync(python, [path.join(here, "fixture.py"), ...args], { encoding: "utf-8" }));
   const files = fixture.files, meta = readMeta(structuredClone(files["meta.json"]));
-  const sources = {};
   /* What the page searches a word in: the shards its terms can be in, as one source (`wide`:
-     with the shards beside the word's, as the page asks when nothing matched). */
-  const sourceFor = (a, wide) => {
-    const names = meta.table.forWord(a, wide), id = names.join(" ");
-    if (!names.length) return null;
-    return (sources[id] = sources[id] || new ShardSource(lunr, meta, names.map((name) => files["shard-" + name + ".json"])));
+     with the shards beside the word's, as the page asks when nothing matched). `sourcesOf()`
+     makes a new set of sources, remembering nothing yet. */
+  const sourcesOf = () => {
+    const sources = {};
+    return (a, wide) => {
+      const names = meta.table.forWord(a, wide), id = names.join(" ");
+      if (!names.length) return null;
+      return (sources[id] = sources[id] || new ShardSource(lunr, meta, names.map((name) => files["shard-" + name + ".json"])));
+    };
   };
+  const sourceFor = sourcesOf();
   const search = (words) => {
     const found = match(lunr, words, sourceFor, analysis.shardKey);
     return found.length ? found : match(lunr, words, (a) => sourceFor(a, true), analysis.shardKey);
   };
-  return { fixture, files, meta, sourceFor, search };
+  return { fixture, files, meta, sourceFor, sourcesOf, search };
 }
 
 const whole = load("fr"), cut = load("fr", "40");
@@ -224,12 +228,7 @@ test("ranking only the documents kept (by a filter, by the other words) scores t
   let seed = 11, compared = 0;
   const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
   const queryOf = (site, words) => {
-    const sources = {};
-    const sourceFor = (a, wide) => {
-      const names = site.meta.table.forWord(a, wide), id = names.join(" ");
-      if (!names.length) return null;
-      return (sources[id] = sources[id] || new ShardSource(lunr, site.meta, names.map((name) => site.files["shard-" + name + ".json"])));
-    };
+    const sourceFor = site.sourcesOf();
     const query = found(lunr, words, sourceFor, key);
     return query.docs.length ? query : found(lunr, words, (a) => sourceFor(a, true), key);
   };
@@ -255,12 +254,7 @@ test("a query typed a letter at a time finds at each letter what a fresh engine 
      word's prefix serves the longer words typed after it. Neither may change a result. */
   for (const site of [whole, cut]) {
     const fresh = (words) => {
-      const sources = {};
-      const sourceFor = (a, wide) => {
-        const names = site.meta.table.forWord(a, wide), id = names.join(" ");
-        if (!names.length) return null;
-        return (sources[id] = sources[id] || new ShardSource(lunr, site.meta, names.map((name) => site.files["shard-" + name + ".json"])));
-      };
+      const sourceFor = site.sourcesOf();
       const found = match(lunr, words, sourceFor, key);
       return found.length ? found : match(lunr, words, (a) => sourceFor(a, true), key);
     };
