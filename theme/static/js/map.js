@@ -230,6 +230,10 @@ function essaimMap(element) {
     if (renderAgain) { renderAgain = false; render(); }
   }
 
+  function removeStep(batch) {
+    step(function (done) { cluster.removeLayers(batch); done(); });
+  }
+
   var renders = 0;
   function render() {
     if (cut) { showCells(); }
@@ -244,9 +248,7 @@ function essaimMap(element) {
       added = next;
     } else {
       gone.forEach(function (marker) { marker.shown = false; });
-      for (var from = 0; from < gone.length; from += REMOVED_PER_STEP) {
-        step(function (batch, done) { cluster.removeLayers(batch); done(); }.bind(null, gone.slice(from, from + REMOVED_PER_STEP)));
-      }
+      for (var from = 0; from < gone.length; from += REMOVED_PER_STEP) { removeStep(gone.slice(from, from + REMOVED_PER_STEP)); }
     }
     added.forEach(function (marker) { marker.shown = true; });
     if (added.length) { step(function (done) { adding = done; cluster.addLayers(added, true); }); }

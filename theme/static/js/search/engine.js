@@ -116,26 +116,26 @@ export class ShardSource {
     this.built = [];  /* the lunr indexes built for every document of their terms, oldest first: {terms (positions), built} */
     this.words = new Map();
     this.answers = new Map();  /* what lunr was asked (word.asked) → its results (Scored) */
-    this.postings = new Map();  /* term position → its [doc, tf, length…] per field */
-    this.kept = 0;
+    this.postings = new Map();  /* term position → {lists: its [doc, tf, length…] per field, size} */
+    this.kept = 0;  /* the numbers `postings` holds */
   }
 
   /* A term's postings, decoded once while the budget allows. */
   decoded(t) {
-    let lists = this.postings.get(t);
-    if (lists === undefined) {
+    let entry = this.postings.get(t);
+    if (entry === undefined) {
       const meta = this.meta, packed = this.shard.postings[t];
-      lists = meta.fields.map(function (_, f) { return Int32Array.from(packed[f] ? decode(packed[f], meta.client) : []); });
-      const size = lists.reduce(function (sum, l) { return sum + l.length; }, 0);
-      for (const [old, oldLists] of this.postings) {
-        if (this.kept + size <= DECODED_BUDGET) break;
+      const lists = meta.fields.map(function (_, f) { return Int32Array.from(packed[f] ? decode(packed[f], meta.client) : []); });
+      entry = { lists: lists, size: lists.reduce(function (sum, l) { return sum + l.length; }, 0) };
+      for (const [old, oldEntry] of this.postings) {
+        if (this.kept + entry.size <= DECODED_BUDGET) break;
         this.postings.delete(old);
-        this.kept -= oldLists.reduce(function (sum, l) { return sum + l.length; }, 0);
+        this.kept -= oldEntry.size;
       }
-      this.postings.set(t, lists);
-      this.kept += size;
+      this.postings.set(t, entry);
+      this.kept += entry.size;
     }
-    return lists;
+    return entry.lists;
   }
 
   /* The terms a word can match (their positions) and the boost searchWord's clauses give each:
