@@ -77,6 +77,8 @@ def test_matched_words_are_highlighted(page, demo_url):
 
 def test_facets_count_and_filter_and_the_url_follows(page, demo_url):
     titles = search(page, f"{demo_url}/recherche/?q=numerique")
+    # The filters' counts come just after the first results (their files are fetched then).
+    page.wait_for_selector("#facet-type option[value=actor]", state="attached")
     options = dict(
         (o.get_attribute("value"), o.inner_text()) for o in page.locator("#facet-type option").all()
     )
